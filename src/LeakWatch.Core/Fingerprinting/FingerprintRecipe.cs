@@ -1,0 +1,72 @@
+namespace LeakWatch.Core.Fingerprinting;
+
+/// <summary>Receives the fingerprints of one patient.</summary>
+internal interface IFingerprintSink
+{
+    /// <summary>A fingerprint that points at this patient.</summary>
+    void Linked(FingerprintKind kind, Fingerprint fingerprint);
+
+    /// <summary>A member of an unlinked set (no patient, no count): a cheap filter before combinations are hashed.</summary>
+    void SetMember(FingerprintKind kind, Fingerprint fingerprint);
+}
+
+/// <summary>
+/// What is fingerprinted for a patient, and how each combination is written. Enrollment and detection both
+/// go through these methods, so the two sides cannot drift apart.
+/// </summary>
+internal static class FingerprintRecipe
+{
+    public static Fingerprint PatientRef(Fingerprinter fp, ReadOnlySpan<char> localId) => fp.Compute(FingerprintKind.PatientRef, localId);
+
+    public static Fingerprint Nir(Fingerprinter fp, ReadOnlySpan<char> nirBody) => fp.Compute(FingerprintKind.Nir, nirBody);
+
+    public static Fingerprint NirName(Fingerprinter fp, ReadOnlySpan<char> nirBody, ReadOnlySpan<char> lastName) =>
+        fp.Compute(FingerprintKind.NirName, nirBody, lastName);
+
+    public static Fingerprint NirBirthDate(Fingerprinter fp, ReadOnlySpan<char> nirBody, ReadOnlySpan<char> birthDate) =>
+        fp.Compute(FingerprintKind.NirBirthDate, nirBody, birthDate);
+
+    public static Fingerprint Email(Fingerprinter fp, ReadOnlySpan<char> email) => fp.Compute(FingerprintKind.Email, email);
+
+    public static Fingerprint Phone(Fingerprinter fp, ReadOnlySpan<char> e164) => fp.Compute(FingerprintKind.Phone, e164);
+
+    public static Fingerprint PhoneName(Fingerprinter fp, ReadOnlySpan<char> e164, ReadOnlySpan<char> lastName) =>
+        fp.Compute(FingerprintKind.PhoneName, e164, lastName);
+
+    public static Fingerprint Identity(Fingerprinter fp, ReadOnlySpan<char> lastName, ReadOnlySpan<char> firstName, ReadOnlySpan<char> birthDate) =>
+        fp.Compute(FingerprintKind.Identity, lastName, firstName, birthDate);
+
+    public static Fingerprint LastNameMember(Fingerprinter fp, ReadOnlySpan<char> lastName) => fp.Compute(FingerprintKind.LastNameSet, lastName);
+
+    public static Fingerprint FirstNameMember(Fingerprinter fp, ReadOnlySpan<char> firstName) => fp.Compute(FingerprintKind.FirstNameSet, firstName);
+
+    public static Fingerprint NamePairMember(Fingerprinter fp, ReadOnlySpan<char> lastName, ReadOnlySpan<char> firstName) =>
+        fp.Compute(FingerprintKind.NamePairSet, lastName, firstName);
+
+    /// <summary>Emits every fingerprint of one patient.</summary>
+    public static void Fingerprint(Fingerprinter fp, PatientIdentity patient, IFingerprintSink sink)
+    {
+        if (patient.NirBody is { } nir)
+        {
+            sink.Linked(FingerprintKind.Nir, Nir(fp, nir));
+            foreach (var last in patient.LastNames) sink.Linked(FingerprintKind.NirName, NirName(fp, nir, last));
+            if (patient.BirthDate is { } dob) sink.Linked(FingerprintKind.NirBirthDate, NirBirthDate(fp, nir, dob));
+        }
+        if (patient.Email is { } email) sink.Linked(FingerprintKind.Email, Email(fp, email));
+        if (patient.Phone is { } phone)
+        {
+            sink.Linked(FingerprintKind.Phone, Phone(fp, phone));
+            foreach (var last in patient.LastNames) sink.Linked(FingerprintKind.PhoneName, PhoneName(fp, phone, last));
+        }
+        foreach (var last in patient.LastNames)
+        {
+            sink.SetMember(FingerprintKind.LastNameSet, LastNameMember(fp, last));
+            foreach (var first in patient.FirstNames)
+            {
+                sink.SetMember(FingerprintKind.NamePairSet, NamePairMember(fp, last, first));
+                if (patient.BirthDate is { } dob) sink.Linked(FingerprintKind.Identity, Identity(fp, last, first, dob));
+            }
+        }
+        foreach (var first in patient.FirstNames) sink.SetMember(FingerprintKind.FirstNameSet, FirstNameMember(fp, first));
+    }
+}

@@ -1,0 +1,24 @@
+using LeakWatch.Core.Fingerprinting;
+
+namespace LeakWatch.Core.Matching;
+
+/// <summary>
+/// One enrollment, as the store loads it: what the matcher indexes. Linked keys and set members are the low 64 bits
+/// of their fingerprints (<see cref="Key"/>): with ten million of them, a chance collision is about one in a million
+/// scans, and half the bytes keep a million patients under 200 bytes each on disk.
+/// </summary>
+internal sealed class FingerprintSnapshot
+{
+    /// <summary>Opaque patient references (full 128 bits); a patient's ordinal is its index here.</summary>
+    public required Fingerprint[] Patients { get; init; }
+
+    /// <summary>Keys of the linked fingerprints; <see cref="LinkedPatients"/> holds the ordinal of each one's patient.</summary>
+    public required ulong[] LinkedKeys { get; init; }
+
+    public required int[] LinkedPatients { get; init; }
+
+    /// <summary>Keys of the members of the unlinked sets (last names, first names, name pairs), distinct.</summary>
+    public required ulong[] SetMembers { get; init; }
+
+    public static ulong Key(Fingerprint fingerprint) => (ulong)fingerprint.Value;
+}

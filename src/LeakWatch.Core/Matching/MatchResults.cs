@@ -1,0 +1,49 @@
+using LeakWatch.Core.Fingerprinting;
+
+namespace LeakWatch.Core.Matching;
+
+internal enum Confidence : byte
+{
+    Low = 1,
+    Medium = 2,
+    High = 3,
+}
+
+/// <summary>Which kinds of patient field were matched: what an alert may say, never the values.</summary>
+[Flags]
+internal enum MatchedFields
+{
+    None = 0,
+    Nir = 1,
+    LastName = 2,
+    FirstName = 4,
+    BirthDate = 8,
+    Phone = 16,
+    Email = 32,
+}
+
+/// <summary>Where in the decoded document a matching record starts.</summary>
+internal readonly record struct MatchLocation(long Offset, long Line);
+
+/// <summary>One patient of the base found in one document.</summary>
+/// <param name="Patient">The opaque reference (keyed hash of the lab's identifier).</param>
+/// <param name="Rules">Rule names that fired, e.g. "nir+name", "identity", "email", "phone+name".</param>
+/// <param name="Locations">The first few records where the patient was found.</param>
+internal sealed record PatientMatch(
+    Fingerprint Patient,
+    Confidence Confidence,
+    IReadOnlyList<string> Rules,
+    MatchedFields Fields,
+    IReadOnlyList<MatchLocation> Locations);
+
+/// <summary>The outcome of scanning one leaf document (a file, or an entry of an archive).</summary>
+/// <param name="Document">Path or URL; <c>archive!entry</c> inside archives.</param>
+/// <param name="ContentSha256">Hex SHA-256 of the leaf's bytes as read (after decompression).</param>
+/// <param name="Skipped">Null when scanned; otherwise why the leaf was not (bomb, too large, unknown binary...).</param>
+internal sealed record DocumentScanResult(
+    string Document,
+    string ContentSha256,
+    long Bytes,
+    long Records,
+    IReadOnlyList<PatientMatch> Matches,
+    string? Skipped = null);

@@ -1,0 +1,50 @@
+using System.CommandLine;
+
+namespace LeakWatch.Service.Hosting;
+
+/// <summary>The verbs. Configuration overrides (<c>--LeakWatch:Setting=value</c>) are taken out first and go to every verb.</summary>
+internal static class LeakWatchCommandLine
+{
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var (configArgs, verbArgs) = SplitConfigurationOverrides(args);
+        var root = new RootCommand("LeakWatch: learn within hours that your patients' records are circulating.");
+        var run = RunVerb.Create(configArgs);
+        root.Subcommands.Add(run);
+        // No verb means `run`: the service itself.
+        root.SetAction((_, ct) => RunVerb.RunAsync(configArgs, ct));
+
+        var parse = root.Parse(verbArgs);
+        return await parse.InvokeAsync();
+    }
+
+    /// <summary>
+    /// Arguments of the form <c>--Section:Key=value</c>, <c>--Section:Key value</c> or <c>Section:Key=value</c> are
+    /// configuration, as in any .NET host; everything else is the verb's.
+    /// </summary>
+    internal static (string[] Config, string[] Verb) SplitConfigurationOverrides(string[] args)
+    {
+        var config = new List<string>();
+        var verb = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var bare = arg.TrimStart('-', '/');
+            var name = bare.Split('=', 2)[0];
+            if (name.Contains(':', StringComparison.Ordinal) && !name.Contains('\\', StringComparison.Ordinal) && !Path.IsPathRooted(name))
+            {
+                if (bare.Contains('=', StringComparison.Ordinal))
+                {
+                    config.Add("--" + bare);
+                }
+                else if (i + 1 < args.Length)
+                {
+                    config.Add("--" + bare + "=" + args[++i]);
+                }
+                continue;
+            }
+            verb.Add(arg);
+        }
+        return ([.. config], [.. verb]);
+    }
+}

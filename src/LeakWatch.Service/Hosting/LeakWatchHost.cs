@@ -1,0 +1,51 @@
+using LeakWatch.Service.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LeakWatch.Service.Hosting;
+
+/// <summary>Composes the host every verb runs in: configuration, logging, and the features.</summary>
+internal static class LeakWatchHost
+{
+    /// <param name="configArgs">The <c>--LeakWatch:Setting=value</c> overrides from the command line.</param>
+    /// <param name="asService">The long-running service (systemd / Windows service lifetimes); verbs are short-lived.</param>
+    public static HostApplicationBuilder CreateBuilder(IReadOnlyList<string> configArgs, bool asService = false)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [.. configArgs],
+            // appsettings.json is read from beside the executable (the build copies the top-level one there).
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Logging.ClearProviders();
+        // Standard output belongs to the verbs (JSON lines); logs go to standard error.
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (asService)
+        {
+            builder.Services.AddSystemd();
+            builder.Services.AddWindowsService(o => o.ServiceName = "LeakWatch");
+        }
+
+        builder.Services.AddLeakWatch();
+        return builder;
+    }
+
+    /// <summary>The table of contents: each feature registers itself.</summary>
+    public static IServiceCollection AddLeakWatch(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<LeakWatchOptions>()
+            .BindConfiguration(LeakWatchOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddStorage();
+        return services;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace LeakWatch.Service.Storage;
+
+/// <summary>
+/// Versioned schema migrations: embedded files <c>Storage/Migrations/NNNN_name.sql</c>, applied once each, in order,
+/// each in its own transaction. Features own number ranges so they never collide: 0001-0099 storage and enrollment,
+/// 0100-0199 detection, 0200-0299 crawling, 0300-0399 alerting, 0400-0499 review.
+/// </summary>
+internal static class Migrator
+{
+    private const string CreateTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        );
+        """;
+
+    public static IReadOnlyList<(int Version, string Name, string Sql)> All { get; } = Load();
+
+    public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(CreateTable, cancellationToken: cancellationToken));
+        var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();
+        foreach (var (version, name, sql) in All)
+        {
+            if (applied.Contains(version)) continue;
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: tx, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                new { version, name },
+                tx, cancellationToken: cancellationToken));
+            await tx.CommitAsync(cancellationToken);
+        }
+    }
+
+    private static List<(int, string, string)> Load()
+    {
+        var assembly = typeof(Migrator).Assembly;
+        const string prefix = "LeakWatch.Service.Storage.Migrations.";
+        var list = new List<(int, string, string)>();
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (!resource.StartsWith(prefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal)) continue;
+            var fileName = resource[prefix.Length..^4];
+            // Embedded names of files starting with a digit get a leading underscore.
+            var trimmed = fileName.TrimStart('_');
+            var version = int.Parse(trimmed.AsSpan(0, 4), CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            list.Add((version, trimmed, reader.ReadToEnd()));
+        }
+        var duplicates = list.GroupBy(m => m.Item1).FirstOrDefault(g => g.Count() > 1);
+        if (duplicates is not null) throw new InvalidOperationException($"Two migrations share version {duplicates.Key}.");
+        list.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return list;
+    }
+}

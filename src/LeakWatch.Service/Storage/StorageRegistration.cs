@@ -1,0 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeakWatch.Service.Storage;
+
+internal static class StorageRegistration
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services)
+    {
+        services.AddSingleton<Database>();
+        return services;
+    }
+}

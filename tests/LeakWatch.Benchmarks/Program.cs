@@ -1,0 +1,11 @@
+// Whole-workload benchmarks. `dotnet run -c Release --project tests/LeakWatch.Benchmarks -- <name> [options]`.
+var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine("usage: LeakWatch.Benchmarks <" + string.Join('|', benchmarks.Keys) + "> [options]");
+    return 2;
+}
+return await run(args[1..]);
