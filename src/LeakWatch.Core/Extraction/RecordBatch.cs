@@ -14,6 +14,9 @@ internal enum FieldHint : byte
     Nir,
     Phone,
     Email,
+    /// <summary>The source's own identifier of the person (IPP, id).</summary>
+    Identifier,
+    PostalCode,
     /// <summary>A known field that holds none of the above (city, exam, doctor): may be skipped as a name.</summary>
     Other,
 }
