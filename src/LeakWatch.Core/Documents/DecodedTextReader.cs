@@ -137,6 +137,14 @@ internal sealed class DecodedTextReader : TextReader
                 continue;
             }
 
+            if (Encoding == TextEncodingKind.Windows1252)
+            {
+                var n = Math.Min(_byteLen - _bytePos, output.Length);
+                Windows1252.Decode(_bytes.AsSpan(_bytePos, n), output);
+                _bytePos += n;
+                return n;
+            }
+
             _decoder.Convert(
                 _bytes.AsSpan(_bytePos, _byteLen - _bytePos), output, flush: _endOfStream, out var used, out var chars, out _);
             _bytePos += used;
