@@ -11,20 +11,20 @@ internal static class ScanSummary
         var inv = CultureInfo.InvariantCulture;
         if (result.Skipped is { } reason)
         {
-            output.WriteLine(inv, $"{result.Document}: skipped ({reason})");
+            output.WriteLine(string.Create(inv, $"{result.Document}: skipped ({reason})"));
             return;
         }
         if (result.Matches.Count == 0)
         {
-            output.WriteLine(inv, $"{result.Document}: no patient found ({result.Records} records)");
+            output.WriteLine(string.Create(inv, $"{result.Document}: no patient found ({result.Records} records)"));
             return;
         }
         var high = result.Matches.Count(m => m.Confidence == Confidence.High);
         var medium = result.Matches.Count(m => m.Confidence == Confidence.Medium);
         var low = result.Matches.Count - high - medium;
-        output.WriteLine(inv, $"{result.Document}: {result.Matches.Count} patients of ours ({high} high, {medium} medium, {low} low confidence) in {result.Records} records");
+        output.WriteLine(string.Create(inv, $"{result.Document}: {result.Matches.Count} patients of ours ({high} high, {medium} medium, {low} low confidence) in {result.Records} records"));
         var rules = result.Matches.SelectMany(m => m.Rules).GroupBy(r => r).OrderByDescending(g => g.Count());
-        output.WriteLine(inv, $"  rules: {string.Join(", ", rules.Select(g => $"{g.Key} {g.Count()}"))}");
-        output.WriteLine(inv, $"  sha256: {result.ContentSha256}");
+        output.WriteLine(string.Create(inv, $"  rules: {string.Join(", ", rules.Select(g => $"{g.Key} {g.Count()}"))}"));
+        output.WriteLine(string.Create(inv, $"  sha256: {result.ContentSha256}"));
     }
 }
