@@ -114,10 +114,8 @@ internal static class PhoneNormalizer
                 i = end - 1;
                 found = true;
             }
-            if (!found)
-            {
-                while (i + 1 < text.Length && (uint)(text[i + 1] - '0') <= 9) i++;
-            }
+            // A phone does not start in the middle of a longer run of digit groups (a NIR, a reference).
+            if (!found) i = Math.Max(i, j - 1);
         }
     }
 
