@@ -138,7 +138,7 @@ internal static class PhoneNormalizer
             if (national.Length == 10 && national[0] == '0') national = national[1..];
             return national.Length == 9 && national[0] != '0' ? French(national) : null;
         }
-        if (d.Length is < 7 or > 15 || d[0] == '0') return null;
+        if (d.Length is < 7 or > 15 || d[0] == '0' || !CallingCodes.IsPlausible(d)) return null;
         return ViaLibrary(d);
     }
 

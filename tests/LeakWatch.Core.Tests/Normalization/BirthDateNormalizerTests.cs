@@ -10,6 +10,7 @@ public sealed class BirthDateNormalizerTests
     [InlineData("12.03.1965", 19650312)]
     [InlineData("12/3/1965", 19650312)]
     [InlineData("2/3/1965", 19650302)]
+    [InlineData("12 03 1965", 19650312)]
     [InlineData("1965-03-12", 19650312)]
     [InlineData("1965/03/12", 19650312)]
     [InlineData("1965.3.12", 19650312)]
@@ -116,6 +117,8 @@ public sealed class BirthDateNormalizerTests
     [InlineData("12/03/1965 foo")]
     [InlineData("196503129900")]
     [InlineData("06 12 34 56 78")]
+    [InlineData("12 03/1965")]
+    [InlineData("1 65 03 75 112 123 35")]
     public void Normalize_NotAWholeDate_GivesZero(string raw)
     {
         Span<int> candidates = stackalloc int[2];

@@ -111,6 +111,9 @@ public sealed class PhoneNormalizerTests
     [InlineData("+44 12")]
     [InlineData("tel: 06 12 34 56 78")]
     [InlineData("(06 12 34 56 78")]
+    [InlineData("0045678912")]
+    [InlineData("00123456789")]
+    [InlineData("+1 202 456")]
     public void ToE164_NotAPhone_GivesNull(string raw) => Assert.Null(PhoneNormalizer.ToE164(raw));
 
     [Fact]
