@@ -100,7 +100,7 @@ public static class SyntheticPopulation
         var roll = rng.Unit();
         var count = roll < 0.40 ? 1 : roll < 0.80 ? 2 : roll < 0.97 ? 3 : 4;
         var upper = rng.Chance(0.3);
-        var separator = rng.Chance(0.1) ? ", " : " ";
+        const char separator = ' ';
         var builder = new StringBuilder(48);
         first = names.Pick(ref rng);
         builder.Append(first);

@@ -42,6 +42,7 @@ internal static class VerbHost
         LeakWatchException e => ("leakwatch: " + e.Message, e.ExitCode),
         OptionsValidationException e => ("leakwatch: bad configuration: " + string.Join("; ", e.Failures), ExitCodes.BadConfiguration),
         AggregateException { InnerExceptions.Count: 1 } e => Describe(e.InnerException!),
+        Detection.NoEnrollmentException e => ("leakwatch: " + e.Message, ExitCodes.Failure),
         OperationCanceledException => ("leakwatch: cancelled.", ExitCodes.Failure),
         _ => null,
     };
