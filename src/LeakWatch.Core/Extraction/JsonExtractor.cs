@@ -29,29 +29,19 @@ internal sealed class JsonExtractor(bool lines) : IRecordExtractor
     {
         var window = new Utf8Window(text, MaxTokenBytes);
         var builder = new JsonRecordBuilder(writer, context);
+        if (lines) ExtractLines(window, builder, context);
+        else ExtractDocument(window, builder, context);
+        builder.Finish();
+    }
+
+    /// <summary>One value streamed token by token; the first syntax error ends it (what follows would be misread).</summary>
+    private void ExtractDocument(Utf8Window window, JsonRecordBuilder builder, ExtractionContext context)
+    {
         var state = new JsonReaderState(Options);
-        var resyncing = false;
-        var brokenLines = 0;
         while (true)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             var filled = window.Fill();
-            if (resyncing)
-            {
-                // Skip to the start of the next line, then read afresh.
-                var newline = window.Unconsumed.IndexOf((byte)'\n');
-                if (newline < 0)
-                {
-                    window.Consume(window.Unconsumed.Length);
-                    if (window.IsFinal) break;
-                    continue;
-                }
-
-                window.Consume(newline + 1);
-                resyncing = false;
-                state = new JsonReaderState(Options);
-            }
-
             var reader = new Utf8JsonReader(window.Unconsumed, window.IsFinal, state);
             try
             {
@@ -60,30 +50,71 @@ internal sealed class JsonExtractor(bool lines) : IRecordExtractor
             catch (JsonException)
             {
                 var (_, line) = window.PositionOf(window.UnconsumedStart + reader.BytesConsumed);
-                window.Consume((int)reader.BytesConsumed);
-                builder.Finish();
-                if (!lines || ++brokenLines > MaxBrokenLines)
-                {
-                    context.ReportProblem($"invalid JSON near line {line}: the rest was not read");
-                    break;
-                }
-
-                context.ReportProblem($"invalid JSON near line {line}: reading resumed at the next line");
-                resyncing = true;
-                continue;
+                context.ReportProblem($"invalid JSON near line {line}: the rest was not read");
+                return;
             }
 
             window.Consume((int)reader.BytesConsumed);
             state = reader.CurrentState;
-            if (window.IsFinal && (window.Unconsumed.IsEmpty || reader.BytesConsumed == 0)) break;
+            if (window.IsFinal && (window.Unconsumed.IsEmpty || reader.BytesConsumed == 0)) return;
             if (reader.BytesConsumed == 0 && !filled)
             {
                 context.ReportProblem($"a JSON value larger than {MaxTokenBytes} bytes: the rest was not read");
-                break;
+                return;
             }
         }
+    }
 
-        builder.Finish();
+    /// <summary>Each line is a value of its own: a broken or truncated line cannot swallow the next one.</summary>
+    private void ExtractLines(Utf8Window window, JsonRecordBuilder builder, ExtractionContext context)
+    {
+        var skipping = false;
+        var broken = 0;
+        while (true)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var pending = window.Unconsumed;
+            var newline = pending.IndexOf((byte)'\n');
+            if (newline < 0 && !window.IsFinal)
+            {
+                if (window.Fill()) continue;
+
+                // A line longer than the window can hold: dropped up to its end.
+                var (_, at) = window.PositionOf(window.UnconsumedStart);
+                context.ReportProblem($"a JSON line longer than {MaxTokenBytes} bytes near line {at} was skipped");
+                window.Consume(pending.Length);
+                skipping = true;
+                continue;
+            }
+
+            var line = newline < 0 ? pending : pending[..newline];
+            var consumed = newline < 0 ? pending.Length : newline + 1;
+            if (!skipping && !line.IsEmpty)
+            {
+                var reader = new Utf8JsonReader(line, isFinalBlock: true, new JsonReaderState(Options));
+                try
+                {
+                    Read(ref reader, builder, window);
+                }
+                catch (JsonException)
+                {
+                    var (_, at) = window.PositionOf(window.UnconsumedStart);
+                    context.ReportProblem($"invalid JSON at line {at}; the following lines were read");
+                    if (++broken > MaxBrokenLines)
+                    {
+                        context.ReportProblem("too many invalid JSON lines: the rest was not read");
+                        return;
+                    }
+                }
+
+                // Whatever the line left open is closed with it.
+                builder.Finish();
+            }
+
+            skipping = false;
+            window.Consume(consumed);
+            if (newline < 0) return;
+        }
     }
 
     private void Read(ref Utf8JsonReader reader, JsonRecordBuilder builder, Utf8Window window)

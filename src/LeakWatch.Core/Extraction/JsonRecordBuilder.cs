@@ -24,6 +24,7 @@ internal sealed class JsonRecordBuilder(RecordWriter writer, ExtractionContext c
     private static readonly string[] NirOids = ["1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10", "1.2.250.1.213.1.4.11"];
 
     private readonly List<Field> _fields = [];
+    private readonly ColumnHintCache _hints = new();
     private Frame[] _frames = new Frame[16];
     private int _depth;
     private char[] _text = new char[16 * 1024];
@@ -240,14 +241,16 @@ internal sealed class JsonRecordBuilder(RecordWriter writer, ExtractionContext c
         return false;
     }
 
-    private static FieldHint HintOf(JsonKey key, ReadOnlySpan<char> name) => key switch
+    private FieldHint HintOf(JsonKey key, ReadOnlySpan<char> name) => key switch
     {
         JsonKey.BirthDate => FieldHint.BirthDate,
         JsonKey.Family => FieldHint.LastName,
         JsonKey.Given => FieldHint.FirstName,
+        JsonKey.Phones => FieldHint.Phone,
+        JsonKey.Emails => FieldHint.Email,
         JsonKey.Use or JsonKey.System or JsonKey.Url or JsonKey.Prefix or JsonKey.Suffix or JsonKey.Coding => FieldHint.Other,
         JsonKey.Value or JsonKey.ValueX or JsonKey.Text => FieldHint.None,
-        _ => ColumnHints.Classify(name),
+        _ => _hints.Classify(name),
     };
 
     private static JsonKey KindOf(ReadOnlySpan<char> key) => key switch

@@ -15,6 +15,7 @@ internal sealed class SqlExtractor : IRecordExtractor
     private const int MaxValueChars = 64 * 1024;
 
     private static readonly SearchValues<char> StringStops = SearchValues.Create("'\\");
+    private static readonly SearchValues<char> DoubleQuoteStops = SearchValues.Create("\"\\");
     private static readonly HashSet<string> ConstraintWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "PRIMARY", "KEY", "UNIQUE", "INDEX", "CONSTRAINT", "FOREIGN", "CHECK", "FULLTEXT", "SPATIAL", "EXCLUDE", "LIKE", "PERIOD",
@@ -295,9 +296,10 @@ internal sealed class SqlExtractor : IRecordExtractor
         _value.Clear();
         var c = _cursor.Peek();
         if (c < 0) return false;
-        if (c == '\'')
+        if (c is '\'' or '"')
         {
-            ReadString(_backslashEscapes);
+            // MySQL reads "..." as a string too; in PostgreSQL it would name a column, meaningless among values.
+            ReadString(_backslashEscapes, (char)c);
             return true;
         }
 
@@ -360,8 +362,9 @@ internal sealed class SqlExtractor : IRecordExtractor
     }
 
     /// <summary>Reads a quoted string into <see cref="_value"/>, searching the buffer for the next quote or backslash.</summary>
-    private void ReadString(bool backslashEscapes)
+    private void ReadString(bool backslashEscapes, char quote = '\'')
     {
+        var stops = quote == '"' ? DoubleQuoteStops : StringStops;
         _cursor.Next();
         while (true)
         {
@@ -372,7 +375,7 @@ internal sealed class SqlExtractor : IRecordExtractor
                 continue;
             }
 
-            var stop = backslashEscapes ? span.IndexOfAny(StringStops) : span.IndexOf('\'');
+            var stop = backslashEscapes ? span.IndexOfAny(stops) : span.IndexOf(quote);
             if (stop < 0)
             {
                 _value.Append(span);
@@ -381,14 +384,14 @@ internal sealed class SqlExtractor : IRecordExtractor
             }
 
             _value.Append(span[..stop]);
-            var quote = span[stop] == '\'';
+            var closing = span[stop] == quote;
             _cursor.Consume(stop);
-            if (quote)
+            if (closing)
             {
                 _cursor.Next();
-                if (_cursor.Peek() != '\'') return;
+                if (_cursor.Peek() != quote) return;
                 _cursor.Next();
-                _value.Append('\'');
+                _value.Append(quote);
                 continue;
             }
 
