@@ -45,8 +45,8 @@ internal sealed record DelimitedDialect(char Delimiter, bool HasHeader)
             var consistency = (double)share / lines.Count;
             if (consistency < 0.6) continue;
 
-            // Two fields is what prose with one comma per line looks like: ask for more evidence.
-            if (mode == 2 && (consistency < 0.9 || lines.Count < 5)) continue;
+            // Two fields cut by commas is what prose with one comma per line looks like: ask for more evidence.
+            if (mode == 2 && delimiter == ',' && (consistency < 0.9 || lines.Count < 5)) continue;
             if (consistency > bestConsistency + 0.05 || (Math.Abs(consistency - bestConsistency) <= 0.05 && mode > bestFields))
             {
                 best = delimiter;
