@@ -56,7 +56,24 @@ internal sealed record DelimitedDialect(char Delimiter, bool HasHeader)
         }
 
         if (best == '\0') return null;
+        if (best == ',' && bestFields <= 3 && LooksLikeProse(head, lines)) return null;
         return new DelimitedDialect(best, LooksLikeHeader(head, lines, best));
+    }
+
+    /// <summary>Sentences cut at their commas: few cells, each of several words.</summary>
+    private static bool LooksLikeProse(ReadOnlySpan<char> head, List<Range> lines)
+    {
+        int cells = 0, spaces = 0;
+        foreach (var line in lines)
+        {
+            foreach (var cell in new FieldSplitter(head[line], ','))
+            {
+                cells++;
+                spaces += cell.Trim().Count(' ');
+            }
+        }
+
+        return cells > 0 && spaces >= 2 * cells;
     }
 
     private static bool LooksLikeHeader(ReadOnlySpan<char> head, List<Range> lines, char delimiter)
