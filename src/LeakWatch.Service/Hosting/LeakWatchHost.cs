@@ -1,7 +1,9 @@
+using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Quartz;
 
 namespace LeakWatch.Service.Hosting;
 
@@ -31,6 +33,7 @@ internal static class LeakWatchHost
         {
             builder.Services.AddSystemd();
             builder.Services.AddWindowsService(o => o.ServiceName = "LeakWatch");
+            builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         }
 
         builder.Services.AddLeakWatch();
@@ -46,6 +49,7 @@ internal static class LeakWatchHost
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddStorage();
+        services.AddAlerting();
         return services;
     }
 }
