@@ -222,6 +222,22 @@ public sealed class AlertDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task AlertDispatcher_StartTlsRequiredButNotOffered_SendsNothingInClear()
+    {
+        await using var smtp = await SmtpTestServer.StartAsync();
+        _fixture.AddEmailChannel("security-mail", smtp, ("SmtpSecurity", "starttls"));
+        var services = _fixture.StartService();
+        await RecordAsync(services, "https://forum.example/t/1", 'a', 1, 3);
+
+        var run = await RunAsync(services);
+
+        Assert.Equal((0, 1), (run.Delivered, run.Failed));
+        Assert.Empty(smtp.Messages);
+        var error = Assert.Single(await AlertingFixture.QueryAsync<string>(services, "SELECT last_error FROM alert_outbox"));
+        Assert.StartsWith("NotSupportedException", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AlertDispatcher_ChannelRemovedFromConfiguration_KeepsItsAlertsWaiting()
     {
         using var hook = WebhookTestReceiver.Start();
