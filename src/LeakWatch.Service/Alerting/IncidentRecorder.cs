@@ -23,7 +23,6 @@ internal sealed class IncidentRecorder(
     public async Task RecordAsync(string source, string url, DocumentScanResult result, CancellationToken cancellationToken)
     {
         if (result.Skipped is not null || result.Matches.Count == 0) return;
-        var patients = DocumentPatients(result.Matches);
 
         await _gate.WaitAsync(cancellationToken);
         try
@@ -31,7 +30,7 @@ internal sealed class IncidentRecorder(
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             var now = time.GetUtcNow();
-            var outcome = await RecordAsync(connection, transaction, source, url, result, patients, now, cancellationToken);
+            var outcome = await RecordAsync(connection, transaction, source, url, result, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             Report(source, outcome);
         }
@@ -47,7 +46,6 @@ internal sealed class IncidentRecorder(
         string source,
         string url,
         DocumentScanResult result,
-        IReadOnlyCollection<DocumentPatient> patients,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -58,8 +56,10 @@ internal sealed class IncidentRecorder(
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 TouchContent, new { Sha = result.ContentSha256, Id = seenIncident, Now = nowText }, transaction, cancellationToken: cancellationToken));
-            return new Outcome(OutcomeKind.AlreadySeen, seenIncident, 0, patients.Count, 0, 0);
+            return new Outcome(OutcomeKind.AlreadySeen, seenIncident, 0, 0, 0, 0);
         }
+
+        var patients = DocumentPatients(result.Matches);
 
         await LoadScanPatientsAsync(connection, transaction, patients, cancellationToken);
         var incidentId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -133,7 +133,25 @@ internal sealed class IncidentRecorder(
     {
         await connection.ExecuteAsync(new CommandDefinition(CreateScanPatients, transaction: transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(ClearScanPatients, transaction: transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(InsertScanPatient, patients, transaction, cancellationToken: cancellationToken));
+
+        // A dump can match hundreds of thousands of patients: one prepared command with rebound parameters is several
+        // times faster than Dapper's per-row execution here.
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = InsertScanPatient;
+        var patient = insert.Parameters.Add("@Patient", SqliteType.Blob);
+        var confidence = insert.Parameters.Add("@Confidence", SqliteType.Integer);
+        var rules = insert.Parameters.Add("@Rules", SqliteType.Text);
+        insert.Prepare();
+        foreach (var row in patients)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            patient.Value = row.Patient;
+            confidence.Value = row.Confidence;
+            rules.Value = row.Rules;
+            // Synchronous on purpose: SQLite's async calls run synchronously anyway, and a Task per row costs more than the row.
+            insert.ExecuteNonQuery();
+        }
     }
 
     /// <summary>One row per patient: the best confidence seen in the document, with its rules.</summary>
@@ -147,7 +165,16 @@ internal sealed class IncidentRecorder(
                 byPatient[match.Patient.Value] = match;
             }
         }
-        return [.. byPatient.Values.Select(m => new DocumentPatient(m.Patient.ToBytes(), (long)m.Confidence, RuleList.Join(m.Rules)))];
+        // Most patients of a dump share a handful of rule lists: join each distinct list once.
+        var joined = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rows = new List<DocumentPatient>(byPatient.Count);
+        foreach (var match in byPatient.Values)
+        {
+            var rules = match.Rules.Count == 1 ? match.Rules[0] : string.Join('\u0001', match.Rules);
+            if (!joined.TryGetValue(rules, out var column)) joined[rules] = column = RuleList.Join(match.Rules);
+            rows.Add(new DocumentPatient(match.Patient.ToBytes(), (long)match.Confidence, column));
+        }
+        return rows;
     }
 
     private void Report(string source, Outcome outcome)
