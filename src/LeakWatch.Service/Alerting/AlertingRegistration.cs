@@ -11,8 +11,7 @@ internal static class AlertingRegistration
     public static IServiceCollection AddAlerting(this IServiceCollection services)
     {
         services.AddOptions<AlertingOptions>()
-            // An unknown key is an error: a Password or Secret written into appsettings.json must not be silently ignored.
-            .BindConfiguration(AlertingOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
+            .BindConfiguration(AlertingOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidator>());

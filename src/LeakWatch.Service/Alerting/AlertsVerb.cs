@@ -11,12 +11,7 @@ internal static class AlertsVerb
     public static Command Create(IReadOnlyList<string> configArgs)
     {
         var test = new Command("test", "Send a test alert (marked as a test, no patient data) to every configured channel, now, and report each result.");
-        test.SetAction(async (parse, ct) =>
-        {
-            var builder = LeakWatchHost.CreateBuilder(configArgs);
-            using var host = builder.Build();
-            return await TestAsync(host.Services, parse.InvocationConfiguration.Output, ct);
-        });
+        VerbHost.SetAction(test, configArgs, (_, services, console, ct) => TestAsync(services, console.Out, ct));
         var alerts = new Command("alerts", "Alert channels (email, webhook, Slack, Teams).");
         alerts.Subcommands.Add(test);
         return alerts;
@@ -35,10 +30,10 @@ internal static class AlertsVerb
             foreach (var failure in ex.Failures) await output.WriteLineAsync("configuration error: " + failure);
             return 2;
         }
-        catch (InvalidOperationException ex)
+        catch (InvalidOperationException ex) when (ex.InnerException is not null)
         {
-            // An unknown setting (a Password written into appsettings.json, say) fails the binding itself.
-            for (Exception? e = ex; e is not null; e = e.InnerException) await output.WriteLineAsync("configuration error: " + e.Message);
+            // A value the binder cannot convert (Kind: pager): its message names the setting.
+            await output.WriteLineAsync("configuration error: " + ex.InnerException.Message);
             return 2;
         }
         if (settings.Channels.Count == 0)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Tests.Hosting;
 using MimeKit;
 
 namespace LeakWatch.Service.Tests.Alerting;
@@ -75,5 +76,28 @@ public sealed class AlertsVerbTests : IDisposable
         using var bad = new StringWriter();
         Assert.Equal(2, await AlertsVerb.TestAsync(_fixture.StartService(), bad, CancellationToken.None));
         Assert.Contains("configuration error: LeakWatch:Alerting:Channels:0:SmtpHost is required for an email channel.", bad.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AlertsTestVerb_ThroughTheCommandLine_ReportsEachChannelAndExitCode()
+    {
+        using var cli = new CliHarness();
+        using var hook = WebhookTestReceiver.Start(HttpStatusCode.OK, HttpStatusCode.InternalServerError);
+        var secret = Path.Combine(cli.Root, "hook.secret");
+        await File.WriteAllTextAsync(secret, "s");
+        string[] channel = ["--LeakWatch:Alerting:Channels:0:Name=hook", "--LeakWatch:Alerting:Channels:0:Kind=webhook",
+            "--LeakWatch:Alerting:Channels:0:Url=" + hook.Url(), "--LeakWatch:Alerting:Channels:0:SecretFile=" + secret];
+
+        var ok = await cli.RunAsync(["alerts", "test", .. channel]);
+        var failed = await cli.RunAsync(["alerts", "test", .. channel]);
+        var bad = await cli.RunAsync("alerts", "test", "--LeakWatch:Alerting:Channels:0:Name=mail", "--LeakWatch:Alerting:Channels:0:Kind=email");
+
+        Assert.True(ok.ExitCode == 0, ok.ToString());
+        Assert.Equal("hook  webhook  ok", ok.Out.Trim());
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Equal("hook  webhook  error: HTTP 500 Internal Server Error", failed.Out.Trim());
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("LeakWatch:Alerting:Channels:0:SmtpHost is required for an email channel.", bad.Error, StringComparison.Ordinal);
+        Assert.All(hook.Requests, r => Assert.True(WebhookVerifier.IsValid(r, "s")));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Alerting;
 using LeakWatch.Synthetic;
@@ -99,7 +100,10 @@ public sealed class NoPatientDataTests : IDisposable
         Assert.NotEmpty(NoLeakChecker.Find("nir " + patient.Nir[..13], needles));
         Assert.NotEmpty(NoLeakChecker.Find("DARTIGNACZELLER", needles));
         Assert.NotEmpty(NoLeakChecker.Find("=?utf-8?b?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("Éloïse")) + "?=", needles));
+        Assert.NotEmpty(NoLeakChecker.Find("Patient: gwénaëlle.", needles));
         Assert.Empty(NoLeakChecker.Find("LastName FirstName BirthDate Nir Phone Email", needles));
+        Assert.Empty(NoLeakChecker.Find("Name", NoLeakChecker.PatientNeedles([patient with { FirstNames = "Anne" }])));
+        Assert.Empty(NoLeakChecker.Find("this channel", NoLeakChecker.PatientNeedles([patient with { FirstNames = "Anne" }])));
     }
 
     /// <summary>Every form in which the receivers got the alerts: raw bytes, decoded MIME parts, headers, JSON strings.</summary>
@@ -142,7 +146,6 @@ internal static class NoLeakChecker
         foreach (var p in patients)
         {
             values.Add(p.Ipp);
-            values.Add(p.Ipp[^6..]);
             foreach (var name in new[] { p.BirthName, p.UsageName, p.FirstNames }.OfType<string>())
             {
                 values.Add(name);
@@ -153,10 +156,13 @@ internal static class NoLeakChecker
             values.AddRange([d.ToString("dd/MM/yyyy"), d.ToString("yyyyMMdd"), d.ToString("yyyy-MM-dd"), d.ToString("ddMMyyyy"), d.ToString("dd.MM.yyyy"), d.ToString("dd-MM-yy")]);
             values.AddRange([p.Nir, p.Nir[..13], DumpStyle.NirSpaced(p.Nir)]);
             var digits = new string([.. p.Phone.Where(char.IsDigit)]);
-            var national = digits.StartsWith("33", StringComparison.Ordinal) ? "0" + digits[2..] : digits;
-            values.AddRange([p.Phone, national, "+33" + national[1..], "33" + national[1..], national[1..], string.Join('.', national.Chunk(2).Select(c => new string(c))), string.Join(' ', national.Chunk(2).Select(c => new string(c)))]);
-            values.AddRange([p.Email, p.Email.Split('@')[0]]);
-            values.Add(p.City);
+            if (digits.Length >= 9)
+            {
+                var national = digits.StartsWith("33", StringComparison.Ordinal) ? "0" + digits[2..] : digits;
+                values.AddRange([p.Phone, national, "+33" + national[1..], "33" + national[1..], national[1..], string.Join('.', national.Chunk(2).Select(c => new string(c))), string.Join(' ', national.Chunk(2).Select(c => new string(c)))]);
+            }
+            if (p.Email.Length > 0) values.AddRange([p.Email, p.Email.Split('@')[0]]);
+            values.AddRange([p.City, p.Address]);
         }
 
         var needles = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -183,6 +189,11 @@ internal static class NoLeakChecker
         }),
     ];
 
+    /// <summary>
+    /// Needles made of letters only (names, cities) must stand as words: "Anne" is a first name, not a leak in "channel".
+    /// Anything else (numbers, e-mails, encodings) is found anywhere.
+    /// </summary>
     public static IReadOnlyList<string> Find(string? text, IEnumerable<string> needles) =>
-        text is null ? [] : [.. needles.Where(n => text.Contains(n, StringComparison.OrdinalIgnoreCase))];
+        text is null ? [] : [.. needles.Where(n => text.Contains(n, StringComparison.OrdinalIgnoreCase)
+            && (!n.All(char.IsLetter) || Regex.IsMatch(text, @"(?<!\p{L})" + Regex.Escape(n) + @"(?!\p{L})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)))];
 }
