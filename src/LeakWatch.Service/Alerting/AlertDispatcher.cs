@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -48,7 +50,16 @@ internal sealed class AlertDispatcher(
                     continue;
                 }
 
-                var result = await sender.SendAsync(channel, AlertPayload.FromJson(alert.Payload), cancellationToken);
+                if (!TryRead(alert.Payload, out var payload))
+                {
+                    // One damaged row must not stop the others: it waits, loudly, for someone to look.
+                    await outbox.MarkFailedAsync(alert.Id, time.GetUtcNow() + settings.MaxRetryDelay, "Unreadable payload", cancellationToken);
+                    Log.AlertDeliveryFailed(logger, alert.IdempotencyKey, channel.Name, attempt, "Unreadable payload", time.GetUtcNow() + settings.MaxRetryDelay);
+                    failed++;
+                    continue;
+                }
+
+                var result = await sender.SendAsync(channel, payload, cancellationToken);
                 if (result.Ok)
                 {
                     await outbox.MarkDeliveredAsync(alert.Id, time.GetUtcNow(), cancellationToken);
@@ -69,6 +80,20 @@ internal sealed class AlertDispatcher(
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private static bool TryRead(string json, [NotNullWhen(true)] out AlertPayload? payload)
+    {
+        try
+        {
+            payload = AlertPayload.FromJson(json);
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            payload = null;
+            return false;
         }
     }
 

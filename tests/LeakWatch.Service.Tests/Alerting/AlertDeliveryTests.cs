@@ -238,6 +238,25 @@ public sealed class AlertDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task AlertDispatcher_DamagedPayload_DoesNotBlockTheOtherAlerts()
+    {
+        using var hook = WebhookTestReceiver.Start();
+        _fixture.AddChannel("security-hook", "webhook", ("Url", hook.Url()), ("SecretFile", _fixture.WriteSecretFile("hook.secret", Secret)));
+        var services = _fixture.StartService();
+        await RecordAsync(services, "https://forum.example/t/1", 'a', 1, 3);
+        await RecordAsync(services, "https://forum.example/t/2", 'b', 10, 12);
+        await using (var connection = await AlertingFixture.OpenAsync(services))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE alert_outbox SET payload = '{not json' WHERE incident_id = 1");
+        }
+
+        var run = await RunAsync(services);
+
+        Assert.Equal((1, 1), (run.Delivered, run.Failed));
+        Assert.Equal("Unreadable payload", Assert.Single(await AlertingFixture.QueryAsync<string>(services, "SELECT last_error FROM alert_outbox WHERE incident_id = 1")));
+    }
+
+    [Fact]
     public async Task AlertDispatcher_ChannelRemovedFromConfiguration_KeepsItsAlertsWaiting()
     {
         using var hook = WebhookTestReceiver.Start();
