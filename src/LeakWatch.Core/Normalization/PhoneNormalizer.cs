@@ -21,7 +21,12 @@ internal static class PhoneNormalizer
     private static readonly PhoneNumberUtil Library = PhoneNumberUtil.GetInstance();
 
     /// <summary>The E.164 form of a whole field that is a phone number, or null.</summary>
-    public static string? ToE164(ReadOnlySpan<char> raw)
+    /// <param name="phoneColumn">
+    /// True when the field is known to hold a phone (the export's TELEPHONE column, a column hinted Phone):
+    /// then nine digits are a French number whose leading zero a spreadsheet dropped (612345678). Elsewhere
+    /// nine digits are too often something else (FINESS numbers, references).
+    /// </param>
+    public static string? ToE164(ReadOnlySpan<char> raw, bool phoneColumn = false)
     {
         var s = raw.Trim();
         if (s.Length < 8 || s.Length > MaxFieldLength) return null;
@@ -55,6 +60,7 @@ internal static class PhoneNormalizer
             }
         }
         if (open) return null;
+        if (phoneColumn && !plus && count == 9 && digits[0] != '0') return French(digits[..9]);
         return FromDigits(digits[..count], plus);
     }
 

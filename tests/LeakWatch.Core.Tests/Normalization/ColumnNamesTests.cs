@@ -91,6 +91,9 @@ public sealed class ColumnNamesTests
     [InlineData("Téléphone", FieldHint.Phone)]
     [InlineData("TEL", FieldHint.Phone)]
     [InlineData("TEL2", FieldHint.Phone)]
+    [InlineData("TEL_DOMICILE", FieldHint.Phone)]
+    [InlineData("NUMERO_INSEE", FieldHint.Nir)]
+    [InlineData("NIR_ASSURE", FieldHint.Nir)]
     [InlineData("TEL_PORTABLE", FieldHint.Phone)]
     [InlineData("PORTABLE", FieldHint.Phone)]
     [InlineData("MOBILE", FieldHint.Phone)]
@@ -134,6 +137,9 @@ public sealed class ColumnNamesTests
     [InlineData("NOM_MERE")]
     [InlineData("COMMENTAIRE")]
     [InlineData("gender")]
+    [InlineData("CIVILITE")]
+    [InlineData("CODE_INSEE")]
+    [InlineData("DATE_NAISSANCE_MERE")]
     public void Classify_NonIdentityColumns_AreOther(string header) =>
         Assert.Equal(FieldHint.Other, ColumnNames.Classify(header));
 

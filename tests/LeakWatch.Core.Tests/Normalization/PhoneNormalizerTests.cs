@@ -116,6 +116,24 @@ public sealed class PhoneNormalizerTests
     [InlineData("+1 202 456")]
     public void ToE164_NotAPhone_GivesNull(string raw) => Assert.Null(PhoneNormalizer.ToE164(raw));
 
+    [Theory]
+    [InlineData("612345678", "+33612345678")]
+    [InlineData("6 12 34 56 78", "+33612345678")]
+    [InlineData("142345678", "+33142345678")]
+    [InlineData("692123456", "+262692123456")]
+    [InlineData("0612345678", "+33612345678")]
+    public void ToE164_PhoneColumn_AcceptsLostLeadingZero(string raw, string expected)
+    {
+        Assert.Equal(expected, PhoneNormalizer.ToE164(raw, phoneColumn: true));
+        if (raw.Length < 10 || raw.Contains(' ', StringComparison.Ordinal)) Assert.Null(PhoneNormalizer.ToE164(raw));
+    }
+
+    [Theory]
+    [InlineData("012345678")]
+    [InlineData("12345678")]
+    [InlineData("1234567890")]
+    public void ToE164_PhoneColumnOtherLengths_StayNull(string raw) => Assert.Null(PhoneNormalizer.ToE164(raw, phoneColumn: true));
+
     [Fact]
     public void ToE164_FastPath_AgreesWithLibphonenumberOnRandomFrenchNumbers()
     {
