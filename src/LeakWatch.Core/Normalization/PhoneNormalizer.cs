@@ -144,6 +144,14 @@ internal static class PhoneNormalizer
             if (national.Length == 10 && national[0] == '0') national = national[1..];
             return national.Length == 9 && national[0] != '0' ? French(national) : null;
         }
+        // Overseas departments: the same rule as their national form (0692..., 0590...) so that every way of
+        // writing one number gives one answer, whether or not libphonenumber knows the block is assigned.
+        if (d.Length >= 3 && d[..3] is "262" or "590" or "594" or "596")
+        {
+            var national = d[3..];
+            if (national.Length == 10 && national[0] == '0') national = national[1..];
+            if (national.Length == 9 && OverseasCountryCode(national) is { } code && d.StartsWith(code)) return French(national);
+        }
         if (d.Length is < 7 or > 15 || d[0] == '0' || !CallingCodes.IsPlausible(d)) return null;
         return ViaLibrary(d);
     }

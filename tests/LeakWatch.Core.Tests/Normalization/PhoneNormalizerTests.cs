@@ -37,6 +37,10 @@ public sealed class PhoneNormalizerTests
     [InlineData("+262 692 12 34 56", "+262692123456")]
     [InlineData("+33 692 12 34 56", "+262692123456")]
     [InlineData("00262692123456", "+262692123456")]
+    [InlineData("0691 54 09 73", "+590691540973")] // a block libphonenumber does not know yet: still one answer for every form
+    [InlineData("+590 691 54 09 73", "+590691540973")]
+    [InlineData("+590 (0)691 54 09 73", "+590691540973")]
+    [InlineData("+33 691 54 09 73", "+590691540973")]
     [InlineData("0590 12 34 56", "+590590123456")] // Guadeloupe
     [InlineData("0690 12 34 56", "+590690123456")]
     [InlineData("0596 61 23 45", "+596596612345")] // Martinique
@@ -146,18 +150,19 @@ public sealed class PhoneNormalizerTests
             nine[0] = firstDigits[random.Next(firstDigits.Length)];
             for (var i = 1; i < 9; i++) nine[i] = (char)('0' + random.Next(10));
             var national = "0" + new string(nine);
-            var expected = Reference(national);
-            foreach (var raw in Formats(national, random))
+            var (expected, parsed) = Reference(national);
+            var libraryForms = new[] { Library.Format(parsed, PhoneNumberFormat.INTERNATIONAL), Library.Format(parsed, PhoneNumberFormat.NATIONAL) };
+            foreach (var raw in Formats(national, random).Concat(libraryForms))
             {
                 Assert.True(expected == PhoneNormalizer.ToE164(raw), $"format {checkedCount}: {raw} -> {PhoneNormalizer.ToE164(raw)}, library {expected}");
                 checkedCount++;
             }
         }
-        Assert.True(checkedCount > 20_000);
+        Assert.True(checkedCount > 40_000);
     }
 
     // libphonenumber's answer for a French national number: region FR, or the overseas region that owns the prefix.
-    private static string Reference(string national)
+    private static (string E164, PhoneNumber Parsed) Reference(string national)
     {
         var region = PhoneNormalizer.OverseasCountryCode(national.AsSpan(1)) switch
         {
@@ -168,7 +173,8 @@ public sealed class PhoneNormalizerTests
             "596" => "MQ",
             _ => throw new InvalidOperationException(),
         };
-        return Library.Format(Library.Parse(national, region), PhoneNumberFormat.E164);
+        var parsed = Library.Parse(national, region);
+        return (Library.Format(parsed, PhoneNumberFormat.E164), parsed);
     }
 
     private static IEnumerable<string> Formats(string national, Random random)
