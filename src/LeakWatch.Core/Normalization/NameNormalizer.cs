@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace LeakWatch.Core.Normalization;
 
@@ -52,7 +53,7 @@ internal static class NameNormalizer
     public static IReadOnlyList<string> FirstNameVariants(ReadOnlySpan<char> rawFirstNames)
     {
         var names = new List<string>(4);
-        var whole = new System.Text.StringBuilder(rawFirstNames.Length);
+        var whole = new StringBuilder(rawFirstNames.Length);
         var rest = rawFirstNames;
         while (!rest.IsEmpty)
         {
@@ -71,6 +72,8 @@ internal static class NameNormalizer
         if (names.Count >= 2) AddDistinct(variants, string.Concat(names[0], names[1]));
         return variants;
     }
+
+    private static readonly SearchValues<char> AsciiLetters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     private static readonly SearchValues<char> GivenNameSeparators = SearchValues.Create(" \t,;/\u00A0");
 
@@ -107,16 +110,18 @@ internal static class NameNormalizer
         var length = 0;
         var words = 0;
         var inWord = false;
-        foreach (var c in raw)
+        var i = 0;
+        while (i < raw.Length)
         {
-            char first;
-            char second = '\0';
+            var c = raw[i];
             CharKind kind;
-            // Fast path: plain ASCII letters, the bulk of every dump.
-            if ((uint)((c | 0x20) - 'a') <= 'z' - 'a')
+            char first;
+            var second = '\0';
+            var isAsciiLetter = (uint)((c | 0x20) - 'a') <= 'z' - 'a';
+            if (isAsciiLetter)
             {
-                first = (char)(c & ~0x20);
                 kind = CharKind.Letter;
+                first = c;
             }
             else
             {
@@ -136,6 +141,16 @@ internal static class NameNormalizer
                         words++;
                         inWord = true;
                     }
+                    if (isAsciiLetter)
+                    {
+                        // Fast path, the bulk of every dump: a run of ASCII letters is upper-cased in one vectorized call.
+                        var run = raw[i..].IndexOfAnyExcept(AsciiLetters);
+                        if (run < 0) run = raw.Length - i;
+                        if (Ascii.ToUpper(raw.Slice(i, run), destination[length..], out var written) != OperationStatus.Done) return TooSmall;
+                        length += written;
+                        i += run;
+                        continue;
+                    }
                     if (length >= destination.Length) return TooSmall;
                     destination[length++] = first;
                     if (second != '\0')
@@ -152,6 +167,7 @@ internal static class NameNormalizer
                 default:
                     return NotAName;
             }
+            i++;
         }
         if (words == 0) return NotAName;
         if (!stripCivilities || words == 1) return length;
