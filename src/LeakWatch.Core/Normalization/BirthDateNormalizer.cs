@@ -24,7 +24,8 @@ internal static class BirthDateNormalizer
     {
         if (destination.Length < 2) throw new ArgumentException("Room for two candidates is needed.", nameof(destination));
         var s = raw.Trim();
-        if (s.Length < 6 || s.Length > MaxFieldLength) return 0;
+        // Cheap rejections first: the scanner asks this of every field, and most are names or codes.
+        if (s.Length < 6 || s.Length > MaxFieldLength || !s.ContainsAnyInRange('0', '9')) return 0;
         var start = IsAsciiDigit(s[0]) ? 0 : SkipWeekday(s);
         if (!TryParse(s, start, wholeField: true, out var end, out var value, out var alt)) return 0;
         if (SkipTime(s, end) != s.Length) return 0;

@@ -17,8 +17,20 @@ internal static class NirNormalizer
     /// </summary>
     public static string? Body(ReadOnlySpan<char> raw)
     {
-        Span<char> buffer = stackalloc char[FullLength];
         var s = raw.Trim();
+        // Cheap rejections first: the scanner asks this of every field.
+        if (s.Length < BodyLength || s.Length > 32 || s[0] is not ('1' or '2' or '3' or '4' or '7' or '8')) return null;
+        if (!s.ContainsAnyExceptInRange('0', '9'))
+        {
+            // Digits only, the usual layout: no copy needed.
+            return s.Length switch
+            {
+                BodyLength when HasValidStructure(s) => new string(s),
+                FullLength when IsValidFull(s) => new string(s[..BodyLength]),
+                _ => null,
+            };
+        }
+        Span<char> buffer = stackalloc char[FullLength];
         var count = 0;
         foreach (var c in s)
         {
