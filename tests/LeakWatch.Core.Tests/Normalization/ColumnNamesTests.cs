@@ -112,6 +112,13 @@ public sealed class ColumnNamesTests
     [InlineData("ZIP", FieldHint.PostalCode)]
     [InlineData("POSTAL_CODE", FieldHint.PostalCode)]
     [InlineData("postalCode", FieldHint.PostalCode)]
+    [InlineData("\uFEFFIPP", FieldHint.Identifier)]
+    [InlineData("\"NOM\"", FieldHint.LastName)]
+    [InlineData(" Nom_Naissance ", FieldHint.BirthName)]
+    [InlineData("patient.nom", FieldHint.LastName)]
+    [InlineData("name.family", FieldHint.LastName)]
+    [InlineData("name.given", FieldHint.FirstName)]
+    [InlineData("PATIENT.DATE_NAISSANCE", FieldHint.BirthDate)]
     public void Classify_IdentityColumns_AreRecognized(string header, object expected) =>
         Assert.Equal((FieldHint)expected, ColumnNames.Classify(header)); // FieldHint is internal: xunit needs public signatures
 
