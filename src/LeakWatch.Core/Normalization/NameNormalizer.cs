@@ -73,8 +73,6 @@ internal static class NameNormalizer
         return variants;
     }
 
-    private static readonly SearchValues<char> AsciiLetters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
-
     private static readonly SearchValues<char> GivenNameSeparators = SearchValues.Create(" \t,;/\u00A0");
 
     private static void AddDistinct(List<string> list, string value)
@@ -143,12 +141,15 @@ internal static class NameNormalizer
                     }
                     if (isAsciiLetter)
                     {
-                        // Fast path, the bulk of every dump: a run of ASCII letters is upper-cased in one vectorized call.
-                        var run = raw[i..].IndexOfAnyExcept(AsciiLetters);
-                        if (run < 0) run = raw.Length - i;
-                        if (Ascii.ToUpper(raw.Slice(i, run), destination[length..], out var written) != OperationStatus.Done) return TooSmall;
-                        length += written;
-                        i += run;
+                        // Fast path, the bulk of every dump: a tight loop over a run of ASCII letters.
+                        do
+                        {
+                            if ((uint)length >= (uint)destination.Length) return TooSmall;
+                            destination[length++] = (char)(c & ~0x20);
+                            if (++i == raw.Length) break;
+                            c = raw[i];
+                        }
+                        while ((uint)((c | 0x20) - 'a') <= 'z' - 'a');
                         continue;
                     }
                     if (length >= destination.Length) return TooSmall;
