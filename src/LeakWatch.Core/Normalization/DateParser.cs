@@ -90,6 +90,9 @@ internal static class DateParser
             month = MonthNames.Read(s, q, out q);
             if (month == 0) return false;
             q = SkipSpacesOr(s, q, '-', ',');
+            // In prose "le 12 mars, 14 patients" is no date; a two-digit year after a month name is only taken
+            // whole ("12 mars 65") or in the Oracle layout "12-MAR-65".
+            if (!wholeField && CountDigits(s, q) == 2 && s[q - 1] != '-') return false;
         }
         var yearDigits = CountDigits(s, q);
         if (yearDigits is not (2 or 4)) return false;

@@ -48,7 +48,7 @@ internal static class NameNormalizer
     /// The distinct compact forms of a first-name list ("Marie Claire Anne", "Jean-Pierre", "MARIE, CLAIRE"):
     /// the whole list, each given name, then the first two together. A hyphenated compound is one given name
     /// (JEAN-PIERRE gives JEANPIERRE, not JEAN). Initials ("J.") count in the whole list but are not given
-    /// names of their own. Empty when there is no name.
+    /// names of their own; civilities ("Mme Marie") are dropped. Empty when there is no name.
     /// </summary>
     public static IReadOnlyList<string> FirstNameVariants(ReadOnlySpan<char> rawFirstNames)
     {
@@ -62,7 +62,7 @@ internal static class NameNormalizer
             rest = cut < 0 ? [] : rest[(cut + 1)..];
             if (token.IsWhiteSpace()) continue;
             var compact = Create(token, spaced: false, stripCivilities: false);
-            if (compact is null) continue;
+            if (compact is null || IsCivilityUpper(compact)) continue;
             whole.Append(compact);
             if (compact.Length >= 2) names.Add(compact);
         }
