@@ -19,6 +19,9 @@ internal static class PhoneNormalizer
     private const int MaxDigits = 17;
     private const int MaxFieldLength = 40;
     private static readonly PhoneNumberUtil Library = PhoneNumberUtil.GetInstance();
+    // The C# port has had thread-safety reports (twcclegg/libphonenumber-csharp #84, #96); the slow path is rare
+    // (foreign numbers only), so one lock costs nothing that matters and rules the question out.
+    private static readonly Lock LibraryLock = new();
 
     /// <summary>The E.164 form of a whole field that is a phone number, or null.</summary>
     /// <param name="phoneColumn">
@@ -174,14 +177,18 @@ internal static class PhoneNormalizer
 
     private static string? ViaLibrary(ReadOnlySpan<char> internationalDigits)
     {
-        try
+        var text = string.Concat("+", internationalDigits);
+        lock (LibraryLock)
         {
-            var number = Library.Parse(string.Concat("+", internationalDigits), "FR");
-            return Library.IsValidNumber(number) ? Library.Format(number, PhoneNumberFormat.E164) : null;
-        }
-        catch (NumberParseException)
-        {
-            return null;
+            try
+            {
+                var number = Library.Parse(text, "FR");
+                return Library.IsValidNumber(number) ? Library.Format(number, PhoneNumberFormat.E164) : null;
+            }
+            catch (NumberParseException)
+            {
+                return null;
+            }
         }
     }
 

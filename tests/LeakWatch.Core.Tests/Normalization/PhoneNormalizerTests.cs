@@ -75,6 +75,22 @@ public sealed class PhoneNormalizerTests
         }
     }
 
+    [Fact]
+    public void ToE164_ManyThreads_GiveTheSameAnswersAsOneThread()
+    {
+        var inputs = Library.GetSupportedRegions()
+            .Select(region => Library.GetExampleNumberForType(region, PhoneNumberType.MOBILE))
+            .Where(number => number is not null)
+            .Select(number => Library.Format(number, PhoneNumberFormat.INTERNATIONAL))
+            .Concat(Enumerable.Range(0, 200).Select(i => $"06 {i % 90 + 10} 34 56 78"))
+            .ToArray();
+        var expected = inputs.Select(raw => PhoneNormalizer.ToE164(raw)).ToArray();
+        var actual = new string?[inputs.Length * 8];
+        Parallel.For(0, actual.Length, i => actual[i] = PhoneNormalizer.ToE164(inputs[i % inputs.Length]));
+        for (var i = 0; i < actual.Length; i++) Assert.Equal(expected[i % inputs.Length], actual[i]);
+        Assert.True(expected.Count(e => e is not null) > 150);
+    }
+
     [Theory]
     [InlineData("RE")]
     [InlineData("GP")]
