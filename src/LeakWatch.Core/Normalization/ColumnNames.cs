@@ -113,7 +113,7 @@ internal static class ColumnNames
         if (!StopWords.Contains(text)) words.Add(text);
     }
 
-    private static readonly FrozenSet<string> StopWords = FrozenSet.ToFrozenSet(["DE", "DU", "DES", "D", "LA", "L", "OF", "THE", "EN", "AU", "A"]);
+    private static readonly FrozenSet<string> StopWords = FrozenSet.ToFrozenSet(["DE", "DU", "DES", "D", "LA", "L", "OF", "THE", "EN", "AU", "A", "ET", "AND"]);
 
     private static readonly FrozenSet<string> Subjects = FrozenSet.ToFrozenSet(["PATIENT", "PATIENTS", "PAT", "PERSONNE", "PERSON", "CLIENT", "INDIVIDU", "USAGER", "MALADE", "BENEFICIAIRE"]);
 

@@ -58,6 +58,8 @@ public sealed class ColumnNamesTests
     [InlineData("PRENOM_PATIENT", FieldHint.FirstName)]
     [InlineData("NOM_PRENOM", FieldHint.FullName)]
     [InlineData("Nom Prénom", FieldHint.FullName)]
+    [InlineData("Nom et prénom", FieldHint.FullName)]
+    [InlineData("NOM_ET_PRENOM", FieldHint.FullName)]
     [InlineData("NOM_COMPLET", FieldHint.FullName)]
     [InlineData("FULL_NAME", FieldHint.FullName)]
     [InlineData("fullName", FieldHint.FullName)]
