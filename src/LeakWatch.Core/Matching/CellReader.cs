@@ -60,7 +60,8 @@ internal sealed class CellReader(Fingerprinter fp, FingerprintIndex index)
                 if (NirNormalizer.Body(value) is { } nir) identifiers.Nirs.Add(nir);
                 return CellReading.Empty;
             case FieldHint.Phone:
-                if (PhoneNormalizer.ToE164(value) is { } phone) identifiers.Phones.Add(phone);
+                // A phone column may have lost its leading zero to a spreadsheet, as the export's did.
+                if (PhoneNormalizer.ToE164(value, phoneColumn: true) is { } phone) identifiers.Phones.Add(phone);
                 return CellReading.Empty;
             case FieldHint.Email:
                 if (EmailNormalizer.Normalize(value) is { } email) identifiers.Emails.Add(email);
