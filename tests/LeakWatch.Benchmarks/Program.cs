@@ -2,6 +2,8 @@
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["enroll"] = LeakWatch.Benchmarks.EnrollBenchmark.RunAsync,
+    ["scan"] = LeakWatch.Benchmarks.ScanBenchmark.RunAsync,
+    ["scan-run"] = LeakWatch.Benchmarks.ScanBenchmark.RunChildAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

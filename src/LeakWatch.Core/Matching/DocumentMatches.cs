@@ -25,7 +25,12 @@ internal sealed class DocumentMatches
             _patients[patient] = entry;
         }
         entry.Hits |= hits;
-        if (entry.Locations.Count < MaxLocationsPerPatient) entry.Locations.Add(location);
+        // Keep the first few locations in document order, whichever worker saw them first.
+        var locations = entry.Locations;
+        if (locations.Count == MaxLocationsPerPatient && location.Offset >= locations[^1].Offset) return;
+        var at = locations.FindIndex(l => l.Offset > location.Offset);
+        locations.Insert(at < 0 ? locations.Count : at, location);
+        if (locations.Count > MaxLocationsPerPatient) locations.RemoveAt(locations.Count - 1);
     }
 
     public void MergeFrom(DocumentMatches other)
@@ -34,7 +39,6 @@ internal sealed class DocumentMatches
         foreach (var (patient, theirs) in other._patients)
         {
             foreach (var location in theirs.Locations) Add(patient, theirs.Hits, location);
-            if (theirs.Locations.Count == 0) Add(patient, theirs.Hits, default);
         }
     }
 
@@ -54,8 +58,7 @@ internal sealed class DocumentMatches
         foreach (var (patient, entry) in _patients)
         {
             if (MatchRules.Evaluate(entry.Hits) is not { } confidence) continue;
-            var locations = entry.Locations.OrderBy(l => l.Offset).ToList();
-            matches.Add(new PatientMatch(patientRefs[patient], confidence, MatchRules.Names(entry.Hits), MatchRules.Fields(entry.Hits), locations));
+            matches.Add(new PatientMatch(patientRefs[patient], confidence, MatchRules.Names(entry.Hits), MatchRules.Fields(entry.Hits), [.. entry.Locations]));
         }
         matches.Sort((a, b) => a.Locations.Count > 0 && b.Locations.Count > 0 ? a.Locations[0].Offset.CompareTo(b.Locations[0].Offset) : 0);
         return matches;

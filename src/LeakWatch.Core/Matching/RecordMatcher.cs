@@ -29,6 +29,11 @@ internal sealed class RecordMatcher : IDisposable
     private readonly List<string> _lastNames = [];
     private readonly List<string> _firstNames = [];
     private readonly List<int> _dates = [];
+    // The same, from fields a header or a format said hold identity: when present, only they form identities, so a
+    // doctor's name beside an exam date is not taken for a patient born that day.
+    private readonly List<string> _hintedLastNames = [];
+    private readonly List<string> _hintedFirstNames = [];
+    private readonly List<int> _hintedDates = [];
     private readonly List<string> _nirs = [];
     private readonly List<string> _phones = [];
     private readonly List<string> _emails = [];
@@ -75,6 +80,9 @@ internal sealed class RecordMatcher : IDisposable
         _lastNames.Clear();
         _firstNames.Clear();
         _dates.Clear();
+        _hintedLastNames.Clear();
+        _hintedFirstNames.Clear();
+        _hintedDates.Clear();
         _nirs.Clear();
         _phones.Clear();
         _emails.Clear();
@@ -90,7 +98,7 @@ internal sealed class RecordMatcher : IDisposable
             case FieldHint.Other or FieldHint.Identifier or FieldHint.PostalCode:
                 return;
             case FieldHint.BirthDate:
-                AddDate(value);
+                AddDate(value, hinted: true);
                 return;
             case FieldHint.Nir:
                 if (NirNormalizer.Body(value) is { } nir) _nirs.Add(nir);
@@ -122,35 +130,50 @@ internal sealed class RecordMatcher : IDisposable
             if (letters > 0) AddNameField(value, FieldHint.None);
             return;
         }
-        if (value.Length > 40) return;
-        if (digits >= 13 && letters <= 2 && NirNormalizer.Body(value) is { } body)
+        if (value.Length <= 40)
         {
-            _nirs.Add(body);
-            return;
+            if (digits >= 13 && letters <= 2 && NirNormalizer.Body(value) is { } body)
+            {
+                _nirs.Add(body);
+                return;
+            }
+            if (AddDate(value)) return;
+            if (digits >= 9 && letters == 0 && PhoneNormalizer.ToE164(value) is { } e164)
+            {
+                _phones.Add(e164);
+                return;
+            }
         }
-        if (AddDate(value)) return;
-        if (digits >= 9 && letters == 0 && PhoneNormalizer.ToE164(value) is { } e164) _phones.Add(e164);
+        // Words and digits together in one cell: a comment, an address, a whole identity line ("DUPONT Marie
+        // 12/03/1965"). Read it as prose.
+        if (letters > 0 && value.Contains(' ')) AddFreeText(value);
     }
 
-    private bool AddDate(ReadOnlySpan<char> value)
+    private bool AddDate(ReadOnlySpan<char> value, bool hinted = false)
     {
         var count = BirthDateNormalizer.Normalize(value, _dateScratch);
         for (var i = 0; i < count; i++)
         {
-            if (!_dates.Contains(_dateScratch[i])) _dates.Add(_dateScratch[i]);
+            AddDistinct(_dates, _dateScratch[i]);
+            if (hinted) AddDistinct(_hintedDates, _dateScratch[i]);
         }
         return count > 0;
     }
 
+    private static void AddDistinct(List<int> list, int value)
+    {
+        if (!list.Contains(value)) list.Add(value);
+    }
+
     private void AddNameField(ReadOnlySpan<char> value, FieldHint hint)
     {
-        var asLast = hint is FieldHint.None or FieldHint.LastName or FieldHint.BirthName or FieldHint.UsageName or FieldHint.FullName;
-        var asFirst = hint is FieldHint.None or FieldHint.FirstName or FieldHint.FullName;
+        // Name hints are not trusted to say which name it is: exports swap columns, and a header "NOM" may hold
+        // "DUPONT Marie". The pair set and the birth date decide.
         if (!HasSeparator(value))
         {
             Span<char> compact = stackalloc char[Math.Min(value.Length * 3 + 4, 256)];
             var length = NameNormalizer.CompactInto(value, compact);
-            if (length > 0) AddNameCandidate(compact[..length], asLast, asFirst);
+            if (length > 0) AddNameCandidate(compact[..length], hinted: hint != FieldHint.None);
             return;
         }
         if (NameNormalizer.Spaced(value) is not { } spaced) return;
@@ -161,12 +184,17 @@ internal sealed class RecordMatcher : IDisposable
             if (_words.Count > MaxNameWordsPerField) break;
         }
         // A long phrase is prose, not a name, unless a header said it is a name.
-        if (_words.Count > MaxNameWordsPerField || (_words.Count > MaxSubsequenceWords && hint == FieldHint.None)) return;
-        AddWordSubsequences(asLast, asFirst);
+        if (_words.Count > MaxSubsequenceWords && hint == FieldHint.None)
+        {
+            AddFreeText(value);
+            return;
+        }
+        if (_words.Count > MaxNameWordsPerField) _words.RemoveRange(MaxNameWordsPerField, _words.Count - MaxNameWordsPerField);
+        AddWordSubsequences(hinted: hint != FieldHint.None);
     }
 
     /// <summary>Every run of one to four consecutive words, compacted: "LE GALL MARIE" gives LE, LEGALL, LEGALLMARIE, GALL, GALLMARIE, MARIE.</summary>
-    private void AddWordSubsequences(bool asLast, bool asFirst)
+    private void AddWordSubsequences(bool hinted)
     {
         Span<char> buffer = stackalloc char[256];
         for (var start = 0; start < _words.Count; start++)
@@ -178,16 +206,29 @@ internal sealed class RecordMatcher : IDisposable
                 if (length + word.Length > buffer.Length) break;
                 word.AsSpan().CopyTo(buffer[length..]);
                 length += word.Length;
-                AddNameCandidate(buffer[..length], asLast, asFirst);
+                AddNameCandidate(buffer[..length], hinted);
             }
         }
     }
 
-    private void AddNameCandidate(ReadOnlySpan<char> compact, bool asLast, bool asFirst)
+    private void AddNameCandidate(ReadOnlySpan<char> compact, bool hinted)
     {
         var entry = _names.Get(compact);
-        if (asLast && entry.IsLast && _lastNames.Count < MaxCandidates && !_lastNames.Contains(entry.Name)) _lastNames.Add(entry.Name);
-        if (asFirst && entry.IsFirst && _firstNames.Count < MaxCandidates && !_firstNames.Contains(entry.Name)) _firstNames.Add(entry.Name);
+        if (entry.IsLast)
+        {
+            AddCandidate(_lastNames, entry.Name);
+            if (hinted) AddCandidate(_hintedLastNames, entry.Name);
+        }
+        if (entry.IsFirst)
+        {
+            AddCandidate(_firstNames, entry.Name);
+            if (hinted) AddCandidate(_hintedFirstNames, entry.Name);
+        }
+    }
+
+    private static void AddCandidate(List<string> list, string name)
+    {
+        if (list.Count < MaxCandidates && !list.Contains(name)) list.Add(name);
     }
 
     private void AddFreeText(ReadOnlySpan<char> text)
@@ -204,8 +245,8 @@ internal sealed class RecordMatcher : IDisposable
         BirthDateNormalizer.FindAll(text, _dateHits);
         foreach (var hit in _dateHits)
         {
-            if (!_dates.Contains(hit.Value)) _dates.Add(hit.Value);
-            if (hit.AltValue != 0 && !_dates.Contains(hit.AltValue)) _dates.Add(hit.AltValue);
+            AddDistinct(_dates, hit.Value);
+            if (hit.AltValue != 0) AddDistinct(_dates, hit.AltValue);
         }
         _dateHits.Clear();
 
@@ -242,7 +283,7 @@ internal sealed class RecordMatcher : IDisposable
                 if (length + word.Length > buffer.Length) break;
                 word.AsSpan().CopyTo(buffer[length..]);
                 length += word.Length;
-                AddNameCandidate(buffer[..length], asLast: true, asFirst: true);
+                AddNameCandidate(buffer[..length], hinted: false);
             }
         }
     }
@@ -260,19 +301,25 @@ internal sealed class RecordMatcher : IDisposable
                 Lookup(FingerprintRecipe.NirBirthDate(_fp, nir, date), RuleHits.NirBirthDate);
             }
         }
-        foreach (var email in _emails) Lookup(FingerprintRecipe.Email(_fp, email), RuleHits.Email);
+        foreach (var email in _emails)
+        {
+            if (Lookup(FingerprintRecipe.Email(_fp, email), RuleHits.Email) == 0) continue;
+            foreach (var last in _lastNames) Lookup(FingerprintRecipe.EmailName(_fp, email, last), RuleHits.EmailName);
+        }
         foreach (var phone in _phones)
         {
             if (Lookup(FingerprintRecipe.Phone(_fp, phone), RuleHits.Phone) == 0) continue;
             foreach (var last in _lastNames) Lookup(FingerprintRecipe.PhoneName(_fp, phone, last), RuleHits.PhoneName);
         }
-        if (_dates.Count == 0) return;
-        foreach (var last in _lastNames)
+        var dates = _hintedDates.Count > 0 ? _hintedDates : _dates;
+        if (dates.Count == 0) return;
+        var hintedNames = _hintedLastNames.Count > 0 && _hintedFirstNames.Count > 0;
+        foreach (var last in hintedNames ? _hintedLastNames : _lastNames)
         {
-            foreach (var first in _firstNames)
+            foreach (var first in hintedNames ? _hintedFirstNames : _firstNames)
             {
                 if (ReferenceEquals(last, first) || !IsPair(last, first)) continue;
-                foreach (var value in _dates)
+                foreach (var value in dates)
                 {
                     BirthDateNormalizer.Format(value, date);
                     Lookup(FingerprintRecipe.Identity(_fp, last, first, date), RuleHits.Identity);

@@ -109,7 +109,7 @@ internal static class BirthDateNormalizer
             case 4:
                 return TryParseYearFirst(s, p, out end, out value, out alt);
             case 1 or 2:
-                return TryParseDayFirst(s, p, run, out end, out value, out alt);
+                return TryParseDayFirst(s, p, run, wholeField, out end, out value, out alt);
             default:
                 return false;
         }
@@ -137,8 +137,8 @@ internal static class BirthDateNormalizer
         return TryMake(Read(s, p, 4), 4, month, day, out value, out alt);
     }
 
-    // 12/03/1965, 12-03-65, 12.3.1965, 12 mars 1965, 1er mars 1965, 12-MAR-65, 12 mar. 1965
-    private static bool TryParseDayFirst(ReadOnlySpan<char> s, int p, int dayDigits, out int end, out int value, out int alt)
+    // 12/03/1965, 12-03-65, 12.3.1965, 12 03 1965, 12 mars 1965, 1er mars 1965, 12-MAR-65, 12 mar. 1965
+    private static bool TryParseDayFirst(ReadOnlySpan<char> s, int p, int dayDigits, bool wholeField, out int end, out int value, out int alt)
     {
         end = p;
         value = 0;
@@ -147,7 +147,8 @@ internal static class BirthDateNormalizer
         var q = p + dayDigits;
         if (q >= s.Length) return false;
         int month;
-        if (IsNumericSeparator(s[q]) && q + 1 < s.Length && IsAsciiDigit(s[q + 1]))
+        // "12 03 1965" only as a whole field: in prose, digit groups split by spaces are phones and NIRs.
+        if ((IsNumericSeparator(s[q]) || (wholeField && s[q] == ' ')) && q + 1 < s.Length && IsAsciiDigit(s[q + 1]))
         {
             var separator = s[q++];
             var monthDigits = CountDigits(s, q);

@@ -146,6 +146,8 @@ internal static class ColumnNames
         ["NUMPATIENT"] = FieldHint.Identifier,
         ["NUMEROPATIENT"] = FieldHint.Identifier,
         ["NOPATIENT"] = FieldHint.Identifier,
+        ["NPATIENT"] = FieldHint.Identifier,
+        ["REFERENCEPATIENT"] = FieldHint.Identifier,
         ["CODEPATIENT"] = FieldHint.Identifier,
         ["REFPATIENT"] = FieldHint.Identifier,
         ["IDENTIFIANT"] = FieldHint.Identifier,

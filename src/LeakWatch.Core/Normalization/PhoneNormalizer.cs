@@ -114,10 +114,8 @@ internal static class PhoneNormalizer
                 i = end - 1;
                 found = true;
             }
-            if (!found)
-            {
-                while (i + 1 < text.Length && (uint)(text[i + 1] - '0') <= 9) i++;
-            }
+            // A phone does not start in the middle of a longer run of digit groups (a NIR, a reference).
+            if (!found) i = Math.Max(i, j - 1);
         }
     }
 
@@ -140,7 +138,7 @@ internal static class PhoneNormalizer
             if (national.Length == 10 && national[0] == '0') national = national[1..];
             return national.Length == 9 && national[0] != '0' ? French(national) : null;
         }
-        if (d.Length is < 7 or > 15 || d[0] == '0') return null;
+        if (d.Length is < 7 or > 15 || d[0] == '0' || !CallingCodes.IsPlausible(d)) return null;
         return ViaLibrary(d);
     }
 

@@ -1,3 +1,4 @@
+using LeakWatch.Service.Detection;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
@@ -59,6 +60,7 @@ internal static class LeakWatchHost
         services.AddStorage();
         services.AddKeys();
         services.AddEnrollment();
+        services.AddDetection();
         services.AddSingleton<ServiceStartup>();
         return services;
     }

@@ -14,10 +14,11 @@ internal static class VerbHost
     public delegate Task<int> VerbAction(ParseResult parse, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken);
 
     /// <summary>Adds an action to <paramref name="command"/> that runs <paramref name="action"/> inside the LeakWatch host.</summary>
-    public static void SetAction(Command command, IReadOnlyList<string> configArgs, VerbAction action) =>
-        command.SetAction((parse, ct) => RunAsync(configArgs, parse, action, ct));
+    /// <param name="failureExitCode">For verbs whose exit codes follow grep (0 nothing found, 1 found): every failure exits with 2.</param>
+    public static void SetAction(Command command, IReadOnlyList<string> configArgs, VerbAction action, int? failureExitCode = null) =>
+        command.SetAction((parse, ct) => RunAsync(configArgs, parse, action, ct, failureExitCode));
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> configArgs, ParseResult parse, VerbAction action, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyList<string> configArgs, ParseResult parse, VerbAction action, CancellationToken cancellationToken, int? failureExitCode = null)
     {
         var console = VerbConsole.From(parse);
         try
@@ -32,7 +33,7 @@ internal static class VerbHost
         catch (Exception e) when (Describe(e) is { } failure)
         {
             await console.Error.WriteLineAsync(failure.Message);
-            return failure.ExitCode;
+            return failureExitCode ?? failure.ExitCode;
         }
     }
 

@@ -72,11 +72,31 @@ public sealed class RecordMatcherTests : IDisposable
     }
 
     [Fact]
-    public void Scan_PhoneWithName_IsPhoneNameButPhoneAloneIsNotReported()
+    public void Scan_PhoneWithName_IsMediumButPhoneAloneIsLow()
     {
         var withName = Assert.Single(_fixture.ScanRows(["dalmeida", "07.11.22.33.44"]));
         Assert.Equal(["phone+name"], withName.Rules);
-        Assert.Empty(_fixture.ScanRows(["someone", "0711223344"]));
+        Assert.Equal(Confidence.Medium, withName.Confidence);
+        var alone = Assert.Single(_fixture.ScanRows(["someone", "0711223344"]));
+        Assert.Equal(Confidence.Low, alone.Confidence);
+    }
+
+    [Fact]
+    public void Scan_EmailEvenWithTheName_IsLowOnItsOwn()
+    {
+        var alone = Assert.Single(_fixture.ScanRows(["LEFEBVRE", "marc.martin@example.org"]));
+        Assert.Equal(Confidence.Low, alone.Confidence);
+        Assert.Equal(["email"], alone.Rules);
+        var withName = Assert.Single(_fixture.ScanRows(["Martin", "marc.martin@example.org"]));
+        Assert.Equal(Confidence.Low, withName.Confidence);
+        Assert.Equal(["email+name"], withName.Rules);
+    }
+
+    [Fact]
+    public void Scan_IdentityLineInOneCell_IsReadAsProse()
+    {
+        var match = Assert.Single(_fixture.ScanRows(["17", "Patient : LE GALL Hélène - DDN 12/03/1965 - résultat positif"]));
+        Assert.Equal(_fixture.RefsById["IPP001"], match.Patient);
     }
 
     [Fact]
@@ -84,7 +104,7 @@ public sealed class RecordMatcherTests : IDisposable
     {
         var match = Assert.Single(_fixture.ScanRows(["Marc.Martin@Example.org", "MARTIN", "MARC-ANTOINE", "02/02/1990"]));
         Assert.Equal(Confidence.High, match.Confidence);
-        Assert.Contains("email", match.Rules);
+        Assert.Contains("email+name", match.Rules);
         Assert.Contains("identity", match.Rules);
     }
 
@@ -93,6 +113,21 @@ public sealed class RecordMatcherTests : IDisposable
     {
         var hinted = _fixture.ScanFields([("MARTIN", FieldHint.Other), ("MARC-ANTOINE", FieldHint.FirstName), ("02/02/1990", FieldHint.BirthDate)]);
         Assert.Empty(hinted);
+    }
+
+    [Fact]
+    public void Scan_HeaderSaysWhereTheIdentityIs_DoctorAndExamDateAreNotTakenForAPatient()
+    {
+        // The row is about someone else; the prescribing doctor and the exam date happen to be a patient's identity.
+        var row = new[]
+        {
+            ("BERNARD", FieldHint.LastName), ("PAUL", FieldHint.FirstName), ("01/01/1950", FieldHint.BirthDate),
+            ("MARTIN", FieldHint.None), ("MARC-ANTOINE", FieldHint.None), ("02/02/1990", FieldHint.None),
+        };
+        Assert.Empty(_fixture.ScanFields(row));
+
+        // Without any header, the same cells are all that is known: the identity is found.
+        Assert.Single(_fixture.ScanRows(["BERNARD", "PAUL", "01/01/1950", "MARTIN", "MARC-ANTOINE", "02/02/1990"]));
     }
 
     [Fact]
