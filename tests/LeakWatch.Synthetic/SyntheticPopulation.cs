@@ -14,9 +14,8 @@ public static class SyntheticPopulation
     /// <summary>The year ages are counted from: fixed, so a seed gives the same people every year.</summary>
     public const int ReferenceYear = 2025;
 
-    // 1 / (rank + 10): MARTIN about 1.7 % and the rarest about 0.006 %; a pool of three thousand names cannot have
-    // France's long tail, so the head is a little heavier than the census, which is the harder case for matching.
-    private static readonly WeightedList Surnames = new(NameData.Surnames.Concat(RareSurnames()), flattening: 10);
+    // 1 / (rank + 40): the commonest names about 0.5 % each, the rarest about 0.008 %.
+    private static readonly WeightedList Surnames = new(NameData.Surnames.Concat(RareSurnames()), flattening: 40);
     private static readonly WeightedList FemaleNames = new(NameData.FemaleFirstNames, flattening: 12);
     private static readonly WeightedList MaleNames = new(NameData.MaleFirstNames, flattening: 12);
 

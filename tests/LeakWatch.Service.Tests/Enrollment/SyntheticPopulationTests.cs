@@ -46,8 +46,9 @@ public sealed class SyntheticPopulationTests
     public void Generate_Names_AreRealisticallyDistributed()
     {
         var surnames = People.GroupBy(p => SyntheticPopulation.StripAccents(p.BirthName)).OrderByDescending(g => g.Count()).ToList();
-        Assert.Equal("MARTIN", surnames[0].Key);
-        Assert.InRange(surnames[0].Count() / (double)People.Length, 0.008, 0.03); // common, a percent or two
+        Assert.Contains("MARTIN", surnames.Take(5).Select(g => g.Key));
+        Assert.Contains("BERNARD", surnames.Take(8).Select(g => g.Key));
+        Assert.InRange(surnames[0].Count() / (double)People.Length, 0.004, 0.02); // common, but about half a percent
         Assert.True(surnames.Count > 1500, $"{surnames.Count} distinct surnames");
         Assert.True(SyntheticPopulation.SurnameCount >= 2500, $"{SyntheticPopulation.SurnameCount} surnames in the pool");
         Assert.Contains(People, p => p.BirthName.Contains('\'', StringComparison.Ordinal));
