@@ -2,17 +2,21 @@ namespace LeakWatch.Core.Matching;
 
 /// <summary>The rules that can fire for a patient in one record.</summary>
 [Flags]
-internal enum RuleHits : byte
+internal enum RuleHits : ushort
 {
     None = 0,
     Nir = 1,
     NirName = 2,
     NirBirthDate = 4,
     Identity = 8,
+    /// <summary>An email alone: low confidence (addresses made of names recur between namesakes).</summary>
     Email = 16,
-    /// <summary>Corroboration only: a phone alone is never reported (families share one).</summary>
+    /// <summary>A phone alone: low confidence (families share one).</summary>
     Phone = 32,
     PhoneName = 64,
+    EmailName = 128,
+    /// <summary>Not a rule: the record with the NIR names somebody else, so the NIR alone is only corroboration.</summary>
+    NirContradicted = 256,
 }
 
 /// <summary>How rules become a confidence, a list of rule names and the kinds of field matched.</summary>
@@ -24,28 +28,32 @@ internal static class MatchRules
         (RuleHits.NirBirthDate, "nir+birthdate", MatchedFields.Nir | MatchedFields.BirthDate),
         (RuleHits.Nir, "nir", MatchedFields.Nir),
         (RuleHits.Identity, "identity", MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate),
+        (RuleHits.EmailName, "email+name", MatchedFields.Email | MatchedFields.LastName),
         (RuleHits.Email, "email", MatchedFields.Email),
         (RuleHits.PhoneName, "phone+name", MatchedFields.Phone | MatchedFields.LastName),
         (RuleHits.Phone, "phone", MatchedFields.Phone),
     ];
 
     /// <summary>
-    /// Null when nothing reportable fired. A NIR corroborated by a name or a birth date is high; so is any two
-    /// independent kinds of evidence agreeing (NIR, identity, email, phone with a name). One alone is medium.
+    /// Null when nothing fired. A NIR corroborated by a name or a birth date is high; so is any two independent kinds
+    /// of evidence agreeing (NIR, identity, phone with a name), or one of them with an email. One alone is medium.
+    /// An email, even with the name, or a bare phone is low on its own: addresses are made of names, so namesakes
+    /// share them, and families share phones.
     /// </summary>
     public static Confidence? Evaluate(RuleHits hits)
     {
         if ((hits & (RuleHits.NirName | RuleHits.NirBirthDate)) != 0) return Confidence.High;
         var evidence = 0;
-        if ((hits & RuleHits.Nir) != 0) evidence++;
+        var contradicted = (hits & RuleHits.NirContradicted) != 0;
+        if ((hits & RuleHits.Nir) != 0 && !contradicted) evidence++;
         if ((hits & RuleHits.Identity) != 0) evidence++;
-        if ((hits & RuleHits.Email) != 0) evidence++;
         if ((hits & RuleHits.PhoneName) != 0) evidence++;
-        else if ((hits & RuleHits.Phone) != 0 && evidence > 0) evidence++;
+        var email = (hits & (RuleHits.Email | RuleHits.EmailName)) != 0;
+        var corroboration = email || ((hits & RuleHits.Phone) != 0 && (hits & RuleHits.PhoneName) == 0) || ((hits & RuleHits.Nir) != 0 && contradicted);
         return evidence switch
         {
-            0 => null,
-            1 => Confidence.Medium,
+            0 => corroboration ? Confidence.Low : null,
+            1 => corroboration ? Confidence.High : Confidence.Medium,
             _ => Confidence.High,
         };
     }
@@ -55,6 +63,7 @@ internal static class MatchRules
     {
         if ((hits & (RuleHits.NirName | RuleHits.NirBirthDate)) != 0) hits &= ~RuleHits.Nir;
         if ((hits & RuleHits.PhoneName) != 0) hits &= ~RuleHits.Phone;
+        if ((hits & RuleHits.EmailName) != 0) hits &= ~RuleHits.Email;
         var names = new List<string>(3);
         foreach (var (rule, name, _) in Table)
         {

@@ -19,6 +19,8 @@ internal static class LeakWatchCommandLine
         root.Subcommands.Add(KeyVerb.Create(configArgs));
         root.Subcommands.Add(EnrollVerb.Create(configArgs));
         root.Subcommands.Add(ResolveVerb.Create(configArgs));
+        root.Subcommands.Add(Detection.ScanVerb.Create(configArgs));
+        root.Subcommands.Add(Alerting.AlertsVerb.Create(configArgs));
         // No verb means `run`: the service itself.
         root.SetAction((parse, ct) => RunVerb.RunAsync(configArgs, parse, ct));
 

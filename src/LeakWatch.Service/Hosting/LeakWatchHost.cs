@@ -1,3 +1,5 @@
+using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Detection;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
@@ -5,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace LeakWatch.Service.Hosting;
 
@@ -40,6 +43,7 @@ internal static class LeakWatchHost
         {
             builder.Services.AddSystemd();
             builder.Services.AddWindowsService(o => o.ServiceName = "LeakWatch");
+            builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         }
 
         builder.Services.AddLeakWatch();
@@ -59,6 +63,8 @@ internal static class LeakWatchHost
         services.AddStorage();
         services.AddKeys();
         services.AddEnrollment();
+        services.AddDetection();
+        services.AddAlerting();
         services.AddSingleton<ServiceStartup>();
         return services;
     }

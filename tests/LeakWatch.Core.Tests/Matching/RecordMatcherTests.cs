@@ -33,6 +33,22 @@ public sealed class RecordMatcherTests : IDisposable
     }
 
     [Fact]
+    public void Scan_NirInARowNamingSomeoneElse_IsOnlyLow()
+    {
+        var match = Assert.Single(_fixture.ScanRows(["MARTIN", "MARC", "265037511212382"]));
+        Assert.Equal(Confidence.Low, match.Confidence);
+    }
+
+    [Fact]
+    public void Scan_HeadersNameTheRoles_SwappedNamesAreNotAnIdentity()
+    {
+        // Someone called Durand Hélène is not Hélène Durand when the headers say which is which...
+        Assert.Empty(_fixture.ScanFields([("HELENE", FieldHint.LastName), ("DURAND", FieldHint.FirstName), ("12/03/1965", FieldHint.BirthDate)]));
+        // ...but without headers the order is unknown and either is tried.
+        Assert.Single(_fixture.ScanRows(["HELENE", "DURAND", "12/03/1965"]));
+    }
+
+    [Fact]
     public void Scan_NirWithWrongKey_IsNotANir()
     {
         Assert.Empty(_fixture.ScanRows(["265037511212383", "LE GALL"]));
@@ -72,11 +88,31 @@ public sealed class RecordMatcherTests : IDisposable
     }
 
     [Fact]
-    public void Scan_PhoneWithName_IsPhoneNameButPhoneAloneIsNotReported()
+    public void Scan_PhoneWithName_IsMediumButPhoneAloneIsLow()
     {
         var withName = Assert.Single(_fixture.ScanRows(["dalmeida", "07.11.22.33.44"]));
         Assert.Equal(["phone+name"], withName.Rules);
-        Assert.Empty(_fixture.ScanRows(["someone", "0711223344"]));
+        Assert.Equal(Confidence.Medium, withName.Confidence);
+        var alone = Assert.Single(_fixture.ScanRows(["someone", "0711223344"]));
+        Assert.Equal(Confidence.Low, alone.Confidence);
+    }
+
+    [Fact]
+    public void Scan_EmailEvenWithTheName_IsLowOnItsOwn()
+    {
+        var alone = Assert.Single(_fixture.ScanRows(["LEFEBVRE", "marc.martin@example.org"]));
+        Assert.Equal(Confidence.Low, alone.Confidence);
+        Assert.Equal(["email"], alone.Rules);
+        var withName = Assert.Single(_fixture.ScanRows(["Martin", "marc.martin@example.org"]));
+        Assert.Equal(Confidence.Low, withName.Confidence);
+        Assert.Equal(["email+name"], withName.Rules);
+    }
+
+    [Fact]
+    public void Scan_IdentityLineInOneCell_IsReadAsProse()
+    {
+        var match = Assert.Single(_fixture.ScanRows(["17", "Patient : LE GALL Hélène - DDN 12/03/1965 - résultat positif"]));
+        Assert.Equal(_fixture.RefsById["IPP001"], match.Patient);
     }
 
     [Fact]
@@ -84,7 +120,7 @@ public sealed class RecordMatcherTests : IDisposable
     {
         var match = Assert.Single(_fixture.ScanRows(["Marc.Martin@Example.org", "MARTIN", "MARC-ANTOINE", "02/02/1990"]));
         Assert.Equal(Confidence.High, match.Confidence);
-        Assert.Contains("email", match.Rules);
+        Assert.Contains("email+name", match.Rules);
         Assert.Contains("identity", match.Rules);
     }
 
@@ -93,6 +129,21 @@ public sealed class RecordMatcherTests : IDisposable
     {
         var hinted = _fixture.ScanFields([("MARTIN", FieldHint.Other), ("MARC-ANTOINE", FieldHint.FirstName), ("02/02/1990", FieldHint.BirthDate)]);
         Assert.Empty(hinted);
+    }
+
+    [Fact]
+    public void Scan_HeaderSaysWhereTheIdentityIs_DoctorAndExamDateAreNotTakenForAPatient()
+    {
+        // The row is about someone else; the prescribing doctor and the exam date happen to be a patient's identity.
+        var row = new[]
+        {
+            ("BERNARD", FieldHint.LastName), ("PAUL", FieldHint.FirstName), ("01/01/1950", FieldHint.BirthDate),
+            ("MARTIN", FieldHint.None), ("MARC-ANTOINE", FieldHint.None), ("02/02/1990", FieldHint.None),
+        };
+        Assert.Empty(_fixture.ScanFields(row));
+
+        // Without any header, the same cells are all that is known: the identity is found.
+        Assert.Single(_fixture.ScanRows(["BERNARD", "PAUL", "01/01/1950", "MARTIN", "MARC-ANTOINE", "02/02/1990"]));
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public static class QualityCorpus
         {
             var other = SyntheticPopulation.Create(index++, seed);
             var candidate = other with { Ipp = "X" + other.Ipp, BirthName = patient.BirthName, UsageName = patient.UsageName, FirstNames = patient.FirstNames };
-            if (other.BirthDate != patient.BirthDate && !known.Contains(IdentityKey(candidate))) return candidate;
+            if (other.BirthDate != patient.BirthDate && !Collides(known, candidate)) return candidate;
         }
     }
 
@@ -73,24 +73,34 @@ public static class QualityCorpus
         {
             var other = SyntheticPopulation.Create(index++, seed);
             // A stranger who happens to share a patient's full identity is, for any matcher, that patient: leave it out.
-            if (!known.Contains(IdentityKey(other))) list.Add(other with { Ipp = "X" + other.Ipp });
+            if (!Collides(known, other)) list.Add(other with { Ipp = "X" + other.Ipp });
         }
         return list;
     }
 
+    /// <summary>Every (last name, given name, birth date) a matcher could take for each patient.</summary>
     public static HashSet<string> IdentityKeys(IReadOnlyList<SyntheticPatient> patients)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in patients)
         {
-            keys.Add(IdentityKey(p));
-            if (p.UsageName is not null) keys.Add(IdentityKey(p with { BirthName = p.UsageName }));
+            foreach (var last in (string?[])[p.BirthName, p.UsageName])
+            {
+                if (last is null) continue;
+                // As the lab's first-name variants: each given name, the whole list, the first two together.
+                var given = p.FirstNames.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                foreach (var name in given.Append(string.Concat(given)).Append(string.Concat(given.Take(2)))) keys.Add(Key(last, name, p.BirthDate));
+            }
         }
         return keys;
     }
 
-    private static string IdentityKey(SyntheticPatient p) =>
-        Letters(p.BirthName) + "|" + Letters(DumpStyle.FirstGiven(p)) + "|" + p.BirthDate.DayNumber;
+    /// <summary>Whether the identity a dump shows for <paramref name="person"/> (either last name, first given name) is a patient's.</summary>
+    public static bool Collides(HashSet<string> known, SyntheticPatient person) =>
+        known.Contains(Key(person.BirthName, DumpStyle.FirstGiven(person), person.BirthDate)) ||
+        (person.UsageName is { } usage && known.Contains(Key(usage, DumpStyle.FirstGiven(person), person.BirthDate)));
+
+    private static string Key(string last, string given, DateOnly birthDate) => Letters(last) + "|" + Letters(given) + "|" + birthDate.DayNumber;
 
     private static string Letters(string name) => new(DumpStyle.Upper(name).Where(char.IsAsciiLetter).ToArray());
 
