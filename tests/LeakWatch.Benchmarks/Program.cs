@@ -4,6 +4,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["enroll"] = LeakWatch.Benchmarks.EnrollBenchmark.RunAsync,
     ["scan"] = LeakWatch.Benchmarks.ScanBenchmark.RunAsync,
     ["scan-run"] = LeakWatch.Benchmarks.ScanBenchmark.RunChildAsync,
+    ["extract"] = LeakWatch.Benchmarks.ExtractionBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

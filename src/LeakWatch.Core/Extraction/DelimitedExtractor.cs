@@ -16,97 +16,155 @@ internal sealed class DelimitedExtractor(DelimitedDialect dialect) : IRecordExtr
 
     private const int MaxQuotedChars = 64 * 1024;
 
-    public void Extract(TextReader text, RecordWriter writer, ExtractionContext context)
+    public void Extract(TextReader text, RecordWriter writer, ExtractionContext context) =>
+        new Run(dialect, writer, context).Extract(new TextCursor(text, MaxRowChars));
+
+    /// <summary>The state of one extraction: the header's hints and the buffers.</summary>
+    private sealed class Run(DelimitedDialect dialect, RecordWriter writer, ExtractionContext context)
     {
-        var cursor = new TextCursor(text, MaxRowChars);
-        var parser = new RowParser(dialect.Delimiter);
-        var scratch = new char[256];
-        var cells = new CellSlice[1024];
-        FieldHint[]? hints = null;
-        var headerPending = dialect.HasHeader;
-        var rows = 0;
-        while (true)
+        private readonly char _delimiter = dialect.Delimiter;
+        private readonly QuotedRowScanner _quoted = new(dialect.Delimiter, MaxQuotedChars);
+        private readonly RowParser _parser = new(dialect.Delimiter);
+        private char[] _scratch = new char[256];
+        private CellSlice[] _cells = new CellSlice[1024];
+        private FieldHint[]? _hints;
+        private bool _headerPending = dialect.HasHeader;
+
+        public void Extract(TextCursor cursor)
         {
-            if ((++rows & 0x3FF) == 0) context.CancellationToken.ThrowIfCancellationRequested();
-            var span = cursor.Buffered;
-            if (span.IsEmpty)
+            var rows = 0;
+            while (true)
             {
-                if (cursor.Fill()) continue;
-                break;
-            }
-
-            // Fast path: a whole line without quotes, cut with one vector scan and copied into the batch in one go.
-            var end = span.IndexOfAny('\r', '\n');
-            if (end >= 0 && (end + 1 < span.Length || span[end] == '\n' || cursor.EndOfText))
-            {
-                var line = span[..end];
-                if (line.IndexOf('"') < 0)
+                if ((++rows & 0x3FF) == 0) context.CancellationToken.ThrowIfCancellationRequested();
+                var span = cursor.Buffered;
+                if (span.IsEmpty)
                 {
-                    var consumed = end + (span[end] == '\r' && end + 1 < span.Length && span[end + 1] == '\n' ? 2 : 1);
-                    if (cells.Length <= line.Length) cells = new CellSlice[line.Length + 1];
-                    var count = CellScanner.Cut(line, dialect.Delimiter, cells);
-                    if (line.IndexOfAnyExcept(dialect.Delimiter, ' ', '\t') >= 0)
-                    {
-                        if (headerPending)
-                        {
-                            headerPending = false;
-                            hints = HeaderHints(line, cells.AsSpan(0, count));
-                            if (hints is not null)
-                            {
-                                cursor.Advance(consumed, 1);
-                                continue;
-                            }
-                        }
+                    if (cursor.Fill()) continue;
+                    break;
+                }
 
-                        context.BeginRecord(writer, cursor.Offset, cursor.Line);
-                        writer.AddFields(line, cells.AsSpan(0, count), hints is not null && hints.Length == count ? hints : default);
-                        writer.EndRecord();
-                    }
-
-                    cursor.Advance(consumed, 1);
+                // Fast path: a whole line without quotes, cut with one vector scan.
+                var end = span.IndexOfAny('\r', '\n');
+                var lineComplete = end >= 0 && (end + 1 < span.Length || span[end] == '\n' || cursor.EndOfText);
+                if (lineComplete && span[..end].IndexOf('"') < 0)
+                {
+                    var line = span[..end];
+                    if (_cells.Length <= line.Length) _cells = new CellSlice[line.Length + 1];
+                    var count = CellScanner.Cut(line, _delimiter, _cells);
+                    Emit(cursor, line, _cells.AsSpan(0, count), doubledQuotes: false);
+                    cursor.Advance(end + (span[end] == '\r' && end + 1 < span.Length && span[end + 1] == '\n' ? 2 : 1), 1);
                     continue;
                 }
-            }
 
-            if (!parser.Parse(span, cursor.EndOfText, out var rowLength))
-            {
-                if (cursor.Fill()) continue;
-
-                // The end of the text, or a row longer than the buffer: take what there is.
-                span = cursor.Buffered;
-                parser.Parse(span, final: true, out rowLength);
-            }
-
-            var breaks = parser.LineBreaks(span, rowLength);
-            if (parser.HasContent)
-            {
-                if (headerPending)
+                // Regular quoting: one search per cell.
+                var result = _quoted.Cut(span, cursor.EndOfText, _cells, out var cells, out var consumed, out var length, out var doubled, out var breaksInside);
+                if (result == QuotedRow.NeedMore)
                 {
-                    headerPending = false;
-                    hints = HeaderHints(parser, span, ref scratch);
+                    if (cursor.Fill()) continue;
+                    span = cursor.Buffered;
+                    result = _quoted.Cut(span, final: true, _cells, out cells, out consumed, out length, out doubled, out breaksInside);
                 }
 
-                if (hints is null || !parser.IsHeaderRow)
+                if (result == QuotedRow.Row)
                 {
-                    context.BeginRecord(writer, cursor.Offset, cursor.Line);
-                    var useHints = hints is not null && hints.Length == parser.Count;
-                    for (var i = 0; i < parser.Count; i++)
-                    {
-                        var value = parser.Value(span, i, ref scratch);
-                        writer.AddField(value, useHints ? hints![i] : FieldHint.None);
-                    }
-
-                    writer.EndRecord();
+                    var content = span[..length];
+                    Emit(cursor, content, _cells.AsSpan(0, cells), doubled);
+                    cursor.Advance(consumed, (consumed > length ? 1 : 0) + (breaksInside ? Breaks(content) : 0));
+                    continue;
                 }
 
-                parser.IsHeaderRow = false;
+                // Stray quotes: char by char.
+                if (!_parser.Parse(span, cursor.EndOfText, out var rowLength))
+                {
+                    if (cursor.Fill()) continue;
+
+                    // The end of the text, or a row longer than the buffer: take what there is.
+                    span = cursor.Buffered;
+                    _parser.Parse(span, final: true, out rowLength);
+                }
+
+                var breaks = _parser.LineBreaks(span, rowLength);
+                if (_parser.HasContent) EmitParsed(cursor, span);
+                cursor.Advance(rowLength, breaks);
+            }
+        }
+
+        /// <summary>A row cut into slices of <paramref name="row"/>: the header, or a record copied in one go.</summary>
+        private void Emit(TextCursor cursor, ReadOnlySpan<char> row, ReadOnlySpan<CellSlice> cells, bool doubledQuotes)
+        {
+            if (row.IndexOfAnyExcept(_delimiter, ' ', '\t') < 0) return;
+            if (_headerPending)
+            {
+                _headerPending = false;
+                _hints = HeaderHints(row, cells);
+                if (_hints is not null) return;
             }
 
-            cursor.Advance(rowLength, breaks);
+            context.BeginRecord(writer, cursor.Offset, cursor.Line);
+            ReadOnlySpan<FieldHint> hints = _hints is not null && _hints.Length == cells.Length ? _hints : default;
+            if (!doubledQuotes)
+            {
+                writer.AddFields(row, cells, hints);
+            }
+            else
+            {
+                for (var i = 0; i < cells.Length; i++)
+                {
+                    writer.AddField(Undouble(row.Slice(cells[i].Start, cells[i].Length)), hints.IsEmpty ? FieldHint.None : hints[i]);
+                }
+            }
+
+            writer.EndRecord();
+        }
+
+        private void EmitParsed(TextCursor cursor, ReadOnlySpan<char> span)
+        {
+            if (_headerPending)
+            {
+                _headerPending = false;
+                _hints = HeaderHints(_parser, span, ref _scratch);
+                if (_hints is not null) return;
+            }
+
+            context.BeginRecord(writer, cursor.Offset, cursor.Line);
+            var useHints = _hints is not null && _hints.Length == _parser.Count;
+            for (var i = 0; i < _parser.Count; i++)
+            {
+                writer.AddField(_parser.Value(span, i, ref _scratch), useHints ? _hints![i] : FieldHint.None);
+            }
+
+            writer.EndRecord();
+        }
+
+        /// <summary>The content of a quoted cell with its doubled quotes made single.</summary>
+        private ReadOnlySpan<char> Undouble(ReadOnlySpan<char> cell)
+        {
+            if (cell.IndexOf('"') < 0) return cell;
+            if (_scratch.Length < cell.Length) _scratch = new char[cell.Length * 2];
+            var w = 0;
+            for (var i = 0; i < cell.Length; i++)
+            {
+                _scratch[w++] = cell[i];
+                if (cell[i] == '"' && i + 1 < cell.Length && cell[i + 1] == '"') i++;
+            }
+
+            return _scratch.AsSpan(0, w);
+        }
+
+        private static int Breaks(ReadOnlySpan<char> content)
+        {
+            var breaks = content.Count('\n');
+            for (var i = content.IndexOf('\r'); i >= 0; i = content.IndexOf('\r'))
+            {
+                if (i + 1 >= content.Length || content[i + 1] != '\n') breaks++;
+                content = content[(i + 1)..];
+            }
+
+            return breaks;
         }
     }
 
-    /// <summary>Hints for a header line without quotes; null (and the line is data) when no cell is a known column name.</summary>
+    /// <summary>Hints for a header row; null (and the row is data) when no cell is a known column name.</summary>
     private static FieldHint[]? HeaderHints(ReadOnlySpan<char> line, ReadOnlySpan<CellSlice> cells)
     {
         var hints = new FieldHint[cells.Length];
@@ -131,9 +189,7 @@ internal sealed class DelimitedExtractor(DelimitedDialect dialect) : IRecordExtr
             known |= hints[i] != FieldHint.None;
         }
 
-        if (!known) return null;
-        parser.IsHeaderRow = true;
-        return hints;
+        return known ? hints : null;
     }
 
     /// <summary>Cuts one row off the front of a span: where its cells start and end, and how long it is.</summary>
@@ -147,8 +203,6 @@ internal sealed class DelimitedExtractor(DelimitedDialect dialect) : IRecordExtr
         public int Count { get; private set; }
 
         public bool HasContent { get; private set; }
-
-        public bool IsHeaderRow { get; set; }
 
         /// <summary>False when the row does not end within <paramref name="span"/> and more text may come.</summary>
         public bool Parse(ReadOnlySpan<char> span, bool final, out int consumed)
