@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Json;
+
 namespace LeakWatch.Core.Extraction;
 
 /// <summary>The format picked for a document, with the delimiter when it is delimited text.</summary>
@@ -12,6 +15,14 @@ internal static class FormatDetector
     /// <summary>How much decoded text the detection looks at.</summary>
     public const int HeadChars = 64 * 1024;
 
+    private static readonly JsonReaderOptions JsonOptions = new()
+    {
+        AllowMultipleValues = true,
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = 256,
+    };
+
     private static readonly string[] CompressionSuffixes = [".gz", ".gzip", ".bz2", ".xz", ".zst", ".tgz"];
 
     public static FormatGuess Detect(ReadOnlySpan<char> head, string? name, bool headIsComplete)
@@ -22,7 +33,12 @@ internal static class FormatDetector
 
         if (IsHl7(text)) return new FormatGuess(DocumentFormat.Hl7);
         if (IsHprim(text)) return new FormatGuess(DocumentFormat.Hprim);
-        if (text[0] is '{' or '[') return new FormatGuess(IsJsonLines(text) ? DocumentFormat.JsonLines : DocumentFormat.Json);
+        if (text[0] is '{' or '[')
+        {
+            if (IsJsonLines(text)) return new FormatGuess(DocumentFormat.JsonLines);
+            if (IsJson(text, headIsComplete)) return new FormatGuess(DocumentFormat.Json);
+        }
+
         if (text[0] == '<') return new FormatGuess(IsXml(text) ? DocumentFormat.Xml : DocumentFormat.Html);
         if (IsSql(text)) return new FormatGuess(DocumentFormat.Sql);
 
@@ -92,7 +108,27 @@ internal static class FormatDetector
         if (newline < 0) return false;
         var first = text[..newline].Trim();
         var next = text[(newline + 1)..].TrimStart();
-        return first.Length > 1 && first[0] == '{' && first[^1] == '}' && !next.IsEmpty && next[0] == '{';
+        return first.Length > 1 && first[0] == '{' && first[^1] == '}' && !next.IsEmpty && next[0] == '{' && IsJson(first, complete: true);
+    }
+
+    /// <summary>
+    /// The head parses as JSON, or at least its first tokens do: a brace or bracket opening prose or a log line is no
+    /// JSON, while a real document broken further on is still read as JSON up to the break.
+    /// </summary>
+    private static bool IsJson(ReadOnlySpan<char> text, bool complete)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text.ToArray());
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: complete, new JsonReaderState(JsonOptions));
+        var tokens = 0;
+        try
+        {
+            while (reader.Read()) tokens++;
+            return true;
+        }
+        catch (JsonException)
+        {
+            return tokens >= 8;
+        }
     }
 
     private static bool IsXml(ReadOnlySpan<char> text)

@@ -90,8 +90,9 @@ internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
         {
             if (length == buffer.Length)
             {
+                // One char past the cap tells a page that is too large; the buffer never grows beyond that.
                 if (buffer.Length > MaxChars) return (null, 0);
-                Array.Resize(ref buffer, buffer.Length * 2);
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxChars + 1));
             }
 
             var read = text.Read(buffer.AsSpan(length));

@@ -91,10 +91,11 @@ internal sealed class SqlExtractor : IRecordExtractor
         switch (ReadWord().ToUpperInvariant())
         {
             case "VALUES" or "VALUE":
-                while (true)
+                for (var tuples = 1; ; tuples++)
                 {
                     SkipSpaceAndComments();
                     if (_cursor.Peek() != '(') break;
+                    if ((tuples & 0x3FF) == 0) _context.CancellationToken.ThrowIfCancellationRequested();
                     ParseTuple(hints);
                     SkipSpaceAndComments();
                     if (_cursor.Peek() != ',') break;

@@ -60,6 +60,13 @@ internal static class ArchiveBuilder
         return output.ToArray();
     }
 
+    public static byte[] Zstandard(byte[] content)
+    {
+        var output = new MemoryStream();
+        using (var zstd = new SharpCompress.Compressors.ZStandard.CompressionStream(output, level: 3, bufferSize: 0, leaveOpen: true)) zstd.Write(content);
+        return output.ToArray();
+    }
+
     public static byte[] SevenZip(params (string Name, byte[] Content)[] entries)
     {
         var output = new MemoryStream();

@@ -44,15 +44,17 @@ public sealed class DocumentUnpackerTests
     }
 
     [Fact]
-    public void Unpack_GzipAndBzip2OfAFile_AreOneLeafEach()
+    public void Unpack_GzipBzip2AndZstandardOfAFile_AreOneLeafEach()
     {
         var gz = Assert.Single(Unpack(GZip(Csv), "dump.csv.gz").Leaves);
         var bz = Assert.Single(Unpack(BZip2(Csv), "dump.csv.bz2").Leaves);
+        var zst = Assert.Single(Unpack(Zstandard(Csv), "dump.csv.zst").Leaves);
 
         Assert.Equal("dump.csv.gz", gz.Name);
         Assert.Equal(Csv, gz.Content);
         Assert.Equal("dump.csv.bz2", bz.Name);
         Assert.Equal(Csv, bz.Content);
+        Assert.Equal(Csv, zst.Content);
     }
 
     [Fact]

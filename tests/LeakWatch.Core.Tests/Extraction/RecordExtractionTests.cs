@@ -19,6 +19,8 @@ public sealed class RecordExtractionTests
     [InlineData("<?xml version=\"1.0\"?><Patient/>", "x.txt", "Xml")]
     [InlineData("Bonjour, je vends une base de patients.", "x.txt", "FreeText")]
     [InlineData("no idea", "dump.sql.gz", "Sql")]
+    [InlineData("{pseudo} a dit : DUPONT Marie, 12/03/1965", "x.txt", "FreeText")]
+    [InlineData("[2024-01-01 12:00] login DUPONT", "x.log", "FreeText")]
     public void Detect_ContentFirstThenExtension(string head, string name, string expected)
     {
         Assert.Equal(Enum.Parse<DocumentFormat>(expected), FormatDetector.Detect(head, name, headIsComplete: true).Format);
