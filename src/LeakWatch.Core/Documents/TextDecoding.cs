@@ -89,16 +89,19 @@ internal static class TextDecoding
         return false;
     }
 
-    /// <summary>NUL bytes, a PDF header or many control characters: not a text document.</summary>
+    /// <summary>
+    /// A PDF header, NUL bytes (more than a few: some exports pad text with NULs) or many control characters:
+    /// not a text document.
+    /// </summary>
     internal static bool LooksBinary(ReadOnlySpan<byte> head)
     {
         if (head.StartsWith(Pdf)) return true;
-        if (head.Contains((byte)0)) return true;
+        if (head.Count((byte)0) * 100 > head.Length) return true;
         var controls = 0;
         foreach (var b in head)
         {
             // Tab, line breaks, form feed, MLLP framing (0x0B, 0x1C) and the DOS end-of-file mark are text.
-            if (b < 0x20 && b is not (0x09 or 0x0A or 0x0B or 0x0C or 0x0D or 0x1A or 0x1B or 0x1C)) controls++;
+            if (b < 0x20 && b is not (0x00 or 0x09 or 0x0A or 0x0B or 0x0C or 0x0D or 0x1A or 0x1B or 0x1C)) controls++;
         }
 
         return controls * 20 > head.Length;

@@ -58,7 +58,15 @@ internal sealed class JsonRecordBuilder(RecordWriter writer, ExtractionContext c
         }
 
         Interpret(frame);
-        if (EmitsOnItsOwn(frame)) Emit(frame);
+        if (EmitsOnItsOwn(frame))
+        {
+            Emit(frame);
+        }
+        else if (frame.KeyHint == FieldHint.Other)
+        {
+            // "medecin": {"nom": ...} joins the patient's record, but its names are somebody else's.
+            Rehint(frame, _ => null, names: FieldHint.Other);
+        }
     }
 
     public void Property(ReadOnlySpan<char> name)
@@ -185,12 +193,14 @@ internal sealed class JsonRecordBuilder(RecordWriter writer, ExtractionContext c
         return default;
     }
 
-    private void Rehint(Frame frame, Func<JsonKey, FieldHint?> hintOf)
+    private void Rehint(Frame frame, Func<JsonKey, FieldHint?> hintOf, FieldHint? names = null)
     {
         for (var i = frame.FieldStart; i < _fields.Count; i++)
         {
             var f = _fields[i];
             if (hintOf(f.Key) is { } hint) _fields[i] = f with { Hint = hint };
+            else if (names is { } other && f.Hint is FieldHint.LastName or FieldHint.BirthName or FieldHint.UsageName or FieldHint.FirstName
+                or FieldHint.FullName or FieldHint.BirthDate or FieldHint.Nir) _fields[i] = f with { Hint = other };
         }
     }
 

@@ -110,6 +110,10 @@ public sealed class TextDecodingTests
         Assert.True(TextDecoding.Open(new MemoryStream([0x50, 0x4B, 0x00, 0x01, 0x41, 0x42, 0x43, 0x00, 0x00, 0x44])).IsBinary);
         Assert.True(TextDecoding.Open(new MemoryStream("%PDF-1.7\n%âãÏÓ\n"u8.ToArray())).IsBinary);
         Assert.False(TextDecoding.Open(new MemoryStream(Encoding.UTF8.GetBytes(Sample))).IsBinary);
+
+        // A text export padded with a few NULs is still text.
+        var padded = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(Sample, 100))).Concat(new byte[8]).ToArray();
+        Assert.False(TextDecoding.Open(new MemoryStream(padded)).IsBinary);
     }
 
     [Fact]

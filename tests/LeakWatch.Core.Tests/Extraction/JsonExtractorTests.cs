@@ -90,6 +90,19 @@ public sealed class JsonExtractorTests
     }
 
     [Fact]
+    public void Extract_NestedObjectAboutSomebodyElse_KeepsItsNamesButNotAsThePatients()
+    {
+        var json = """[{"nom": "DUPONT", "prenom": "Marie", "medecin": {"nom": "GARNIER", "prenom": "Paul", "tel": "0298000000"}}]""";
+
+        var (_, records) = ExtractionHarness.Extract(json);
+
+        var record = Assert.Single(records);
+        Assert.Equal(["DUPONT"], record.ValuesOf(FieldHint.LastName));
+        Assert.Equal(["Marie"], record.ValuesOf(FieldHint.FirstName));
+        Assert.Contains("GARNIER", record.ValuesOf(FieldHint.Other));
+    }
+
+    [Fact]
     public void Extract_MapOfEntitiesKeyedById_OneRecordPerEntity()
     {
         var json = """{"1001": {"nom": "DUPONT", "prenom": "Marie"}, "1002": {"nom": "MARTIN", "prenom": "Paul"}}""";
