@@ -11,6 +11,8 @@ internal static class LeakWatchCommandLine
         var root = new RootCommand("LeakWatch: learn within hours that your patients' records are circulating.");
         var run = RunVerb.Create(configArgs);
         root.Subcommands.Add(run);
+        root.Subcommands.Add(Crawling.CrawlVerb.Create(configArgs));
+        root.Subcommands.Add(Crawling.SourcesVerb.Create(configArgs));
         // No verb means `run`: the service itself.
         root.SetAction((_, ct) => RunVerb.RunAsync(configArgs, ct));
 

@@ -1,3 +1,4 @@
+using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,7 @@ internal static class LeakWatchHost
         {
             builder.Services.AddSystemd();
             builder.Services.AddWindowsService(o => o.ServiceName = "LeakWatch");
+            Quartz.QuartzServiceCollectionExtensions.AddQuartzHostedService(builder.Services, o => o.WaitForJobsToComplete = true);
         }
 
         builder.Services.AddLeakWatch();
@@ -46,6 +48,7 @@ internal static class LeakWatchHost
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddStorage();
+        services.AddCrawling();
         return services;
     }
 }

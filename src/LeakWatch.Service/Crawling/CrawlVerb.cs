@@ -1,0 +1,93 @@
+using System.CommandLine;
+using LeakWatch.Core.Matching;
+using LeakWatch.Service.Crawling.Sources;
+using LeakWatch.Service.Detection;
+using LeakWatch.Service.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LeakWatch.Service.Crawling;
+
+/// <summary>
+/// <c>leakwatch crawl --once [--source NAME] [--json]</c>: crawls now, through the same code as the scheduled job, and
+/// exits like grep: 0 no match, 1 matches, 2 error (bad configuration, unknown source, a source that could not be read).
+/// </summary>
+internal static class CrawlVerb
+{
+    public static Command Create(IReadOnlyList<string> configArgs)
+    {
+        var once = new Option<bool>("--once") { Description = "Crawl now and exit (the scheduled crawls run in `leakwatch run`)." };
+        var source = new Option<string?>("--source") { Description = "Only this source (enabled or not); default: every enabled source." };
+        var json = new Option<bool>("--json") { Description = "Print matches as JSON lines, as `scan --json` does (document = URL)." };
+        var command = new Command("crawl", "Crawl the configured sources now.") { once, source, json };
+        command.SetAction((parse, ct) => RunAsync(configArgs, parse.GetValue(once), parse.GetValue(source), parse.GetValue(json), Console.Out, Console.Error, ct));
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(IReadOnlyList<string> configArgs, bool once, string? sourceName, bool json, TextWriter output, TextWriter errors, CancellationToken ct)
+    {
+        if (!once)
+        {
+            await errors.WriteLineAsync("crawl needs --once: scheduled crawls run in `leakwatch run`.");
+            return 2;
+        }
+        using var host = LeakWatchHost.CreateBuilder(configArgs).Build();
+        return await RunAsync(host.Services, sourceName, json, output, errors, ct);
+    }
+
+    internal static async Task<int> RunAsync(IServiceProvider services, string? sourceName, bool json, TextWriter output, TextWriter errors, CancellationToken ct)
+    {
+        SourcesOptions sources;
+        try
+        {
+            sources = services.GetRequiredService<IOptions<SourcesOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<CrawlerOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures) await errors.WriteLineAsync(failure);
+            return 2;
+        }
+        List<SourceOptions> selected;
+        if (sourceName is not null)
+        {
+            if (sources.Find(sourceName) is not { } one)
+            {
+                await errors.WriteLineAsync($"No source named '{sourceName}' in LeakWatch:Sources.");
+                return 2;
+            }
+            selected = [one];
+        }
+        else
+        {
+            selected = [.. sources.Sources.Where(s => s.Enabled)];
+        }
+        if (selected.Count == 0)
+        {
+            await errors.WriteLineAsync("No enabled source in LeakWatch:Sources.");
+            return 2;
+        }
+
+        var crawler = services.GetRequiredService<SourceCrawler>();
+        var matched = false;
+        var failed = false;
+        var gate = new object();
+        void OnMatch(DocumentScanResult result)
+        {
+            lock (gate)
+            {
+                matched = true;
+                if (json) MatchOutput.WriteJsonLines(output, result);
+                else output.WriteLine($"match\t{result.Document}\t{result.Matches.Count} patient(s)\t{result.Matches.Max(m => m.Confidence).ToString().ToLowerInvariant()}");
+            }
+        }
+        foreach (var source in selected)
+        {
+            var result = await crawler.RunAsync(source, OnMatch, ct);
+            failed |= !result.Succeeded;
+            await errors.WriteLineAsync($"{result.Source}: {(result.Succeeded ? "ok" : "FAILED")}, {result.Requests} requests, {result.Documents} documents scanned, {result.Matches} matches, {result.Errors} errors{(result.LastError is null ? "" : "; last: " + result.LastError)}");
+        }
+        await output.FlushAsync(ct);
+        return failed ? 2 : matched ? 1 : 0;
+    }
+}
