@@ -114,7 +114,7 @@ internal sealed class ForumAdapter : ISourceAdapter
             url = UrlCanonical.Clean(url);
             if (!seen.Add(url.AbsoluteUri)) continue;
             var row = selectors.ThreadRows is null ? null : link.Closest(selectors.ThreadRows);
-            threads.Add((url, row is null ? "" : Signature(row)));
+            threads.Add((url, row is null ? "" : Signature(row, page)));
         }
         return threads;
     }
@@ -123,7 +123,7 @@ internal sealed class ForumAdapter : ISourceAdapter
     /// A row's text and links, with relative times ("5 minutes ago") replaced by their machine-readable datetime, so that
     /// the signature changes with a reply and not with the clock.
     /// </summary>
-    private static string Signature(IElement row)
+    private static string Signature(IElement row, Uri page)
     {
         var clone = (IElement)row.Clone(deep: true);
         foreach (var time in clone.QuerySelectorAll("time").ToList())
@@ -133,7 +133,8 @@ internal sealed class ForumAdapter : ISourceAdapter
         var builder = new StringBuilder(HtmlText.Extract(clone));
         foreach (var anchor in clone.QuerySelectorAll("a[href]"))
         {
-            builder.Append('\n').Append(anchor.GetAttribute("href"));
+            // Session tokens in links (phpBB's sid) change on every visit; the signature must not.
+            if (Links.Href(page, anchor) is { } href) builder.Append('\n').Append(UrlCanonical.Normalize(href));
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())))[..32];
     }

@@ -3,9 +3,10 @@ using System.Collections.Concurrent;
 namespace LeakWatch.Service.Crawling.Http;
 
 /// <summary>
-/// At most one request per interval to each host, whichever source asks: slots are handed out in order, and a waiter
-/// sleeps on the injected <see cref="TimeProvider"/> until its slot. A host that answered Retry-After is left alone
-/// until then.
+/// At most one request per interval to each host, whichever source asks. The interval runs from the moment the
+/// previous request was actually let through (not from when it was queued), so a host never sees two requests closer
+/// than the interval. Waiting is on the injected <see cref="TimeProvider"/>. A host that answered Retry-After is left
+/// alone until then.
 /// </summary>
 internal sealed class HostGate(TimeProvider time)
 {
@@ -14,15 +15,23 @@ internal sealed class HostGate(TimeProvider time)
     public async ValueTask WaitAsync(string host, TimeSpan interval, CancellationToken cancellationToken)
     {
         var slot = _hosts.GetOrAdd(host, _ => new Slot());
-        DateTimeOffset at;
-        var now = time.GetUtcNow();
-        lock (slot)
+        while (true)
         {
-            at = slot.Next > now ? slot.Next : now;
-            slot.Next = at + interval;
+            TimeSpan wait;
+            lock (slot)
+            {
+                var now = time.GetUtcNow();
+                var earliest = slot.LastRelease is { } last ? last + interval : now;
+                if (slot.DeferredUntil > earliest) earliest = slot.DeferredUntil;
+                if (now >= earliest)
+                {
+                    slot.LastRelease = now;
+                    return;
+                }
+                wait = earliest - now;
+            }
+            await Task.Delay(wait, time, cancellationToken);
         }
-        var wait = at - now;
-        if (wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken);
     }
 
     /// <summary>Keeps every source off <paramref name="host"/> until <paramref name="until"/> (a Retry-After).</summary>
@@ -31,12 +40,13 @@ internal sealed class HostGate(TimeProvider time)
         var slot = _hosts.GetOrAdd(host, _ => new Slot());
         lock (slot)
         {
-            if (until > slot.Next) slot.Next = until;
+            if (until > slot.DeferredUntil) slot.DeferredUntil = until;
         }
     }
 
     private sealed class Slot
     {
-        public DateTimeOffset Next;
+        public DateTimeOffset? LastRelease;
+        public DateTimeOffset DeferredUntil;
     }
 }

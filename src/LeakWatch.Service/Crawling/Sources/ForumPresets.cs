@@ -89,15 +89,18 @@ internal static class ForumPresets
             Attachments: "a[href*=\"action=dlattach\"]",
             NextPage: ".pagelinks span.next_page, .pagelinks strong + a.navPages, a.nav_page:has(span.next_page)"),
         // Flarum serves crawlers (no JavaScript) a plain page: index.blade.php lists <li><a href="/d/N-slug">, and
-        // discussion.blade.php renders each post's <div class="Post-body">, with "?page=N" links below.
+        // discussion.blade.php renders each post's <div class="Post-body">, with "?page=N" links below (previous, then next:
+        // the next one is the last child; on the last page the previous one is re-read once, then the loop check stops).
         ["flarum"] = new(
             ThreadLinks: ".container ul li a[href*=\"/d/\"]",
-            ThreadRows: ".container ul li",
+            // The crawler view lists titles only (no reply count), so no row tells that a discussion changed: each run
+            // re-reads every listed discussion from its last page read (old posts are not scanned again).
+            ThreadRows: null,
             Posts: ".container .Post-body",
             PostBody: null,
             PostDate: null,
             Attachments: "a[href*=\"/assets/files/\"], a[href*=\"/fof/upload\"]",
-            NextPage: ".container > a[href*=\"page=\"]"),
+            NextPage: ".container > a[href*=\"page=\"]:last-child"),
     };
 
     public static ForumSelectors? Resolve(SourceOptions source)
