@@ -1,0 +1,350 @@
+using System.IO.Compression;
+using System.Text;
+using LeakWatch.Service.Tests.Crawling.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LeakWatch.Service.Tests.Crawling;
+
+/// <summary>
+/// Sites that misbehave. After each: the crawl returned (nothing escaped), the other documents were scanned, the
+/// source's health says what happened, and the host never saw two requests closer than the configured interval.
+/// </summary>
+public sealed class HostileCrawlTests
+{
+    private static FakeTimeProvider NewTime() => new(new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero));
+
+    private static Dictionary<string, string?> Urls(LoopbackServer server, params string[] paths) =>
+        CrawlHarness.Source(0, "list", "urls", paths.Select(p => server.Url(p).AbsoluteUri));
+
+    private static Dictionary<string, string?> With(Dictionary<string, string?> settings, params (string Key, string Value)[] extra)
+    {
+        foreach (var (key, value) in extra) settings[key] = value;
+        return settings;
+    }
+
+    [Fact]
+    public async Task Crawl_TooManyRequestsWithRetryAfter_WaitsAsToldAndScansEverything()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        var calls = 0;
+        server.Map("/a", async ctx =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                ctx.Response.StatusCode = 429;
+                ctx.Response.Headers.RetryAfter = "30";
+                return;
+            }
+            await ctx.Response.WriteAsync("nom;nir\nDUPONT;SYNTH-200001");
+        });
+        server.MapText("/b", "SYNTH-200002", "text/plain");
+        await using var harness = CrawlHarness.Create(Urls(server, "/a", "/b"), time);
+
+        var run = await harness.CrawlAsync("list");
+
+        Assert.True(run.Succeeded, run.LastError);
+        Assert.Equal(new HashSet<int> { 200001, 200002 }, harness.Recorder.Patients);
+        var attempts = server.Requests.Where(r => r.PathAndQuery == "/a").Select(r => r.At).ToList();
+        Assert.Equal(2, attempts.Count);
+        Assert.True(attempts[1] - attempts[0] >= TimeSpan.FromSeconds(30), $"retried after {attempts[1] - attempts[0]}");
+        Assert.True(server.Requests.MinimumGap() >= TimeSpan.FromSeconds(1));
+        var health = await harness.HealthAsync("list");
+        Assert.Equal(0, health!.LastRunErrors);
+        Assert.NotNull(health.LastSuccessAt);
+    }
+
+    [Fact]
+    public async Task Crawl_BurstsOf503_RetriesWithBackoffAndReportsTheHostThatNeverRecovered()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        var calls = 0;
+        server.Map("/flaky", async ctx =>
+        {
+            if (Interlocked.Increment(ref calls) <= 2)
+            {
+                ctx.Response.StatusCode = 503;
+                return;
+            }
+            await ctx.Response.WriteAsync("SYNTH-200011");
+        });
+        server.Map("/down", ctx =>
+        {
+            ctx.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        });
+        server.MapText("/fine", "SYNTH-200012", "text/plain");
+        await using var harness = CrawlHarness.Create(Urls(server, "/flaky", "/down", "/fine"), time);
+
+        var run = await harness.CrawlAsync("list");
+
+        Assert.True(run.Succeeded, run.LastError); // one URL of three is down: the source works
+        Assert.Equal(new HashSet<int> { 200011, 200012 }, harness.Recorder.Patients);
+        Assert.Equal(3, server.Count("/down")); // the first attempt and two retries, no more
+        var flaky = server.Requests.Where(r => r.PathAndQuery == "/flaky").Select(r => r.At).ToList();
+        Assert.True(flaky[2] - flaky[1] > flaky[1] - flaky[0] - TimeSpan.FromSeconds(1), "backoff grows");
+        Assert.True(server.Requests.MinimumGap() >= TimeSpan.FromSeconds(1));
+        var health = await harness.HealthAsync("list");
+        Assert.Equal(1, health!.LastRunErrors);
+        Assert.Contains("/down", health.LastError, StringComparison.Ordinal);
+        Assert.Contains("503", health.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Crawl_ServerThatNeverAnswers_TimesOutAndGoesOn()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        server.Map("/slow", async ctx =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The crawler gave up, as it should.
+            }
+        });
+        server.MapText("/ok", "SYNTH-200021", "text/plain");
+        var settings = With(Urls(server, "/slow", "/ok"),
+            ("LeakWatch:Crawler:AttemptTimeout", "00:00:05"), ("LeakWatch:Crawler:MaxRetries", "1"), ("LeakWatch:Crawler:TotalTimeout", "00:01:00"));
+        await using var harness = CrawlHarness.Create(settings, time);
+
+        var run = await harness.CrawlAsync("list", advanceDuringRequests: true);
+
+        Assert.True(run.Succeeded, run.LastError);
+        Assert.Equal(new HashSet<int> { 200021 }, harness.Recorder.Patients);
+        Assert.Equal(2, server.Count("/slow"));
+        var health = await harness.HealthAsync("list");
+        Assert.Contains("/slow", health!.LastError, StringComparison.Ordinal);
+        Assert.Contains("timed out", health.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Crawl_BodyOfSeveralGigabytes_IsCutAtTheLimitWithoutBeingStored()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        long written = 0;
+        server.Map("/huge", async ctx =>
+        {
+            ctx.Response.ContentType = "text/plain";
+            ctx.Response.ContentLength = 4L * 1024 * 1024 * 1024;
+            var head = Encoding.UTF8.GetBytes("nom;nir\nDUPONT;SYNTH-200031\n");
+            var filler = Encoding.ASCII.GetBytes(new string('x', 65535 - head.Length % 65535) + "\n");
+            try
+            {
+                await ctx.Response.Body.WriteAsync(head, ctx.RequestAborted);
+                Interlocked.Add(ref written, head.Length);
+                while (Interlocked.Read(ref written) < ctx.Response.ContentLength)
+                {
+                    await ctx.Response.Body.WriteAsync(filler, ctx.RequestAborted);
+                    Interlocked.Add(ref written, filler.Length);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                // The client hung up at its limit.
+            }
+        });
+        server.MapText("/after", "SYNTH-200032", "text/plain");
+        var settings = With(Urls(server, "/huge", "/after"), ("LeakWatch:Crawler:MaxBodyBytes", "1048576"));
+        await using var harness = CrawlHarness.Create(settings, time);
+
+        var run = await harness.CrawlAsync("list");
+
+        Assert.True(run.Succeeded, run.LastError);
+        Assert.Equal(new HashSet<int> { 200031, 200032 }, harness.Recorder.Patients); // the kept part was scanned
+        Assert.True(Interlocked.Read(ref written) < 256L * 1024 * 1024, $"the server wrote {Interlocked.Read(ref written)} bytes");
+        var health = await harness.HealthAsync("list");
+        Assert.Contains("cut at 1048576 bytes", health!.LastError, StringComparison.Ordinal);
+        Assert.InRange(health.BytesSeen, 1048576, 1048576 + 100);
+    }
+
+    [Fact]
+    public async Task Crawl_ArchiveBombAttachedToAPost_IsSkippedWithAReasonAndTheRestIsScanned()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        var site = new ForumSite("phpbb");
+        site.Serve(server);
+        var thread = site.AddThread("Big dump");
+        site.AddPost(thread, "Tout est dedans", ("dump.zip", Bomb()));
+        site.AddPost(thread, "Extrait: SYNTH-200041");
+        await using var harness = CrawlHarness.Create(CrawlHarness.Source(0, "forum", "forum", [server.Url(site.BoardPath).AbsoluteUri], ("Preset", "phpbb")), time);
+
+        var run = await harness.CrawlAsync("forum");
+
+        Assert.True(run.Succeeded, run.LastError);
+        Assert.Equal(new HashSet<int> { 200041 }, harness.Recorder.Patients);
+        var health = await harness.HealthAsync("forum");
+        Assert.Contains("archive bomb", health!.LastError, StringComparison.Ordinal);
+        Assert.Contains("download/file.php", health.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Crawl_PaginationThatLoopsBack_ReadsEachPageOnceAndEnds()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        server.MapText("/viewforum.php?f=2", PhpbbMarkup.Board([("./viewtopic.php?t=1", "A")], "./viewforum.php?f=2&amp;start=25"));
+        server.MapText("/viewforum.php?f=2&start=25", PhpbbMarkup.Board([("./viewtopic.php?t=2", "B")], "./viewforum.php?f=2&amp;sid=0123456789abcdef0123456789abcdef"));
+        server.MapText("/viewtopic.php?t=1", PhpbbMarkup.Topic([(1, "SYNTH-200051")], "./viewtopic.php?t=1&amp;start=10"));
+        server.MapText("/viewtopic.php?t=1&start=10", PhpbbMarkup.Topic([(2, "SYNTH-200052")], "./viewtopic.php?t=1"));
+        server.MapText("/viewtopic.php?t=2", PhpbbMarkup.Topic([(3, "SYNTH-200053")], "./viewtopic.php?t=2"));
+        await using var harness = CrawlHarness.Create(CrawlHarness.Source(0, "forum", "forum", [server.Url("/viewforum.php?f=2").AbsoluteUri],
+            ("Preset", "phpbb"), ("MaxPages", "50"), ("MaxThreadPages", "50")), time);
+
+        var run = await harness.CrawlAsync("forum");
+
+        Assert.True(run.Succeeded, run.LastError);
+        Assert.Equal(new HashSet<int> { 200051, 200052, 200053 }, harness.Recorder.Patients);
+        Assert.All(server.Requests.GroupBy(r => r.PathAndQuery), g => Assert.Single(g));
+    }
+
+    [Fact]
+    public async Task Crawl_LinksToLoopbackAdminPage_AreNeverFollowedWhenOnlyTheForumMayBePrivate()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        await using var hostile = await LoopbackServer.StartAsync(time, "127.0.0.2");
+        hostile.MapText("/admin", "SYNTH-299999 admin console");
+        var admin = hostile.Url("/admin").AbsoluteUri;
+        var site = new ForumSite("phpbb");
+        site.Serve(server);
+        server.Map("/download/file.php?id=999", ctx =>
+        {
+            ctx.Response.Redirect(admin);
+            return Task.CompletedTask;
+        });
+        var thread = site.AddThread("Links");
+        site.AddPost(thread, $"""Voir <a href="{admin}" class="postlink">ici</a>, <a href="http://localhost:{hostile.BaseUri.Port}/admin" class="postlink">là</a> et <a class="postlink" href="./download/file.php?id=999">dump.zip</a>""");
+        site.AddPost(thread, "SYNTH-200061");
+        var settings = CrawlHarness.Source(0, "forum", "forum", [server.Url(site.BoardPath).AbsoluteUri], ("Preset", "phpbb"), ("AllowedHosts:0", "*"));
+        await using var harness = CrawlHarness.Create(settings, time);
+
+        var run = await harness.CrawlAsync("forum");
+
+        Assert.True(run.Succeeded, run.LastError);
+        Assert.Empty(hostile.Requests);
+        Assert.Equal(new HashSet<int> { 200061 }, harness.Recorder.Patients);
+        Assert.Equal(3, run.Errors);
+        var health = await harness.HealthAsync("forum");
+        Assert.Contains("blocked", health!.LastError, StringComparison.Ordinal);
+        Assert.Equal(3, health.LastRunErrors);
+    }
+
+    [Fact]
+    public async Task Crawl_MalformedHtml_StillYieldsThePosts()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        server.MapText("/viewforum.php?f=2", "<html><body><ul class=\"topiclist topics\"><li class=\"row\"><a href=\"./viewtopic.php?t=1\" class=\"topictitle\">A<li class=row><a href='./viewtopic.php?t=2' class=topictitle>B</ul></ul></body></html></html>\0\0<<<>>>");
+        var nested = string.Concat(Enumerable.Repeat("<div>", 3000));
+        server.MapText("/viewtopic.php?t=1", $"<html><body><div id=\"p1\" class=\"post\"><div class=\"postbody\"><div class=\"content\">DUPONT<br>SYNTH-200071<b><i>pas fermé{nested}<table><tr><td>MARTIN<td>SYNTH-200072</table></div></div>");
+        server.MapText("/viewtopic.php?t=2", "<div id=p2 class=post><div class=postbody><div class=content>&#xD800; &bogus; <![CDATA[x]]> <!-- SYNTH-299998 --> SYNTH-200073</div>\uFFFD");
+        await using var harness = CrawlHarness.Create(CrawlHarness.Source(0, "forum", "forum", [server.Url("/viewforum.php?f=2").AbsoluteUri], ("Preset", "phpbb")), time);
+
+        var run = await harness.CrawlAsync("forum");
+
+        Assert.True(run.Succeeded, run.LastError);
+        Assert.Equal(new HashSet<int> { 200071, 200072, 200073 }, harness.Recorder.Patients); // comments are not content
+    }
+
+    [Fact]
+    public async Task Crawl_Windows1252PageWithoutDeclaredCharset_DecodesAccentsRight()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        var cp1252 = CodePagesEncoding("windows-1252");
+        server.MapBytes("/liste.html", cp1252.GetBytes("<html><head><title>Liste</title></head><body><p>Hélène MÜLLER-ŒUVRE;née le 12 mars 1965;SYNTH-200081 – fin</p></body></html>"), "text/html");
+        await using var harness = CrawlHarness.Create(Urls(server, "/liste.html"), time);
+
+        var run = await harness.CrawlAsync("list");
+
+        Assert.True(run.Succeeded, run.LastError);
+        var text = Assert.Single(harness.Scanner.Texts).Value;
+        Assert.Contains("Hélène MÜLLER-ŒUVRE;née le 12 mars 1965;SYNTH-200081 – fin", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Crawl_BoardAnswering200WithNoPermissionPage_FailsTheRunAndSaysWhy()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        server.MapText("/viewforum.php?f=2", """
+            <html><body><div id="message" class="panel"><div class="inner"><h2 class="message-title">Information</h2>
+            <p>Vous n’êtes pas autorisé à lire ce forum.</p></div></div>
+            <form action="./ucp.php?mode=login" method="post" id="login"><input type="password" name="password" /></form></body></html>
+            """);
+        await using var harness = CrawlHarness.Create(CrawlHarness.Source(0, "forum", "forum", [server.Url("/viewforum.php?f=2").AbsoluteUri], ("Preset", "phpbb")), time);
+
+        var first = await harness.CrawlAsync("forum");
+        var second = await harness.CrawlAsync("forum");
+
+        Assert.False(first.Succeeded);
+        Assert.False(second.Succeeded);
+        Assert.Empty(harness.Scanner.Scanned); // an error page is never content
+        var health = await harness.HealthAsync("forum");
+        Assert.Equal(2, health!.ConsecutiveFailures);
+        Assert.Null(health.LastSuccessAt);
+        Assert.Contains("access denied page", health.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Crawl_CloudflareChallengeAndLoginForm_AreFailuresNotContent()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        server.Map("/challenge", async ctx =>
+        {
+            ctx.Response.StatusCode = 403;
+            ctx.Response.Headers["cf-mitigated"] = "challenge";
+            ctx.Response.ContentType = "text/html";
+            await ctx.Response.WriteAsync("<html><head><title>Just a moment...</title></head><body>SYNTH-299997</body></html>");
+        });
+        server.MapText("/soft-challenge", "<html><head><title>Just a moment...</title></head><body>Checking your browser SYNTH-299996</body></html>");
+        var site = new ForumSite("xenforo");
+        site.Serve(server);
+        site.AddPost(site.AddThread("Members only"), "SYNTH-299995");
+        server.MapText("/threads/members-only.1/", """
+            <html><head><title>Log in | Forum</title></head><body><div class="blockMessage">You must be logged-in to do that.</div>
+            <form action="/login/login" method="post" class="block"><input type="text" name="login" /><input type="password" name="password" /></form></body></html>
+            """);
+        var settings = Urls(server, "/challenge", "/soft-challenge");
+        foreach (var (key, value) in CrawlHarness.Source(1, "xf", "forum", [server.Url(site.BoardPath).AbsoluteUri], ("Preset", "xenforo"))) settings[key] = value;
+        await using var harness = CrawlHarness.Create(settings, time);
+
+        var list = await harness.CrawlAsync("list");
+        var forum = await harness.CrawlAsync("xf");
+
+        Assert.Empty(harness.Scanner.Scanned);
+        Assert.False(list.Succeeded); // nothing of the list could be read
+        Assert.Contains("challenge", list.LastError, StringComparison.Ordinal);
+        Assert.True(forum.Succeeded); // the board was read; one thread was not
+        Assert.Contains("logged-in", forum.LastError, StringComparison.Ordinal);
+        Assert.Equal(1, (await harness.HealthAsync("xf"))!.LastRunErrors);
+    }
+
+    private static Encoding CodePagesEncoding(string name)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(name);
+    }
+
+    /// <summary>A zip whose one entry expands to 100 MB of zeros (about 100 KB compressed).</summary>
+    private static byte[] Bomb()
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = zip.CreateEntry("patients.csv", CompressionLevel.SmallestSize).Open();
+            var zeros = new byte[1024 * 1024];
+            for (var i = 0; i < 100; i++) entry.Write(zeros);
+        }
+        return buffer.ToArray();
+    }
+}
