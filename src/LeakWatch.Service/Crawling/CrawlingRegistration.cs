@@ -22,6 +22,7 @@ internal static class CrawlingRegistration
         services.AddSingleton<IValidateOptions<SourcesOptions>, SourcesValidator>();
         services.AddOptions<CrawlerOptions>().BindConfiguration(CrawlerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddMetrics();
         services.AddSingleton<CrawlerConnections>();
         services.AddSingleton<HostGate>();
         services.AddSingleton<RobotsCache>();

@@ -37,6 +37,6 @@ internal sealed class UrlListAdapter : ISourceAdapter
             if (await session.ScanAsync(UrlCanonical.Normalize(url), content, ct)) await session.CommitPageAsync(result, ct);
         }
         // The list as a whole failed only when none of it could be read.
-        if (failures == session.Source.Urls.Count && failures > 0) session.Fail(session.Source.Urls[0], "no URL of the list could be read", entryPoint: true);
+        if (failures == session.Source.Urls.Count && failures > 0) session.Fail(session.Source.Urls[0], "no URL of the list could be read (last: " + session.LastError + ")", entryPoint: true);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 
 namespace LeakWatch.Service.Crawling.Http;
 
@@ -8,9 +9,21 @@ namespace LeakWatch.Service.Crawling.Http;
 /// than the interval. Waiting is on the injected <see cref="TimeProvider"/>. A host that answered Retry-After is left
 /// alone until then.
 /// </summary>
-internal sealed class HostGate(TimeProvider time)
+internal sealed class HostGate
 {
+    public const string MeterName = "LeakWatch.Crawling";
+    public const string RequestsInstrument = "leakwatch.crawler.requests";
+
     private readonly ConcurrentDictionary<string, Slot> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider _time;
+    private readonly Counter<long> _released;
+
+    public HostGate(TimeProvider time, IMeterFactory meters)
+    {
+        _time = time;
+        // Requests let through, per host: what each host actually receives from us.
+        _released = meters.Create(MeterName).CreateCounter<long>(RequestsInstrument, "{request}", "Requests let through to a host by the per-host gate");
+    }
 
     public async ValueTask WaitAsync(string host, TimeSpan interval, CancellationToken cancellationToken)
     {
@@ -20,17 +33,18 @@ internal sealed class HostGate(TimeProvider time)
             TimeSpan wait;
             lock (slot)
             {
-                var now = time.GetUtcNow();
+                var now = _time.GetUtcNow();
                 var earliest = slot.LastRelease is { } last ? last + interval : now;
                 if (slot.DeferredUntil > earliest) earliest = slot.DeferredUntil;
                 if (now >= earliest)
                 {
                     slot.LastRelease = now;
+                    _released.Add(1, new KeyValuePair<string, object?>("host", host));
                     return;
                 }
                 wait = earliest - now;
             }
-            await Task.Delay(wait, time, cancellationToken);
+            await Task.Delay(wait, _time, cancellationToken);
         }
     }
 

@@ -10,9 +10,14 @@ namespace LeakWatch.Service.Crawling.Http;
 /// </summary>
 internal static partial class TextDecoding
 {
-    static TextDecoding() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    // The code-page provider must be registered before any lookup of windows-1252; this initializer runs first.
+    public static Encoding Windows1252 { get; } = RegisterCodePages();
 
-    public static Encoding Windows1252 { get; } = GetEncoding("windows-1252")!;
+    private static Encoding RegisterCodePages()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(1252);
+    }
 
     public static string Decode(ReadOnlySpan<byte> bytes, string? declaredCharset)
     {
@@ -23,7 +28,7 @@ internal static partial class TextDecoding
     public static Encoding Detect(ReadOnlySpan<byte> bytes, string? declaredCharset, out int bomLength)
     {
         bomLength = 0;
-        if (bytes.StartsWith("\xEF\xBB\xBF"u8)) { bomLength = 3; return new UTF8Encoding(false); }
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) { bomLength = 3; return new UTF8Encoding(false); }
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) { bomLength = 2; return Encoding.Unicode; }
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) { bomLength = 2; return Encoding.BigEndianUnicode; }
         if (GetEncoding(declaredCharset) is { } declared) return declared;
@@ -51,6 +56,7 @@ internal static partial class TextDecoding
         };
         try
         {
+            _ = Windows1252; // the provider is registered
             var encoding = Encoding.GetEncoding(label);
             return encoding.CodePage == Encoding.UTF8.CodePage ? new UTF8Encoding(false) : encoding;
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Crawling;
@@ -16,13 +17,15 @@ namespace LeakWatch.Service.Tests.Crawling.Support;
 /// <summary>
 /// The crawling feature as the service composes it (AddLeakWatch), on a temporary SQLite file, with a fake clock and
 /// fakes of detection and alerting. <see cref="CrawlAsync"/> drives the fake clock while a crawl runs: it advances
-/// only while no request is on the wire (so a server sees request times exactly as the gate released them), unless a
-/// test wants time to pass during a request (a server that never answers).
+/// only while no request is on the wire, from the moment the per-host gate lets it through (its metric, observed
+/// synchronously) until its headers are back, so a server sees request times exactly as the gate released them;
+/// unless a test wants time to pass during a request (a server that never answers).
 /// </summary>
 internal sealed class CrawlHarness : IAsyncDisposable
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
     private readonly ServiceProvider _services;
+    private readonly MeterListener _listener;
 
     private CrawlHarness(ServiceProvider services, string dataDirectory, FakeTimeProvider time, FakeScanner scanner, FakeRecorder recorder, InFlight inFlight)
     {
@@ -32,6 +35,16 @@ internal sealed class CrawlHarness : IAsyncDisposable
         Scanner = scanner;
         Recorder = recorder;
         _inFlight = inFlight;
+        var meters = services.GetRequiredService<IMeterFactory>();
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Name == HostGate.RequestsInstrument) listener.EnableMeasurementEvents(instrument);
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((_, _, _, _) => inFlight.Enter());
+        _listener.Start();
     }
 
     private readonly InFlight _inFlight;
@@ -68,6 +81,7 @@ internal sealed class CrawlHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
+        services.AddMetrics();
         services.AddLeakWatch();
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton<IDocumentScanner>(scanner);
@@ -118,6 +132,7 @@ internal sealed class CrawlHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _listener.Dispose();
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
@@ -141,12 +156,11 @@ internal sealed class CrawlHarness : IAsyncDisposable
         public void Leave() => Interlocked.Decrement(ref _count);
     }
 
-    /// <summary>Innermost handler: counts requests on the wire (after the gate, until the headers are back).</summary>
+    /// <summary>Innermost handler: a request entered the wire when the gate released it; it leaves with its headers.</summary>
     private sealed class InFlightHandler(InFlight inFlight) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            inFlight.Enter();
             try
             {
                 return await base.SendAsync(request, cancellationToken);
