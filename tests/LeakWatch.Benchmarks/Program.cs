@@ -1,6 +1,8 @@
 // Whole-workload benchmarks. `dotnet run -c Release --project tests/LeakWatch.Benchmarks -- <name> [options]`.
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["scan"] = LeakWatch.Benchmarks.ScanBenchmark.RunAsync,
+    ["scan-run"] = LeakWatch.Benchmarks.ScanBenchmark.RunChildAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

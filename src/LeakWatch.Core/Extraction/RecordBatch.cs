@@ -30,6 +30,9 @@ internal enum RecordShape : byte
 
 internal readonly record struct FieldRef(int Start, int Length, FieldHint Hint);
 
+/// <summary>A cell of a row passed to <see cref="RecordBatch.AddFields"/>: a slice of the row's text.</summary>
+internal readonly record struct CellSlice(int Start, int Length);
+
 /// <param name="Offset">Character offset of the record in the decoded document.</param>
 /// <param name="Line">1-based line of the record in the decoded document.</param>
 internal readonly record struct RecordRef(int FirstField, int FieldCount, long Offset, long Line, RecordShape Shape);
@@ -82,6 +85,28 @@ internal sealed class RecordBatch
         _textLength += value.Length;
     }
 
+    /// <summary>
+    /// Adds the cells of a row with one copy of the row's text (delimiters included): the cost of a delimited dump is
+    /// per row, not per cell. <paramref name="hints"/> is empty or has one hint per cell.
+    /// </summary>
+    public void AddFields(ReadOnlySpan<char> row, ReadOnlySpan<CellSlice> cells, ReadOnlySpan<FieldHint> hints)
+    {
+        if (_openFirstField < 0) throw new InvalidOperationException("AddFields outside BeginRecord/EndRecord.");
+        if (_textLength + row.Length > _text.Length) Array.Resize(ref _text, Math.Max(_text.Length * 2, _textLength + row.Length));
+        if (_fieldCount + cells.Length > _fields.Length) Array.Resize(ref _fields, Math.Max(_fields.Length * 2, _fieldCount + cells.Length));
+        row.CopyTo(_text.AsSpan(_textLength));
+        var useHints = hints.Length == cells.Length;
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var cell = cells[i];
+            if ((uint)cell.Start > (uint)row.Length || (uint)cell.Length > (uint)(row.Length - cell.Start))
+                throw new ArgumentOutOfRangeException(nameof(cells));
+            _fields[_fieldCount++] = new FieldRef(_textLength + cell.Start, cell.Length, useHints ? hints[i] : FieldHint.None);
+        }
+
+        _textLength += row.Length;
+    }
+
     public void EndRecord()
     {
         if (_openFirstField < 0) throw new InvalidOperationException("EndRecord without BeginRecord.");
@@ -126,6 +151,10 @@ internal sealed class RecordWriter
     public void BeginRecord(long offset, long line, RecordShape shape = RecordShape.Fields) => _current.BeginRecord(offset, line, shape);
 
     public void AddField(ReadOnlySpan<char> value, FieldHint hint = FieldHint.None) => _current.AddField(value, hint);
+
+    /// <inheritdoc cref="RecordBatch.AddFields"/>
+    public void AddFields(ReadOnlySpan<char> row, ReadOnlySpan<CellSlice> cells, ReadOnlySpan<FieldHint> hints) =>
+        _current.AddFields(row, cells, hints);
 
     public void EndRecord()
     {

@@ -16,7 +16,7 @@ internal enum FingerprintKind : byte
     NirName = 11,
     /// <summary>NIR body + date of birth yyyyMMdd: a NIR corroborated by a date.</summary>
     NirBirthDate = 12,
-    /// <summary>Lower-case trimmed email.</summary>
+    /// <summary>Lower-case trimmed email alone. Weak on its own: addresses made of a name recur between namesakes.</summary>
     Email = 13,
     /// <summary>Phone number in E.164 + compact last name: a phone corroborated by a name.</summary>
     PhoneName = 14,
@@ -24,6 +24,8 @@ internal enum FingerprintKind : byte
     Identity = 15,
     /// <summary>Phone in E.164 alone. Corroboration only: families share phones.</summary>
     Phone = 16,
+    /// <summary>Email + compact last name: an email corroborated by a name.</summary>
+    EmailName = 17,
 
     // Unlinked sets: no patient, no count. Cheap first filters before combinations are hashed.
     /// <summary>Compact last name (birth or usage), as a member of a set.</summary>

@@ -28,6 +28,9 @@ internal static class FingerprintRecipe
 
     public static Fingerprint Email(Fingerprinter fp, ReadOnlySpan<char> email) => fp.Compute(FingerprintKind.Email, email);
 
+    public static Fingerprint EmailName(Fingerprinter fp, ReadOnlySpan<char> email, ReadOnlySpan<char> lastName) =>
+        fp.Compute(FingerprintKind.EmailName, email, lastName);
+
     public static Fingerprint Phone(Fingerprinter fp, ReadOnlySpan<char> e164) => fp.Compute(FingerprintKind.Phone, e164);
 
     public static Fingerprint PhoneName(Fingerprinter fp, ReadOnlySpan<char> e164, ReadOnlySpan<char> lastName) =>
@@ -52,7 +55,11 @@ internal static class FingerprintRecipe
             foreach (var last in patient.LastNames) sink.Linked(FingerprintKind.NirName, NirName(fp, nir, last));
             if (patient.BirthDate is { } dob) sink.Linked(FingerprintKind.NirBirthDate, NirBirthDate(fp, nir, dob));
         }
-        if (patient.Email is { } email) sink.Linked(FingerprintKind.Email, Email(fp, email));
+        if (patient.Email is { } email)
+        {
+            sink.Linked(FingerprintKind.Email, Email(fp, email));
+            foreach (var last in patient.LastNames) sink.Linked(FingerprintKind.EmailName, EmailName(fp, email, last));
+        }
         if (patient.Phone is { } phone)
         {
             sink.Linked(FingerprintKind.Phone, Phone(fp, phone));

@@ -19,20 +19,21 @@ internal static class CrawlVerb
         var once = new Option<bool>("--once") { Description = "Crawl now and exit (the scheduled crawls run in `leakwatch run`)." };
         var source = new Option<string?>("--source") { Description = "Only this source (enabled or not); default: every enabled source." };
         var json = new Option<bool>("--json") { Description = "Print matches as JSON lines, as `scan --json` does (document = URL)." };
-        var command = new Command("crawl", "Crawl the configured sources now.") { once, source, json };
-        command.SetAction((parse, ct) => RunAsync(configArgs, parse.GetValue(once), parse.GetValue(source), parse.GetValue(json), Console.Out, Console.Error, ct));
+        var command = new Command("crawl", "Crawl the configured sources now (exit 0: no match, 1: matches, 2: error).") { once, source, json };
+        VerbHost.SetAction(
+            command,
+            configArgs,
+            async (parse, services, console, ct) =>
+            {
+                if (!parse.GetValue(once))
+                {
+                    await console.Error.WriteLineAsync("leakwatch: crawl needs --once (scheduled crawls run in `leakwatch run`).");
+                    return 2;
+                }
+                return await RunAsync(services, parse.GetValue(source), parse.GetValue(json), console.Out, console.Error, ct);
+            },
+            failureExitCode: 2);
         return command;
-    }
-
-    internal static async Task<int> RunAsync(IReadOnlyList<string> configArgs, bool once, string? sourceName, bool json, TextWriter output, TextWriter errors, CancellationToken ct)
-    {
-        if (!once)
-        {
-            await errors.WriteLineAsync("crawl needs --once: scheduled crawls run in `leakwatch run`.");
-            return 2;
-        }
-        using var host = LeakWatchHost.CreateBuilder(configArgs).Build();
-        return await RunAsync(host.Services, sourceName, json, output, errors, ct);
     }
 
     internal static async Task<int> RunAsync(IServiceProvider services, string? sourceName, bool json, TextWriter output, TextWriter errors, CancellationToken ct)

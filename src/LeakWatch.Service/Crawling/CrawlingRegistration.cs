@@ -2,7 +2,9 @@ using LeakWatch.Service.Crawling.Adapters;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
 using LeakWatch.Service.Crawling.State;
+using LeakWatch.Service.Alerting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -45,6 +47,8 @@ internal static class CrawlingRegistration
         services.AddSingleton<ISourceAdapter, FeedAdapter>();
         services.AddSingleton<ISourceAdapter, UrlListAdapter>();
         services.AddSingleton<SourceCrawler>();
+        // Until the alerting feature registers its recorder (which then wins), matches are at least logged.
+        services.TryAddSingleton<IIncidentRecorder, UnrecordedIncidents>();
 
         services.AddQuartz();
         services.AddTransient<CrawlJob>();

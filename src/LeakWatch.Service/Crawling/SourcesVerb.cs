@@ -18,11 +18,7 @@ internal static class SourcesVerb
     {
         var json = new Option<bool>("--json") { Description = "One JSON object per source." };
         var command = new Command("sources", "List the configured sources and their health.") { json };
-        command.SetAction(async (parse, ct) =>
-        {
-            using var host = LeakWatchHost.CreateBuilder(configArgs).Build();
-            return await RunAsync(host.Services, parse.GetValue(json), Console.Out, Console.Error, ct);
-        });
+        VerbHost.SetAction(command, configArgs, (parse, services, console, ct) => RunAsync(services, parse.GetValue(json), console.Out, console.Error, ct));
         return command;
     }
 

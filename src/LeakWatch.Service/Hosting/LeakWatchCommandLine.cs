@@ -1,23 +1,32 @@
 using System.CommandLine;
+using LeakWatch.Service.Enrollment;
+using LeakWatch.Service.Keys;
 
 namespace LeakWatch.Service.Hosting;
 
 /// <summary>The verbs. Configuration overrides (<c>--LeakWatch:Setting=value</c>) are taken out first and go to every verb.</summary>
 internal static class LeakWatchCommandLine
 {
-    public static async Task<int> InvokeAsync(string[] args)
+    public static Task<int> InvokeAsync(string[] args) => InvokeAsync(args, new InvocationConfiguration());
+
+    /// <param name="invocation">Where the verbs write (tests pass their own writers).</param>
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration invocation, CancellationToken cancellationToken = default)
     {
         var (configArgs, verbArgs) = SplitConfigurationOverrides(args);
         var root = new RootCommand("LeakWatch: learn within hours that your patients' records are circulating.");
-        var run = RunVerb.Create(configArgs);
-        root.Subcommands.Add(run);
+        // One line per verb.
+        root.Subcommands.Add(RunVerb.Create(configArgs));
+        root.Subcommands.Add(KeyVerb.Create(configArgs));
+        root.Subcommands.Add(EnrollVerb.Create(configArgs));
+        root.Subcommands.Add(ResolveVerb.Create(configArgs));
+        root.Subcommands.Add(Detection.ScanVerb.Create(configArgs));
         root.Subcommands.Add(Crawling.CrawlVerb.Create(configArgs));
         root.Subcommands.Add(Crawling.SourcesVerb.Create(configArgs));
         // No verb means `run`: the service itself.
-        root.SetAction((_, ct) => RunVerb.RunAsync(configArgs, ct));
+        root.SetAction((parse, ct) => RunVerb.RunAsync(configArgs, parse, ct));
 
         var parse = root.Parse(verbArgs);
-        return await parse.InvokeAsync();
+        return await parse.InvokeAsync(invocation, cancellationToken);
     }
 
     /// <summary>

@@ -1,14 +1,24 @@
 using LeakWatch.Service.Crawling;
+using LeakWatch.Service.Detection;
+using LeakWatch.Service.Enrollment;
+using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Hosting;
 
 /// <summary>Composes the host every verb runs in: configuration, logging, and the features.</summary>
 internal static class LeakWatchHost
 {
+    /// <summary>
+    /// Lets an in-process caller (tests, benchmarks) adjust every host built on its logical flow, e.g. to capture
+    /// logs. Async-local, so tests running in parallel never see each other's.
+    /// </summary>
+    public static readonly AsyncLocal<Action<HostApplicationBuilder>?> Customize = new();
+
     /// <param name="configArgs">The <c>--LeakWatch:Setting=value</c> overrides from the command line.</param>
     /// <param name="asService">The long-running service (systemd / Windows service lifetimes); verbs are short-lived.</param>
     public static HostApplicationBuilder CreateBuilder(IReadOnlyList<string> configArgs, bool asService = false)
@@ -36,6 +46,7 @@ internal static class LeakWatchHost
         }
 
         builder.Services.AddLeakWatch();
+        Customize.Value?.Invoke(builder);
         return builder;
     }
 
@@ -47,8 +58,13 @@ internal static class LeakWatchHost
             .BindConfiguration(LeakWatchOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LeakWatchOptions>, LeakWatchOptionsValidator>();
         services.AddStorage();
+        services.AddKeys();
+        services.AddEnrollment();
+        services.AddDetection();
         services.AddCrawling();
+        services.AddSingleton<ServiceStartup>();
         return services;
     }
 }

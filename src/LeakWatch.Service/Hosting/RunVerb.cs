@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Hosting;
 
@@ -9,15 +11,31 @@ internal static class RunVerb
     public static Command Create(IReadOnlyList<string> configArgs)
     {
         var command = new Command("run", "Run the service: scheduled crawls, detection and alerts, until stopped.");
-        command.SetAction((_, ct) => RunAsync(configArgs, ct));
+        command.SetAction((parse, ct) => RunAsync(configArgs, parse, ct));
         return command;
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> configArgs, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyList<string> configArgs, ParseResult parse, CancellationToken cancellationToken)
     {
-        var builder = LeakWatchHost.CreateBuilder(configArgs, asService: true);
-        using var host = builder.Build();
-        await host.RunAsync(cancellationToken);
-        return 0;
+        var console = VerbConsole.From(parse);
+        try
+        {
+            var builder = LeakWatchHost.CreateBuilder(configArgs, asService: true);
+            using var host = builder.Build();
+            // Checked before the host starts, so a bad setting or a wrong key is one clear line, not a failed start.
+            host.Services.GetService<IStartupValidator>()?.Validate();
+            await host.Services.GetRequiredService<ServiceStartup>().PrepareAsync(cancellationToken);
+            await host.RunAsync(cancellationToken);
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (VerbHost.Describe(e) is { } failure && e is not OperationCanceledException)
+        {
+            await console.Error.WriteLineAsync(failure.Message);
+            return failure.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
     }
 }

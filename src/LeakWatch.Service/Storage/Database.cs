@@ -28,6 +28,12 @@ internal sealed class Database
 
     public string Path { get; }
 
+    /// <summary>True once the database file exists; checking it creates nothing.</summary>
+    public bool Exists => File.Exists(Path);
+
+    /// <summary>The database file and its WAL companions, for size reports and for tests that scan every byte at rest.</summary>
+    public IEnumerable<string> Files => new[] { Path, Path + "-wal", Path + "-shm" }.Where(File.Exists);
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         await _migrated.Value;
@@ -39,8 +45,10 @@ internal sealed class Database
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
+        // auto_vacuum only takes on a file without tables, so it comes first: it lets a replaced enrollment give its
+        // pages back to the file system (incremental_vacuum) instead of leaving the file twice its size.
         // busy_timeout: the service and a verb may share the file; a writer waits instead of failing.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
+        pragma.CommandText = "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

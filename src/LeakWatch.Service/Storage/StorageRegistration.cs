@@ -7,6 +7,8 @@ internal static class StorageRegistration
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
         services.AddSingleton<Database>();
+        services.AddSingleton<MetaStore>();
+        services.AddSingleton<FingerprintStore>();
         return services;
     }
 }

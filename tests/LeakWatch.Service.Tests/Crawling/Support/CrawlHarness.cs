@@ -116,9 +116,12 @@ internal sealed class CrawlHarness : IAsyncDisposable
     public async Task<T> DriveAsync<T>(Func<Task<T>> action, bool advanceDuringRequests = false)
     {
         var started = Time.GetUtcNow();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var task = Task.Run(action);
         while (!task.IsCompleted)
         {
+            // A guard, not a timing: a crawl stuck on a request that never ends must fail the test, not hang it.
+            if (watch.Elapsed > TimeSpan.FromSeconds(90)) throw new TimeoutException("the crawl made no progress for 90 s of real time");
             // A short real wait lets sockets and the database make progress; outcomes never depend on its length.
             await Task.WhenAny(task, Task.Delay(2));
             if (advanceDuringRequests || _inFlight.Count == 0) Time.Advance(Step);

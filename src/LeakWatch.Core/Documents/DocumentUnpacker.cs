@@ -1,0 +1,295 @@
+using System.IO.Compression;
+using SharpCompress.Archives.SevenZip;
+using SharpCompress.Compressors.BZip2;
+using SharpCompress.Compressors.Xz;
+using SharpCompress.Compressors.ZStandard;
+using SharpCompress.Readers;
+using SharpCompress.Readers.Rar;
+using SharpCompress.Readers.Tar;
+using SharpCompress.Readers.Zip;
+using SharpCompressionMode = SharpCompress.Compressors.CompressionMode;
+
+namespace LeakWatch.Core.Documents;
+
+/// <summary>
+/// Opens archives and compressed files, recursively, and hands every leaf document to a callback as a stream, one at
+/// a time and in order: nothing is extracted to disk or held whole in memory (except a non-seekable 7z, which needs
+/// random access and is copied into memory within <see cref="UnpackLimits.MaxBufferedArchiveBytes"/>).
+/// Leaves are named <c>outer.zip!inner.tar.gz!x.csv</c>; a compression layer (gzip, bzip2, xz, zstd) adds no segment.
+/// Bombs, encrypted and corrupt archives are skipped with a reason instead of throwing.
+/// </summary>
+internal static class DocumentUnpacker
+{
+    private static readonly ReaderOptions ReaderOptions = new() { LeaveStreamOpen = true };
+
+    /// <summary>Unpacks <paramref name="content"/>; the stream passed to <paramref name="onLeaf"/> is valid during the call only.</summary>
+    /// <remarks>
+    /// An exception thrown by <paramref name="onLeaf"/> propagates, unless it is the refusal of a limit or a corrupt entry
+    /// (then the leaf is listed in <see cref="UnpackResult.Skipped"/>). Cancellation propagates.
+    /// </remarks>
+    public static UnpackResult Unpack(
+        Stream content, string name, UnpackLimits limits, Action<string, Stream> onLeaf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(onLeaf);
+        limits.Validate();
+
+        var root = new CountingStream(content);
+        var session = new UnpackSession(limits, cancellationToken);
+        new Walker(session, onLeaf).Visit(root, name, depth: 0);
+        return new UnpackResult(session.Leaves, session.Entries, root.BytesRead, session.BytesDecompressed, session.Skipped);
+    }
+
+    private sealed class Walker(UnpackSession session, Action<string, Stream> onLeaf)
+    {
+        private UnpackLimits Limits => session.Limits;
+
+        public void Visit(Stream stream, string name, int depth)
+        {
+            session.CancellationToken.ThrowIfCancellationRequested();
+            var input = ReplayStream.Peek(stream, ArchiveSniffer.HeadBytes, out var head);
+            var kind = ArchiveSniffer.Detect(head.Span);
+            if (kind == ArchiveKind.None)
+            {
+                session.Leaves++;
+                onLeaf(name, input);
+                return;
+            }
+
+            if (depth >= Limits.MaxDepth)
+            {
+                session.Skip(name, $"archive nested deeper than {Limits.MaxDepth} levels");
+                return;
+            }
+
+            switch (kind)
+            {
+                case ArchiveKind.GZip or ArchiveKind.BZip2 or ArchiveKind.Xz or ArchiveKind.Zstandard:
+                    Decompress(kind, input, name, depth);
+                    break;
+                case ArchiveKind.SevenZip:
+                    ReadSevenZip(input, name, depth);
+                    break;
+                default:
+                    ReadArchive(kind, input, name, depth);
+                    break;
+            }
+        }
+
+        private void Decompress(ArchiveKind kind, Stream input, string name, int depth)
+        {
+            var counted = new CountingStream(input);
+            Stream decompressor;
+            try
+            {
+                decompressor = kind switch
+                {
+                    ArchiveKind.GZip => new GZipStream(counted, CompressionMode.Decompress, leaveOpen: true),
+                    ArchiveKind.BZip2 => BZip2Stream.Create(
+                        counted, SharpCompressionMode.Decompress, decompressConcatenated: true, leaveOpen: true),
+                    ArchiveKind.Xz => new XZStream(counted),
+                    _ => new DecompressionStream(counted, leaveOpen: true),
+                };
+            }
+            catch (Exception ex) when (IsBadInput(ex))
+            {
+                session.Skip(name, Corrupt(ex));
+                return;
+            }
+
+            using (decompressor)
+            {
+                var guard = new GuardedStream(decompressor, session, name, counted);
+                Guarded(guard, () =>
+                {
+                    Visit(guard, name, depth + 1);
+                    guard.DrainToEnd();
+                });
+            }
+        }
+
+        private void ReadArchive(ArchiveKind kind, Stream input, string name, int depth)
+        {
+            var counted = new CountingStream(input);
+            IReader reader;
+            try
+            {
+                reader = kind switch
+                {
+                    ArchiveKind.Zip => ZipReader.OpenReader(counted, ReaderOptions),
+                    ArchiveKind.Tar => TarReader.OpenReader(counted, ReaderOptions),
+                    _ => RarReader.OpenReader(counted, ReaderOptions),
+                };
+            }
+            catch (Exception ex) when (IsBadInput(ex))
+            {
+                session.Skip(name, Corrupt(ex));
+                return;
+            }
+
+            using (reader) ReadEntries(reader, counted, name, depth);
+        }
+
+        private void ReadSevenZip(Stream input, string name, int depth)
+        {
+            long buffered = 0;
+            Stream source;
+            if (input.CanSeek)
+            {
+                source = input;
+            }
+            else
+            {
+                var copy = Buffer(input, name);
+                if (copy is null) return;
+                source = copy;
+                buffered = copy.Length;
+            }
+
+            session.BufferedBytes += buffered;
+            try
+            {
+                var counted = new CountingStream(source);
+                SharpCompress.Archives.IArchive archive;
+                IReader reader;
+                try
+                {
+                    archive = SevenZipArchive.OpenArchive(counted, ReaderOptions);
+                    reader = archive.ExtractAllEntries();
+                }
+                catch (Exception ex) when (IsBadInput(ex))
+                {
+                    session.Skip(name, Corrupt(ex));
+                    return;
+                }
+
+                using (archive)
+                using (reader)
+                {
+                    ReadEntries(reader, counted, name, depth);
+                }
+            }
+            finally
+            {
+                session.BufferedBytes -= buffered;
+                if (!ReferenceEquals(source, input)) source.Dispose();
+            }
+        }
+
+        /// <summary>Copies a non-seekable 7z into memory within the buffer budget; null (and skipped) when it does not fit.</summary>
+        private MemoryStream? Buffer(Stream input, string name)
+        {
+            var budget = Limits.MaxBufferedArchiveBytes - session.BufferedBytes;
+            var memory = new MemoryStream();
+            var scratch = session.Scratch;
+            while (true)
+            {
+                var n = input.Read(scratch);
+                if (n == 0) break;
+                if (memory.Length + n > budget)
+                {
+                    memory.Dispose();
+                    session.Skip(name, $"7z archive larger than {Limits.MaxBufferedArchiveBytes} bytes: random access would need it in memory");
+                    return null;
+                }
+
+                memory.Write(scratch, 0, n);
+            }
+
+            memory.Position = 0;
+            return memory;
+        }
+
+        private void ReadEntries(IReader reader, CountingStream counted, string name, int depth)
+        {
+            var delivered = false;
+            while (!session.Exhausted)
+            {
+                session.CancellationToken.ThrowIfCancellationRequested();
+                bool moved;
+                try
+                {
+                    moved = reader.MoveToNextEntry();
+                }
+                catch (Exception ex) when (IsBadInput(ex))
+                {
+                    session.Skip(name, Corrupt(ex), partial: delivered);
+                    return;
+                }
+
+                if (!moved) return;
+                if (++session.Entries > Limits.MaxEntries)
+                {
+                    session.Exhausted = true;
+                    session.Skip(name, $"more than {Limits.MaxEntries} entries: the rest was not read", partial: true);
+                    return;
+                }
+
+                var entry = reader.Entry;
+                if (entry.IsDirectory) continue;
+                var entryName = name + "!" + EntryName(entry.Key, session.Entries);
+                if (entry.IsEncrypted)
+                {
+                    session.Skip(entryName, "encrypted");
+                    continue;
+                }
+
+                Stream entryStream;
+                try
+                {
+                    entryStream = reader.OpenEntryStream();
+                }
+                catch (Exception ex) when (IsBadInput(ex))
+                {
+                    session.Skip(entryName, Corrupt(ex));
+                    return;
+                }
+
+                var guard = new GuardedStream(entryStream, session, entryName, counted);
+                Guarded(guard, () =>
+                {
+                    Visit(guard, entryName, depth + 1);
+                    guard.DrainToEnd();
+                });
+                delivered = true;
+
+                // A refused entry is abandoned with its archive: skipping the rest of it would expand the bomb.
+                if (guard.StopReason is not null)
+                {
+                    reader.Cancel();
+                    entryStream.Dispose();
+                    return;
+                }
+
+                entryStream.Dispose();
+            }
+        }
+
+        /// <summary>Runs <paramref name="action"/>; a refusal of <paramref name="guard"/> itself ends it quietly.</summary>
+        private static void Guarded(GuardedStream guard, Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex) when (UnpackRefusedException.Find(ex)?.Guard == guard)
+            {
+                // Already recorded as skipped by the guard; the layers above carry on.
+            }
+        }
+
+        /// <summary>Hostile bytes make archive readers throw anything; a refusal from another layer or a cancellation is no such failure.</summary>
+        private static bool IsBadInput(Exception ex) => ex is not OperationCanceledException && UnpackRefusedException.Find(ex) is null;
+
+        private static string Corrupt(Exception ex) => $"corrupt, encrypted or unsupported archive ({ex.GetType().Name})";
+
+        private static string EntryName(string? key, int index)
+        {
+            if (string.IsNullOrWhiteSpace(key)) return "entry" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var clean = new string(key.Select(c => char.IsControl(c) ? '_' : c == '\\' ? '/' : c).ToArray());
+            return clean.Length <= 200 ? clean : clean[..200];
+        }
+    }
+}

@@ -1,0 +1,130 @@
+namespace LeakWatch.Core.Documents;
+
+/// <summary>
+/// Wraps what one decompression layer or archive entry produces and stops it at the first limit crossed: entry size,
+/// total size, compression ratio. A decompressor that throws on hostile bytes stops it too. Either way the reason is
+/// recorded once, and every later read throws <see cref="UnpackRefusedException"/>.
+/// </summary>
+internal sealed class GuardedStream : ReadOnlyStreamBase
+{
+    private readonly Stream _inner;
+    private readonly UnpackSession _session;
+    private readonly CountingStream _compressed;
+    private readonly long _compressedStart;
+
+    public GuardedStream(Stream inner, UnpackSession session, string name, CountingStream compressed)
+    {
+        _inner = inner;
+        _session = session;
+        Name = name;
+        _compressed = compressed;
+        _compressedStart = compressed.BytesRead;
+    }
+
+    public string Name { get; }
+
+    public long Produced { get; private set; }
+
+    /// <summary>Why reading stopped; null while the stream is healthy.</summary>
+    public string? StopReason { get; private set; }
+
+    public bool IsAtEnd { get; private set; }
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (StopReason is not null) throw new UnpackRefusedException(this, StopReason);
+        _session.CancellationToken.ThrowIfCancellationRequested();
+        if (buffer.IsEmpty) return 0;
+
+        int n;
+        try
+        {
+            n = _inner.Read(buffer);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && UnpackRefusedException.Find(ex) is null)
+        {
+            throw Stop($"corrupt or unsupported compressed data ({ex.GetType().Name})");
+        }
+
+        if (n == 0)
+        {
+            IsAtEnd = true;
+            return 0;
+        }
+
+        Produced += n;
+        _session.BytesDecompressed += n;
+        var limits = _session.Limits;
+        if (Produced > limits.MaxEntryBytes)
+            throw Stop($"larger than {limits.MaxEntryBytes} bytes once decompressed");
+        if (_session.BytesDecompressed > limits.MaxTotalBytes)
+        {
+            _session.Exhausted = true;
+            throw Stop($"the document expands to more than {limits.MaxTotalBytes} bytes in total");
+        }
+
+        if (Produced > limits.RatioGraceBytes)
+        {
+            var compressed = Math.Max(1, _compressed.BytesRead - _compressedStart);
+            if (Produced > limits.MaxCompressionRatio * compressed)
+                throw Stop($"compression ratio above {limits.MaxCompressionRatio}:1");
+        }
+
+        return n;
+    }
+
+    /// <summary>Reads what the consumer left, through the limits: an unread bomb must not be expanded by a skip.</summary>
+    public void DrainToEnd()
+    {
+        if (IsAtEnd || StopReason is not null) return;
+        var scratch = _session.Scratch;
+        while (Read(scratch) > 0)
+        {
+        }
+    }
+
+    private UnpackRefusedException Stop(string reason)
+    {
+        StopReason = reason;
+        _session.Skip(Name, reason, partial: Produced > 0);
+        return new UnpackRefusedException(this, reason);
+    }
+}
+
+/// <summary>A guarded stream was stopped. The message says why and holds no content.</summary>
+internal sealed class UnpackRefusedException : IOException
+{
+    public UnpackRefusedException()
+    {
+    }
+
+    public UnpackRefusedException(string message)
+        : base(message)
+    {
+    }
+
+    public UnpackRefusedException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    internal UnpackRefusedException(GuardedStream guard, string reason)
+        : base(reason)
+    {
+        Guard = guard;
+    }
+
+    /// <summary>The stream that refused: the layer that owns it handles the refusal, the others let it pass.</summary>
+    internal GuardedStream? Guard { get; }
+
+    /// <summary>Finds a refusal in an exception or its inner exceptions (archive readers wrap what streams throw).</summary>
+    internal static UnpackRefusedException? Find(Exception? ex)
+    {
+        for (var depth = 0; ex is not null && depth < 16; depth++, ex = ex.InnerException)
+        {
+            if (ex is UnpackRefusedException refused) return refused;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace LeakWatch.Core.Documents;
+
+/// <summary>The encodings a leaked document is read with.</summary>
+internal enum TextEncodingKind : byte
+{
+    /// <summary>Only ASCII bytes so far: UTF-8 and Windows-1252 agree, the choice is made at the first other byte.</summary>
+    Ascii = 0,
+    Utf8,
+    Utf16LittleEndian,
+    Utf16BigEndian,
+    Utf32LittleEndian,
+    Utf32BigEndian,
+    Windows1252,
+}
+
+/// <summary>
+/// Turns the bytes of a document into text without knowing its encoding: a byte order mark wins, then UTF-16 without
+/// a mark (every other byte NUL), then UTF-8 when the bytes are valid UTF-8, otherwise Windows-1252 (what French
+/// exports from Excel and old lab software are written in). Nothing is read twice: the sniffed head is decoded in place.
+/// </summary>
+internal static class TextDecoding
+{
+    /// <summary>How much of the head is examined for byte order marks, NUL patterns and binary content.</summary>
+    public const int SniffBytes = 64 * 1024;
+
+    private static readonly byte[] Pdf = "%PDF-"u8.ToArray();
+
+    /// <summary>Opens a decoding reader over <paramref name="stream"/>; check <see cref="DecodedTextReader.IsBinary"/> first.</summary>
+    public static DecodedTextReader Open(Stream stream, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var bytes = new byte[DecodedTextReader.ByteBufferSize];
+        var read = stream.ReadAtLeast(bytes.AsSpan(0, SniffBytes), SniffBytes, throwOnEndOfStream: false);
+        var head = bytes.AsSpan(0, read);
+
+        var (kind, skip) = DetectByteOrderMark(head);
+        var binary = false;
+        if (skip == 0)
+        {
+            if (LooksLikeUtf16(head, out var bigEndian))
+            {
+                kind = bigEndian ? TextEncodingKind.Utf16BigEndian : TextEncodingKind.Utf16LittleEndian;
+            }
+            else
+            {
+                binary = LooksBinary(head);
+                kind = TextEncodingKind.Ascii;
+            }
+        }
+
+        return new DecodedTextReader(stream, leaveOpen, bytes, skip, read, endOfStream: read < SniffBytes, kind, binary);
+    }
+
+    internal static (TextEncodingKind Kind, int Length) DetectByteOrderMark(ReadOnlySpan<byte> head)
+    {
+        // UTF-32 LE starts like UTF-16 LE: test the longer mark first.
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00])) return (TextEncodingKind.Utf32LittleEndian, 4);
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF])) return (TextEncodingKind.Utf32BigEndian, 4);
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return (TextEncodingKind.Utf8, 3);
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) return (TextEncodingKind.Utf16LittleEndian, 2);
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return (TextEncodingKind.Utf16BigEndian, 2);
+        return (TextEncodingKind.Ascii, 0);
+    }
+
+    /// <summary>Latin text in UTF-16 has a NUL in every other byte; which half tells the byte order.</summary>
+    internal static bool LooksLikeUtf16(ReadOnlySpan<byte> head, out bool bigEndian)
+    {
+        bigEndian = false;
+        var sample = head[..(Math.Min(head.Length, 4096) & ~1)];
+        var pairs = sample.Length / 2;
+        if (pairs < 2) return false;
+        int evenZeros = 0, oddZeros = 0;
+        for (var i = 0; i < sample.Length; i += 2)
+        {
+            if (sample[i] == 0) evenZeros++;
+            if (sample[i + 1] == 0) oddZeros++;
+        }
+
+        if (oddZeros * 10 >= pairs * 3 && evenZeros * 50 <= pairs) return true;
+        if (evenZeros * 10 >= pairs * 3 && oddZeros * 50 <= pairs)
+        {
+            bigEndian = true;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>NUL bytes, a PDF header or many control characters: not a text document.</summary>
+    internal static bool LooksBinary(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith(Pdf)) return true;
+        if (head.Contains((byte)0)) return true;
+        var controls = 0;
+        foreach (var b in head)
+        {
+            // Tab, line breaks, form feed, MLLP framing (0x0B, 0x1C) and the DOS end-of-file mark are text.
+            if (b < 0x20 && b is not (0x09 or 0x0A or 0x0B or 0x0C or 0x0D or 0x1A or 0x1B or 0x1C)) controls++;
+        }
+
+        return controls * 20 > head.Length;
+    }
+
+    /// <summary>True when <paramref name="bytes"/> is valid UTF-8, ignoring a sequence cut by the end of the sample.</summary>
+    internal static bool IsValidUtf8(ReadOnlySpan<byte> bytes, bool isFinalBlock)
+    {
+        if (!isFinalBlock) bytes = bytes[..CompleteLength(bytes)];
+        return Utf8.IsValid(bytes);
+    }
+
+    /// <summary>The length of <paramref name="bytes"/> without a trailing multi-byte sequence that is not complete yet.</summary>
+    internal static int CompleteLength(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = bytes.Length - 1; i >= Math.Max(0, bytes.Length - 4); i--)
+        {
+            var b = bytes[i];
+            if ((b & 0xC0) == 0x80) continue;
+            if (b < 0x80) return bytes.Length;
+            var needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+            return bytes.Length - i < needed ? i : bytes.Length;
+        }
+
+        return bytes.Length;
+    }
+
+    internal static Encoding EncodingFor(TextEncodingKind kind) => kind switch
+    {
+        TextEncodingKind.Utf16LittleEndian => new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: false),
+        TextEncodingKind.Utf16BigEndian => new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: false),
+        TextEncodingKind.Utf32LittleEndian => new UTF32Encoding(bigEndian: false, byteOrderMark: false, throwOnInvalidCharacters: false),
+        TextEncodingKind.Utf32BigEndian => new UTF32Encoding(bigEndian: true, byteOrderMark: false, throwOnInvalidCharacters: false),
+        TextEncodingKind.Windows1252 => Windows1252,
+        _ => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false),
+    };
+
+    /// <summary>Taken from the provider directly rather than registered globally: Core has no process-wide side effects.</summary>
+    internal static Encoding Windows1252 { get; } = CodePagesEncodingProvider.Instance.GetEncoding(1252)
+        ?? throw new InvalidOperationException("Code page 1252 is not available.");
+
+    internal static string NameOf(TextEncodingKind kind) => kind switch
+    {
+        TextEncodingKind.Utf8 => "utf-8",
+        TextEncodingKind.Utf16LittleEndian => "utf-16le",
+        TextEncodingKind.Utf16BigEndian => "utf-16be",
+        TextEncodingKind.Utf32LittleEndian => "utf-32le",
+        TextEncodingKind.Utf32BigEndian => "utf-32be",
+        TextEncodingKind.Windows1252 => "windows-1252",
+        _ => "us-ascii",
+    };
+}

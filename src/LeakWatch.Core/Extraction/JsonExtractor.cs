@@ -1,0 +1,6 @@
+namespace LeakWatch.Core.Extraction;
+
+internal sealed class JsonExtractor : IRecordExtractor
+{
+    public void Extract(TextReader text, RecordWriter writer, ExtractionContext context) => new FreeTextExtractor().Extract(text, writer, context);
+}

@@ -1,0 +1,81 @@
+namespace LeakWatch.Core.Matching;
+
+/// <summary>The rules that can fire for a patient in one record.</summary>
+[Flags]
+internal enum RuleHits : byte
+{
+    None = 0,
+    Nir = 1,
+    NirName = 2,
+    NirBirthDate = 4,
+    Identity = 8,
+    /// <summary>An email alone: low confidence (addresses made of names recur between namesakes).</summary>
+    Email = 16,
+    /// <summary>A phone alone: low confidence (families share one).</summary>
+    Phone = 32,
+    PhoneName = 64,
+    EmailName = 128,
+}
+
+/// <summary>How rules become a confidence, a list of rule names and the kinds of field matched.</summary>
+internal static class MatchRules
+{
+    private static readonly (RuleHits Rule, string Name, MatchedFields Fields)[] Table =
+    [
+        (RuleHits.NirName, "nir+name", MatchedFields.Nir | MatchedFields.LastName),
+        (RuleHits.NirBirthDate, "nir+birthdate", MatchedFields.Nir | MatchedFields.BirthDate),
+        (RuleHits.Nir, "nir", MatchedFields.Nir),
+        (RuleHits.Identity, "identity", MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate),
+        (RuleHits.EmailName, "email+name", MatchedFields.Email | MatchedFields.LastName),
+        (RuleHits.Email, "email", MatchedFields.Email),
+        (RuleHits.PhoneName, "phone+name", MatchedFields.Phone | MatchedFields.LastName),
+        (RuleHits.Phone, "phone", MatchedFields.Phone),
+    ];
+
+    /// <summary>
+    /// Null when nothing fired. A NIR corroborated by a name or a birth date is high; so is any two independent kinds
+    /// of evidence agreeing (NIR, identity, phone with a name), or one of them with an email. One alone is medium.
+    /// An email, even with the name, or a bare phone is low on its own: addresses are made of names, so namesakes
+    /// share them, and families share phones.
+    /// </summary>
+    public static Confidence? Evaluate(RuleHits hits)
+    {
+        if ((hits & (RuleHits.NirName | RuleHits.NirBirthDate)) != 0) return Confidence.High;
+        var evidence = 0;
+        if ((hits & RuleHits.Nir) != 0) evidence++;
+        if ((hits & RuleHits.Identity) != 0) evidence++;
+        if ((hits & RuleHits.PhoneName) != 0) evidence++;
+        var email = (hits & (RuleHits.Email | RuleHits.EmailName)) != 0;
+        var corroboration = email || (hits & RuleHits.Phone) != 0 && (hits & RuleHits.PhoneName) == 0;
+        return evidence switch
+        {
+            0 => corroboration ? Confidence.Low : null,
+            1 => corroboration ? Confidence.High : Confidence.Medium,
+            _ => Confidence.High,
+        };
+    }
+
+    /// <summary>Rule names, the weaker ones left out where a stronger one says the same ("nir" under "nir+name").</summary>
+    public static IReadOnlyList<string> Names(RuleHits hits)
+    {
+        if ((hits & (RuleHits.NirName | RuleHits.NirBirthDate)) != 0) hits &= ~RuleHits.Nir;
+        if ((hits & RuleHits.PhoneName) != 0) hits &= ~RuleHits.Phone;
+        if ((hits & RuleHits.EmailName) != 0) hits &= ~RuleHits.Email;
+        var names = new List<string>(3);
+        foreach (var (rule, name, _) in Table)
+        {
+            if ((hits & rule) != 0) names.Add(name);
+        }
+        return names;
+    }
+
+    public static MatchedFields Fields(RuleHits hits)
+    {
+        var fields = MatchedFields.None;
+        foreach (var (rule, _, matched) in Table)
+        {
+            if ((hits & rule) != 0) fields |= matched;
+        }
+        return fields;
+    }
+}

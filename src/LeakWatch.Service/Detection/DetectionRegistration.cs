@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeakWatch.Service.Detection;
+
+internal static class DetectionRegistration
+{
+    public static IServiceCollection AddDetection(this IServiceCollection services)
+    {
+        services.AddOptions<DetectionOptions>()
+            .BindConfiguration(DetectionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<DocumentScanner>();
+        services.AddSingleton<IDocumentScanner>(sp => sp.GetRequiredService<DocumentScanner>());
+        return services;
+    }
+}

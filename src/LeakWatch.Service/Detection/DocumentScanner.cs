@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using LeakWatch.Core.Documents;
+using LeakWatch.Core.Extraction;
+using LeakWatch.Core.Matching;
+using LeakWatch.Service.Keys;
+using LeakWatch.Service.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LeakWatch.Service.Detection;
+
+/// <summary>
+/// Unpacks, decodes, extracts and matches one incoming document, in memory. The fingerprint index is loaded once
+/// and reloaded when a new enrollment replaces the active one.
+/// </summary>
+internal sealed class DocumentScanner : IDocumentScanner, IDisposable
+{
+    private readonly KeyProvider _keys;
+    private readonly FingerprintStore _store;
+    private readonly DetectionOptions _options;
+    private readonly ILogger<DocumentScanner> _logger;
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private (long EnrollmentId, ScanPipeline Pipeline)? _loaded;
+
+    public DocumentScanner(KeyProvider keys, FingerprintStore store, IOptions<DetectionOptions> options, ILogger<DocumentScanner> logger)
+    {
+        _keys = keys;
+        _store = store;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public async Task<IReadOnlyList<DocumentScanResult>> ScanAsync(Stream content, string documentName, CancellationToken cancellationToken)
+    {
+        var pipeline = await GetPipelineAsync(cancellationToken);
+        // Extraction and matching are CPU-bound and synchronous: keep them off the caller's thread.
+        return await Task.Run(() => Scan(pipeline, content, documentName, cancellationToken), cancellationToken);
+    }
+
+    private List<DocumentScanResult> Scan(ScanPipeline pipeline, Stream content, string documentName, CancellationToken cancellationToken)
+    {
+        var results = new List<DocumentScanResult>();
+        var limits = new UnpackLimits
+        {
+            MaxEntryBytes = _options.MaxEntryMegabytes << 20,
+            MaxTotalBytes = _options.MaxTotalMegabytes << 20,
+            MaxCompressionRatio = _options.MaxCompressionRatio,
+            MaxDepth = _options.MaxArchiveDepth,
+            MaxEntries = _options.MaxArchiveEntries,
+        };
+        var unpacked = DocumentUnpacker.Unpack(content, documentName, limits, (leafName, leaf) =>
+        {
+            var watch = Stopwatch.StartNew();
+            using var hashing = new HashingStream(leaf);
+            var matches = pipeline.Run((writer, token) => RecordExtraction.Extract(hashing, leafName, writer, token), cancellationToken);
+            var sha256 = hashing.Finish();
+            var found = matches.ToMatches(pipeline.Index.Patients);
+            results.Add(new DocumentScanResult(leafName, sha256, hashing.BytesRead, matches.Records, found));
+            Log.Scanned(_logger, leafName, matches.Records, found.Count, hashing.BytesRead, watch.ElapsedMilliseconds);
+        }, cancellationToken);
+        foreach (var skipped in unpacked.Skipped)
+        {
+            Log.Skipped(_logger, skipped.Name, skipped.Reason);
+            results.Add(new DocumentScanResult(skipped.Name, "", 0, 0, [], skipped.Reason));
+        }
+        return results;
+    }
+
+    private async Task<ScanPipeline> GetPipelineAsync(CancellationToken cancellationToken)
+    {
+        var active = await _store.GetActiveEnrollmentAsync(cancellationToken)
+            ?? throw new NoEnrollmentException();
+        if (_loaded is { } current && current.EnrollmentId == active.Id) return current.Pipeline;
+
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (_loaded is { } again && again.EnrollmentId == active.Id) return again.Pipeline;
+            var watch = Stopwatch.StartNew();
+            var keys = await _keys.GetKeysAsync(cancellationToken);
+            var snapshot = await _store.LoadActiveAsync(cancellationToken) ?? throw new NoEnrollmentException();
+            var index = new FingerprintIndex(snapshot);
+            Log.IndexLoaded(_logger, snapshot.Patients.Length, snapshot.LinkedKeys.Length, snapshot.SetMembers.Length, watch.ElapsedMilliseconds);
+            // The previous pipeline may still serve a scan in flight; it is left to the collector, not disposed under it.
+            _loaded = (active.Id, new ScanPipeline(index, keys, _options.EffectiveWorkers));
+            return _loaded.Value.Pipeline;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _loaded?.Pipeline.Dispose();
+        _loading.Dispose();
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace LeakWatch.Service.Detection;
+
+/// <summary>Detection's log lines: document names, counts and durations; never a value read from a document.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Fingerprint index loaded: {Patients} patients, {Linked} linked fingerprints, {Members} set members in {ElapsedMs} ms")]
+    public static partial void IndexLoaded(ILogger logger, int patients, int linked, int members, long elapsedMs);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Scanned {Document}: {Records} records, {Patients} patients matched, {Bytes} bytes in {ElapsedMs} ms")]
+    public static partial void Scanned(ILogger logger, string document, long records, int patients, long bytes, long elapsedMs);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Skipped {Document}: {Reason}")]
+    public static partial void Skipped(ILogger logger, string document, string reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Could not read {Document}: {Reason}")]
+    public static partial void Unreadable(ILogger logger, string document, string reason);
+}

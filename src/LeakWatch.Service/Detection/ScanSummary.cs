@@ -1,0 +1,30 @@
+using System.Globalization;
+using LeakWatch.Core.Matching;
+
+namespace LeakWatch.Service.Detection;
+
+/// <summary>The readable form of a scan: one paragraph per document, counts and rule names only.</summary>
+internal static class ScanSummary
+{
+    public static void Write(TextWriter output, DocumentScanResult result)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (result.Skipped is { } reason)
+        {
+            output.WriteLine(string.Create(inv, $"{result.Document}: skipped ({reason})"));
+            return;
+        }
+        if (result.Matches.Count == 0)
+        {
+            output.WriteLine(string.Create(inv, $"{result.Document}: no patient found ({result.Records} records)"));
+            return;
+        }
+        var high = result.Matches.Count(m => m.Confidence == Confidence.High);
+        var medium = result.Matches.Count(m => m.Confidence == Confidence.Medium);
+        var low = result.Matches.Count - high - medium;
+        output.WriteLine(string.Create(inv, $"{result.Document}: {result.Matches.Count} patients of ours ({high} high, {medium} medium, {low} low confidence) in {result.Records} records"));
+        var rules = result.Matches.SelectMany(m => m.Rules).GroupBy(r => r).OrderByDescending(g => g.Count());
+        output.WriteLine(string.Create(inv, $"  rules: {string.Join(", ", rules.Select(g => $"{g.Key} {g.Count()}"))}"));
+        output.WriteLine(string.Create(inv, $"  sha256: {result.ContentSha256}"));
+    }
+}

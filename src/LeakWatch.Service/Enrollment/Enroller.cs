@@ -1,0 +1,143 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using LeakWatch.Core.Fingerprinting;
+using LeakWatch.Core.Normalization;
+using LeakWatch.Service.Keys;
+using LeakWatch.Service.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace LeakWatch.Service.Enrollment;
+
+/// <summary>
+/// Turns a lab export into the active enrollment. One thread reads rows in batches, two workers normalize and
+/// fingerprint them (one <see cref="Fingerprinter"/> each), and the calling thread writes the results in row order,
+/// so patient ordinals follow the file. Memory holds a few batches and the distinct set members, whatever the file size.
+/// </summary>
+internal sealed class Enroller
+{
+    public const int Workers = 2;
+    private const int BatchSize = 2048;
+
+    private readonly FingerprintStore _store;
+    private readonly KeyProvider _keys;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Enroller> _logger;
+
+    public Enroller(FingerprintStore store, KeyProvider keys, TimeProvider time, ILogger<Enroller> logger)
+    {
+        _store = store;
+        _keys = keys;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Entries per stored chunk; tests lower it to cross chunk boundaries with few rows.</summary>
+    internal int ChunkEntries { get; set; } = ChunkFormat.DefaultChunkEntries;
+
+    /// <param name="fileName">The export's file name, recorded with the enrollment (no folder).</param>
+    /// <param name="progress">Called from the reading thread with the rows read so far, once per batch.</param>
+    public async Task<EnrollmentInfo> EnrollAsync(ExportReader export, string fileName, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        var keys = await _keys.GetOrCreateKeysAsync(cancellationToken);
+        var started = _time.GetTimestamp();
+        Log.EnrollmentStarted(_logger, fileName);
+
+        await using var writer = await _store.BeginEnrollmentAsync(fileName, cancellationToken, ChunkEntries);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var fingerprinters = Channel.CreateBounded<Fingerprinter>(Workers);
+        for (var i = 0; i < Workers; i++) fingerprinters.Writer.TryWrite(keys.CreateFingerprinter());
+        // Batches in file order, each already handed to a worker: awaiting them in order keeps the ordinals in order.
+        var pending = Channel.CreateBounded<Task<BatchResult>>(new BoundedChannelOptions(Workers * 2) { SingleReader = true, SingleWriter = true });
+
+        var reading = Task.Run(() => ReadAsync(export, pending.Writer, fingerprinters, progress, stop.Token), stop.Token);
+        var skipped = new Dictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var batch in pending.Reader.ReadAllAsync(stop.Token))
+            {
+                Write(await batch, writer, skipped);
+            }
+            await reading;
+        }
+        catch (Exception e)
+        {
+            await stop.CancelAsync();
+            // The reader's own failure (an unreadable file) is the cause worth reporting, not the closed channel it left.
+            try
+            {
+                await reading;
+            }
+            catch (Exception cause) when (cause is not OperationCanceledException && cause != e)
+            {
+                ExceptionDispatchInfo.Capture(cause).Throw();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            throw;
+        }
+        finally
+        {
+            fingerprinters.Writer.TryComplete();
+            while (fingerprinters.Reader.TryRead(out var fingerprinter)) fingerprinter.Dispose();
+        }
+
+        var totals = new EnrollmentTotals(export.RowsRead, skipped, _time.GetElapsedTime(started));
+        var info = await writer.CommitAsync(totals, _time.GetUtcNow(), cancellationToken);
+        Log.EnrollmentDone(_logger, info.Patients, info.LinkedFingerprints, info.SetMembers, info.RowsSkipped, info.Duration.TotalSeconds);
+        return info;
+    }
+
+    private static async Task ReadAsync(ExportReader export, ChannelWriter<Task<BatchResult>> pending, Channel<Fingerprinter> fingerprinters,
+        Action<long>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = new List<RawPatient>(BatchSize);
+            foreach (var row in export.ReadPatients())
+            {
+                batch.Add(row);
+                if (batch.Count < BatchSize) continue;
+                await pending.WriteAsync(StartBatch(batch, fingerprinters, cancellationToken), cancellationToken);
+                progress?.Invoke(export.RowsRead);
+                batch = new List<RawPatient>(BatchSize);
+            }
+            if (batch.Count > 0) await pending.WriteAsync(StartBatch(batch, fingerprinters, cancellationToken), cancellationToken);
+            progress?.Invoke(export.RowsRead);
+            pending.Complete();
+        }
+        catch (Exception e)
+        {
+            pending.TryComplete(e);
+            throw;
+        }
+    }
+
+    private static Task<BatchResult> StartBatch(List<RawPatient> rows, Channel<Fingerprinter> fingerprinters, CancellationToken cancellationToken) =>
+        Task.Run(async () =>
+        {
+            var fingerprinter = await fingerprinters.Reader.ReadAsync(cancellationToken);
+            try
+            {
+                return BatchResult.Compute(fingerprinter, rows);
+            }
+            finally
+            {
+                // Bounded to the number of fingerprinters, so giving one back always fits.
+                fingerprinters.Writer.TryWrite(fingerprinter);
+            }
+        }, cancellationToken);
+
+    private static void Write(BatchResult batch, EnrollmentWriter writer, Dictionary<string, long> skipped)
+    {
+        var linkedAt = 0;
+        for (var p = 0; p < batch.Patients.Count; p++)
+        {
+            var ordinal = writer.AddPatient(batch.Patients[p]);
+            var end = batch.LinkedEnds[p];
+            for (; linkedAt < end; linkedAt++) writer.AddLinked(batch.Linked[linkedAt], ordinal);
+        }
+        foreach (var member in batch.SetMembers) writer.AddSetMember(member);
+        foreach (var (reason, count) in batch.Skipped) skipped[reason] = skipped.GetValueOrDefault(reason) + count;
+    }
+}

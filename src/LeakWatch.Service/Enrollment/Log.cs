@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace LeakWatch.Service.Enrollment;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Enrolling {FileName}")]
+    public static partial void EnrollmentStarted(ILogger logger, string fileName);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Enrolled {Patients} patients: {Linked} linked fingerprints, {SetMembers} set members, {Skipped} rows skipped, in {Seconds:F1} s")]
+    public static partial void EnrollmentDone(ILogger logger, int patients, long linked, long setMembers, long skipped, double seconds);
+}

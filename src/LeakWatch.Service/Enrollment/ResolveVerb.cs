@@ -1,0 +1,37 @@
+using System.CommandLine;
+using LeakWatch.Service.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeakWatch.Service.Enrollment;
+
+/// <summary>
+/// <c>leakwatch resolve FILE [--map ...] [--delimiter C] [--encoding NAME] &lt; matches.jsonl</c>: for each JSON line with a
+/// "patient" reference on standard input, prints {"patient": ..., "id": ...} with the export's identifier (null when unknown).
+/// </summary>
+internal static class ResolveVerb
+{
+    /// <summary>Where the references are read from; standard input unless a caller (a test) says otherwise.</summary>
+    internal static readonly AsyncLocal<TextReader?> Input = new();
+
+    public static Command Create(IReadOnlyList<string> configArgs)
+    {
+        var export = new ExportOptions();
+        var command = new Command("resolve", "Turn patient references (JSON lines on standard input, e.g. from scan --json) back into the export's identifiers, in memory.");
+        export.AddTo(command);
+        VerbHost.SetAction(command, configArgs, (parse, services, console, ct) => RunAsync(export, parse, services, console, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ExportOptions export, ParseResult parse, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
+    {
+        using var reader = export.Open(parse, out var fileName);
+        if (!reader.Columns.Has(ColumnRole.Id))
+        {
+            reader.Columns.RequireEnrollable(); // says that the identifier column is missing
+        }
+        var (found, unknown) = await services.GetRequiredService<PatientResolver>()
+            .ResolveAsync(reader, Input.Value ?? Console.In, console.Out, console.Error, cancellationToken);
+        await console.Error.WriteLineAsync($"{found} references resolved with {fileName}, {unknown} unknown.");
+        return ExitCodes.Success;
+    }
+}

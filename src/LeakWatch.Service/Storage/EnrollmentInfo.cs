@@ -1,0 +1,17 @@
+namespace LeakWatch.Service.Storage;
+
+/// <summary>What is known about an enrollment: counts, times and the export's file name. Never a patient value.</summary>
+internal sealed record EnrollmentInfo(
+    long Id,
+    DateTimeOffset EnrolledAt,
+    string FileName,
+    long RowsRead,
+    int Patients,
+    long LinkedFingerprints,
+    long SetMembers,
+    long RowsSkipped,
+    IReadOnlyDictionary<string, long> SkippedByReason,
+    TimeSpan Duration);
+
+/// <summary>The counts an enrollment ends with, handed to <see cref="EnrollmentWriter.CommitAsync"/>.</summary>
+internal sealed record EnrollmentTotals(long RowsRead, IReadOnlyDictionary<string, long> SkippedByReason, TimeSpan Duration);

@@ -1,0 +1,214 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using LeakWatch.Core.Fingerprinting;
+using Microsoft.Data.Sqlite;
+
+namespace LeakWatch.Service.Storage;
+
+/// <summary>
+/// Writes one enrollment as it streams in: full chunks go to the database at once, so memory holds one chunk per
+/// part plus the distinct set members. The new enrollment stays 'building' (invisible) until <see cref="CommitAsync"/>
+/// swaps it for the active one in one transaction; disposed without a commit, it removes what it wrote.
+/// Not thread-safe: one writer thread feeds it, in patient order.
+/// </summary>
+internal sealed class EnrollmentWriter : IAsyncDisposable
+{
+    private const string InsertEnrollment = """
+        INSERT INTO enrollments (state, started_at, file_name) VALUES ('building', @startedAt, @fileName) RETURNING id
+        """;
+    private const string InsertChunk = "INSERT INTO enrollment_chunks (enrollment_id, part, seq, count, data) VALUES ($id, $part, $seq, $count, $data)";
+    private const string DeleteOthers = "DELETE FROM enrollments WHERE id <> @id";
+    private const string Activate = """
+        UPDATE enrollments SET state = 'active', enrolled_at = @enrolledAt, rows_read = @rowsRead, patients = @patients,
+            linked_fingerprints = @linked, set_members = @setMembers, rows_skipped = @rowsSkipped,
+            skipped_by_reason = @skippedByReason, duration_ms = @durationMs
+        WHERE id = @id AND state = 'building'
+        """;
+    private const string DeleteSelf = "DELETE FROM enrollments WHERE id = @id AND state = 'building'";
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insertChunk;
+    private readonly string _fileName;
+    private readonly int _chunkEntries;
+    private readonly byte[] _patients;
+    private readonly byte[] _linkedKeys;
+    private readonly byte[] _linkedOrdinals;
+    private readonly HashSet<ulong> _setMembers = [];
+    private int _patientsInChunk;
+    private int _patientChunks;
+    private int _linkedInChunk;
+    private int _linkedOrdinalBytes;
+    private int _previousOrdinalInChunk;
+    private int _linkedChunks;
+    private bool _committed;
+
+    private EnrollmentWriter(SqliteConnection connection, long id, string fileName, int chunkEntries)
+    {
+        _connection = connection;
+        Id = id;
+        _fileName = fileName;
+        _chunkEntries = chunkEntries;
+        _patients = new byte[chunkEntries * Fingerprint.Size];
+        _linkedKeys = new byte[chunkEntries * sizeof(ulong)];
+        _linkedOrdinals = new byte[chunkEntries * 5];
+        // Prepared once and reused: a few hundred BLOB inserts per million patients, no Dapper mapping needed.
+        _insertChunk = connection.CreateCommand();
+        _insertChunk.CommandText = InsertChunk;
+        _insertChunk.Parameters.AddWithValue("$id", id);
+        _insertChunk.Parameters.Add("$part", SqliteType.Integer);
+        _insertChunk.Parameters.Add("$seq", SqliteType.Integer);
+        _insertChunk.Parameters.Add("$count", SqliteType.Integer);
+        _insertChunk.Parameters.Add("$data", SqliteType.Blob);
+    }
+
+    public long Id { get; }
+
+    public int Patients { get; private set; }
+
+    public long LinkedFingerprints { get; private set; }
+
+    public int SetMembers => _setMembers.Count;
+
+    internal static async Task<EnrollmentWriter> BeginAsync(Database database, string fileName, DateTimeOffset startedAt, int chunkEntries, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkEntries, 1);
+        var connection = await database.OpenAsync(cancellationToken);
+        try
+        {
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                InsertEnrollment, new { startedAt = Iso(startedAt), fileName }, cancellationToken: cancellationToken));
+            return new EnrollmentWriter(connection, id, fileName, chunkEntries);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Adds a patient; returns its ordinal, which its linked fingerprints carry.</summary>
+    public int AddPatient(Fingerprint reference)
+    {
+        reference.Write(_patients.AsSpan(_patientsInChunk * Fingerprint.Size));
+        _patientsInChunk++;
+        if (_patientsInChunk == _chunkEntries) FlushPatients();
+        return Patients++;
+    }
+
+    /// <summary>Adds a linked fingerprint of the patient <paramref name="ordinal"/>; ordinals must not go down.</summary>
+    public void AddLinked(ulong key, int ordinal)
+    {
+        if (ordinal < _previousOrdinalInChunk || ordinal >= Patients) throw new ArgumentOutOfRangeException(nameof(ordinal), "Linked fingerprints are written in patient order.");
+        BinaryPrimitives.WriteUInt64LittleEndian(_linkedKeys.AsSpan(_linkedInChunk * sizeof(ulong)), key);
+        _linkedOrdinalBytes += ChunkFormat.WriteVarint(_linkedOrdinals.AsSpan(_linkedOrdinalBytes), (uint)(ordinal - _previousOrdinalInChunk));
+        _previousOrdinalInChunk = ordinal;
+        _linkedInChunk++;
+        LinkedFingerprints++;
+        if (_linkedInChunk == _chunkEntries) FlushLinked();
+    }
+
+    public void AddSetMember(ulong key) => _setMembers.Add(key);
+
+    /// <summary>Writes what is pending and makes this enrollment the active one, deleting the previous, in one transaction.</summary>
+    public async Task<EnrollmentInfo> CommitAsync(EnrollmentTotals totals, DateTimeOffset enrolledAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_patientsInChunk > 0) FlushPatients();
+        if (_linkedInChunk > 0) FlushLinked();
+        WriteSetMembers();
+
+        var skipped = totals.SkippedByReason.Values.Sum();
+        await using (var tx = await _connection.BeginTransactionAsync(cancellationToken))
+        {
+            await _connection.ExecuteAsync(new CommandDefinition(DeleteOthers, new { id = Id }, tx, cancellationToken: cancellationToken));
+            var updated = await _connection.ExecuteAsync(new CommandDefinition(Activate, new
+            {
+                id = Id,
+                enrolledAt = Iso(enrolledAt),
+                rowsRead = totals.RowsRead,
+                patients = Patients,
+                linked = LinkedFingerprints,
+                setMembers = SetMembers,
+                rowsSkipped = skipped,
+                skippedByReason = JsonSerializer.Serialize(totals.SkippedByReason),
+                durationMs = (long)totals.Duration.TotalMilliseconds,
+            }, tx, cancellationToken: cancellationToken));
+            if (updated != 1) throw new InvalidOperationException("Another enrollment ran at the same time and replaced this one; run enroll again.");
+            await tx.CommitAsync(cancellationToken);
+        }
+        _committed = true;
+
+        // Give the old enrollment's pages back and empty the WAL, so re-enrolling does not grow the files.
+        await _connection.ExecuteAsync("PRAGMA incremental_vacuum");
+        await _connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+
+        return new EnrollmentInfo(Id, enrolledAt, _fileName, totals.RowsRead, Patients, LinkedFingerprints, SetMembers, skipped,
+            totals.SkippedByReason, totals.Duration);
+    }
+
+    private void FlushPatients()
+    {
+        WriteChunk(ChunkFormat.PatientsPart, _patientChunks++, _patientsInChunk, _patients.AsSpan(0, _patientsInChunk * Fingerprint.Size));
+        _patientsInChunk = 0;
+    }
+
+    private void FlushLinked()
+    {
+        var seq = _linkedChunks++;
+        WriteChunk(ChunkFormat.LinkedKeysPart, seq, _linkedInChunk, _linkedKeys.AsSpan(0, _linkedInChunk * sizeof(ulong)));
+        WriteChunk(ChunkFormat.LinkedPatientsPart, seq, _linkedInChunk, _linkedOrdinals.AsSpan(0, _linkedOrdinalBytes));
+        _linkedInChunk = 0;
+        _linkedOrdinalBytes = 0;
+        _previousOrdinalInChunk = 0;
+    }
+
+    private void WriteSetMembers()
+    {
+        var buffer = new byte[Math.Min(_setMembers.Count, _chunkEntries) * sizeof(ulong)];
+        int inChunk = 0, seq = 0;
+        foreach (var member in _setMembers)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(inChunk * sizeof(ulong)), member);
+            if (++inChunk == _chunkEntries)
+            {
+                WriteChunk(ChunkFormat.SetMembersPart, seq++, inChunk, buffer);
+                inChunk = 0;
+            }
+        }
+        if (inChunk > 0) WriteChunk(ChunkFormat.SetMembersPart, seq, inChunk, buffer.AsSpan(0, inChunk * sizeof(ulong)));
+    }
+
+    private void WriteChunk(int part, int seq, int count, ReadOnlySpan<byte> data)
+    {
+        _insertChunk.Parameters["$part"].Value = part;
+        _insertChunk.Parameters["$seq"].Value = seq;
+        _insertChunk.Parameters["$count"].Value = count;
+        _insertChunk.Parameters["$data"].Value = data.ToArray();
+        _insertChunk.ExecuteNonQuery();
+    }
+
+    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_committed)
+            {
+                // Best effort: a crash leaves the rows behind, and the next commit deletes them with the old enrollment.
+                await _connection.ExecuteAsync(DeleteSelf, new { id = Id });
+                await _connection.ExecuteAsync("PRAGMA incremental_vacuum");
+            }
+        }
+        catch (SqliteException)
+        {
+        }
+        finally
+        {
+            await _insertChunk.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
+    }
+}

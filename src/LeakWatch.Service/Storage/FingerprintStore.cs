@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using LeakWatch.Core.Fingerprinting;
+using LeakWatch.Core.Matching;
+
+namespace LeakWatch.Service.Storage;
+
+/// <summary>
+/// The enrolled fingerprints: loads the active enrollment for the matcher, answers what <c>run</c> and the console
+/// say about it, and starts new enrollments.
+/// </summary>
+internal sealed class FingerprintStore
+{
+    private const string SelectActive = """
+        SELECT id, enrolled_at AS EnrolledAt, file_name AS FileName, rows_read AS RowsRead, patients, linked_fingerprints AS LinkedFingerprints,
+               set_members AS SetMembers, rows_skipped AS RowsSkipped, skipped_by_reason AS SkippedByReason, duration_ms AS DurationMs
+        FROM enrollments WHERE state = 'active'
+        """;
+    private const string SelectChunks = "SELECT part, seq, count, data FROM enrollment_chunks WHERE enrollment_id = @id ORDER BY part, seq";
+
+    private readonly Database _database;
+    private readonly TimeProvider _time;
+
+    public FingerprintStore(Database database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
+
+    /// <summary>The active enrollment's metadata, or null when no patient was ever enrolled.</summary>
+    public async Task<EnrollmentInfo?> GetActiveEnrollmentAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ActiveRow>(new CommandDefinition(SelectActive, cancellationToken: cancellationToken));
+        return row?.ToInfo();
+    }
+
+    /// <summary>How many patients are enrolled (0 when none).</summary>
+    public async Task<int> CountPatientsAsync(CancellationToken cancellationToken) =>
+        (await GetActiveEnrollmentAsync(cancellationToken))?.Patients ?? 0;
+
+    /// <summary>When the active enrollment was made, or null when none.</summary>
+    public async Task<DateTimeOffset?> GetLastEnrollmentTimeAsync(CancellationToken cancellationToken) =>
+        (await GetActiveEnrollmentAsync(cancellationToken))?.EnrolledAt;
+
+    /// <summary>
+    /// The active enrollment's fingerprints, or null when none. Rows of the export that shared one identifier are
+    /// one patient here: their references are merged, so a match names each patient once.
+    /// </summary>
+    public async Task<FingerprintSnapshot?> LoadActiveAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        // One read transaction: a concurrent swap cannot pull chunks away halfway.
+        await using var tx = connection.BeginTransaction(deferred: true);
+        var row = await connection.QuerySingleOrDefaultAsync<ActiveRow>(new CommandDefinition(SelectActive, transaction: tx, cancellationToken: cancellationToken));
+        if (row is null) return null;
+
+        var patients = new Fingerprint[row.Patients];
+        var linkedKeys = new ulong[row.LinkedFingerprints];
+        var linkedPatients = new int[row.LinkedFingerprints];
+        var setMembers = new ulong[row.SetMembers];
+        int patientsAt = 0, keysAt = 0, ordinalsAt = 0, membersAt = 0;
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = SelectChunks;
+        command.Parameters.AddWithValue("@id", row.Id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var part = reader.GetInt32(0);
+            var count = reader.GetInt32(2);
+            var data = (byte[])reader.GetValue(3);
+            switch (part)
+            {
+                case ChunkFormat.PatientsPart:
+                    ChunkFormat.ReadPatients(data, count, patients.AsSpan(patientsAt, count));
+                    patientsAt += count;
+                    break;
+                case ChunkFormat.LinkedKeysPart:
+                    ChunkFormat.ReadUInt64s(data, count, linkedKeys.AsSpan(keysAt, count));
+                    keysAt += count;
+                    break;
+                case ChunkFormat.LinkedPatientsPart:
+                    ChunkFormat.ReadOrdinalDeltas(data, count, linkedPatients.AsSpan(ordinalsAt, count));
+                    ordinalsAt += count;
+                    break;
+                case ChunkFormat.SetMembersPart:
+                    ChunkFormat.ReadUInt64s(data, count, setMembers.AsSpan(membersAt, count));
+                    membersAt += count;
+                    break;
+                default:
+                    throw new InvalidDataException($"Enrollment {row.Id} has a chunk of unknown part {part}.");
+            }
+        }
+        if (patientsAt != patients.Length || keysAt != linkedKeys.Length || ordinalsAt != linkedPatients.Length || membersAt != setMembers.Length)
+        {
+            throw new InvalidDataException($"Enrollment {row.Id} is incomplete in the database; enroll again.");
+        }
+
+        (patients, linkedPatients) = MergeDuplicates(patients, linkedPatients);
+        return new FingerprintSnapshot { Patients = patients, LinkedKeys = linkedKeys, LinkedPatients = linkedPatients, SetMembers = setMembers };
+    }
+
+    /// <summary>Starts a new enrollment beside the active one; see <see cref="EnrollmentWriter"/>.</summary>
+    public Task<EnrollmentWriter> BeginEnrollmentAsync(string fileName, CancellationToken cancellationToken, int chunkEntries = ChunkFormat.DefaultChunkEntries) =>
+        EnrollmentWriter.BeginAsync(_database, fileName, _time.GetUtcNow(), chunkEntries, cancellationToken);
+
+    private static (Fingerprint[] Patients, int[] LinkedPatients) MergeDuplicates(Fingerprint[] patients, int[] linkedPatients)
+    {
+        var first = new Dictionary<Fingerprint, int>(patients.Length);
+        int[]? remap = null;
+        var distinct = 0;
+        for (var i = 0; i < patients.Length; i++)
+        {
+            if (first.TryAdd(patients[i], distinct))
+            {
+                if (remap is not null) remap[i] = distinct;
+                patients[distinct++] = patients[i];
+                continue;
+            }
+            if (remap is null)
+            {
+                remap = new int[patients.Length];
+                for (var j = 0; j < i; j++) remap[j] = j; // before the first duplicate, ordinals are unchanged
+            }
+            remap[i] = first[patients[i]];
+        }
+        if (remap is null) return (patients, linkedPatients);
+        for (var i = 0; i < linkedPatients.Length; i++) linkedPatients[i] = remap[linkedPatients[i]];
+        return (patients[..distinct], linkedPatients);
+    }
+
+    // Every integer is long: SQLite hands Dapper 64-bit integers, and Dapper matches constructor types exactly.
+    private sealed record ActiveRow(long Id, string EnrolledAt, string FileName, long RowsRead, long Patients, long LinkedFingerprints,
+        long SetMembers, long RowsSkipped, string SkippedByReason, long DurationMs)
+    {
+        public EnrollmentInfo ToInfo() => new(
+            Id,
+            DateTimeOffset.Parse(EnrolledAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+            FileName,
+            RowsRead,
+            checked((int)Patients),
+            LinkedFingerprints,
+            SetMembers,
+            RowsSkipped,
+            JsonSerializer.Deserialize<Dictionary<string, long>>(SkippedByReason) ?? [],
+            TimeSpan.FromMilliseconds(DurationMs));
+    }
+}
