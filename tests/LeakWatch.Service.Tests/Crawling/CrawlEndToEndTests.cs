@@ -34,7 +34,9 @@ public sealed class CrawlEndToEndTests : IDisposable
         site.AddPost(sale, "Echantillon gratuit :<br />" + string.Join("<br />\n", Rows(inPost).Split("\r\n", StringSplitOptions.RemoveEmptyEntries)));
         site.AddPost(sale, "Le reste en pièce jointe", ("labo_2021.zip", ForumSite.Zip("export_patients.csv", Rows(inZip))));
         site.AddPost(site.AddThread("Hello"), "Bonjour à tous, nouveau ici.");
+        // Index 0 overlays the disabled example source of appsettings.json.
         _cli.Settings["LeakWatch:Sources:0:Name"] = "phpbb-loopback";
+        _cli.Settings["LeakWatch:Sources:0:Enabled"] = "true";
         _cli.Settings["LeakWatch:Sources:0:Kind"] = "forum";
         _cli.Settings["LeakWatch:Sources:0:Preset"] = "phpbb";
         _cli.Settings["LeakWatch:Sources:0:Urls:0"] = server.Url(site.BoardPath).AbsoluteUri;
