@@ -135,7 +135,10 @@ internal sealed class CrawlSession
         IReadOnlyList<DocumentScanResult> results;
         try
         {
-            using var stream = new MemoryStream(content.ToArray(), writable: false);
+            // The bytes are already in memory (up to MaxBodyBytes): hand them over without a second copy.
+            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(content.ToArray(), writable: false);
             results = await _scanner.ScanAsync(stream, documentUrl, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -9,7 +9,7 @@ namespace LeakWatch.Service.Tests.Crawling;
 /// </summary>
 public sealed class ForumCrawlTests
 {
-    public static TheoryData<string> Presets => new() { "phpbb", "mybb", "xenforo", "smf", "vbulletin", "flarum" };
+    public static TheoryData<string> Presets => new() { "phpbb", "mybb", "xenforo", "smf", "vbulletin", "flarum", "flarum-html" };
 
     [Theory]
     [MemberData(nameof(Presets))]
@@ -17,7 +17,7 @@ public sealed class ForumCrawlTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero));
         await using var server = await LoopbackServer.StartAsync(time);
-        var site = new ForumSite(preset);
+        var site = new ForumSite(preset == "flarum-html" ? "flarum" : preset);
         site.Serve(server);
         var sale = site.AddThread("Vente base labo");
         site.AddPost(sale, "Echantillon:<br />nom;prenom;nir<br />DUPONT;Jean;SYNTH-100001<br />MARTIN;Paul;SYNTH-100002");
@@ -58,7 +58,7 @@ public sealed class ForumCrawlTests
         Assert.Contains(100009, harness.Recorder.Patients);
         var secondRequests = server.Requests.Skip(before).Select(r => r.PathAndQuery).ToList();
         var threadIds = site.Threads.Where(t => t != dump).Select(t => t.Id).ToList();
-        if (preset == "flarum")
+        if (preset == "flarum-html")
         {
             // Flarum's crawler view has no reply counts: each discussion is re-read from its last page, nothing more.
             Assert.DoesNotContain(secondRequests, path => path == "/d/1-vente-base-labo");
@@ -76,7 +76,7 @@ public sealed class ForumCrawlTests
         var third = await harness.CrawlAsync("forum");
         Assert.True(third.Succeeded, third.LastError);
         Assert.Equal(0, third.Documents);
-        if (preset != "flarum") Assert.Single(server.Requests.Skip(before), r => r.PathAndQuery != "/robots.txt");
+        if (preset != "flarum-html") Assert.Single(server.Requests.Skip(before), r => r.PathAndQuery != "/robots.txt");
     }
 
     private static bool IsThreadPage(string preset, string path, int id) => preset switch
@@ -86,7 +86,7 @@ public sealed class ForumCrawlTests
         "vbulletin" => path.StartsWith($"/showthread.php?t={id}", StringComparison.Ordinal),
         "xenforo" => path.StartsWith("/threads/", StringComparison.Ordinal) && path.Contains($".{id}/", StringComparison.Ordinal),
         "smf" => path.StartsWith($"/index.php?topic={id}.", StringComparison.Ordinal),
-        "flarum" => path.StartsWith($"/d/{id}-", StringComparison.Ordinal),
+        "flarum" => path.StartsWith($"/api/discussions/{id}", StringComparison.Ordinal),
         _ => false,
     };
 }

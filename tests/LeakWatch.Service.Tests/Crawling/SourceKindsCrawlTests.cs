@@ -273,6 +273,28 @@ public sealed class SourceKindsCrawlTests
         Assert.Equal(1, server.Count("/secret/b"));
     }
 
+    [Fact]
+    public async Task ForumAdapter_OnionForumThroughSocks5Proxy_NamesGoToTheProxyUnresolved()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        var site = new ForumSite("smf");
+        site.Serve(server);
+        site.AddPost(site.AddThread("Dump"), "SYNTH-920001", ("d.zip", ForumSite.Zip("d.csv", "SYNTH-920002")));
+        using var proxy = new Socks5Proxy(server.BaseUri);
+        const string Onion = "leaksxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion";
+        var settings = CrawlHarness.Source(0, "tor", "forum", [$"http://{Onion}{site.BoardPath}"], ("Preset", "smf"), ("Proxy", proxy.Url));
+        settings["LeakWatch:Sources:0:AllowPrivateAddresses"] = "false";
+        await using var harness = CrawlHarness.Create(settings, time);
+
+        var run = await harness.CrawlAsync("tor");
+
+        Assert.True(run.Succeeded, run.LastError);
+        Assert.Equal(new HashSet<int> { 920001, 920002 }, harness.Recorder.Patients);
+        Assert.All(proxy.Destinations, d => Assert.Equal(Onion + ":80", d));
+        Assert.NotEmpty(proxy.Destinations);
+    }
+
     private static Task Json(HttpContext context, object value)
     {
         context.Response.ContentType = "application/json; charset=utf-8";

@@ -19,6 +19,11 @@ internal sealed class ForumAdapter : ISourceAdapter
     public async Task RunAsync(CrawlSession session, CancellationToken cancellationToken)
     {
         var selectors = ForumPresets.Resolve(session.Source)!;
+        if (string.Equals(session.Source.Preset, "flarum", StringComparison.OrdinalIgnoreCase))
+        {
+            await FlarumApi.RunAsync(session, selectors.Attachments, cancellationToken);
+            return;
+        }
         var opened = 0;
         foreach (var start in session.Source.Urls)
         {

@@ -157,7 +157,8 @@ internal sealed class Fetcher(
         using var timeout = new CancellationTokenSource(options.Value.BodyTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var declared = content.Headers.ContentLength;
-        using var buffer = new MemoryStream(declared is > 0 && declared < maxBytes ? (int)declared.Value : 64 * 1024);
+        // Never trust a declared length for the allocation beyond the limit; the body is read up to it either way.
+        using var buffer = new MemoryStream(declared is > 0 && declared <= maxBytes && declared < int.MaxValue ? (int)declared.Value : 64 * 1024);
         var chunk = new byte[81920];
         try
         {
@@ -169,10 +170,10 @@ internal sealed class Fetcher(
                 {
                     // One byte more says whether the limit cut anything.
                     var probe = await stream.ReadAsync(chunk.AsMemory(0, 1), linked.Token);
-                    return (buffer.ToArray(), probe > 0, null);
+                    return (Bytes(buffer), probe > 0, null);
                 }
                 var read = await stream.ReadAsync(chunk.AsMemory(0, room), linked.Token);
-                if (read == 0) return (buffer.ToArray(), false, null);
+                if (read == 0) return (Bytes(buffer), false, null);
                 buffer.Write(chunk, 0, read);
             }
         }
@@ -185,6 +186,12 @@ internal sealed class Fetcher(
             return ([], false, $"body could not be read: {e.GetType().Name}");
         }
     }
+
+    // When the declared length was right, the buffer is exactly the body: no copy.
+    private static byte[] Bytes(MemoryStream buffer) =>
+        buffer.Capacity == buffer.Length && buffer.TryGetBuffer(out var segment) && segment.Offset == 0 && segment.Array!.Length == buffer.Length
+            ? segment.Array
+            : buffer.ToArray();
 
     /// <summary>A reason for a failed send, without content; null for what is a bug (rethrown).</summary>
     private static string? Describe(Exception e)

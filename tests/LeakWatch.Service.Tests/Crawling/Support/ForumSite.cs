@@ -117,6 +117,14 @@ internal sealed class ForumSite
                 else if (raw.Contains("action=dlattach", StringComparison.Ordinal)) attachment = Attachment(int.Parse(raw.Split("attach=")[1].Split(';', '&')[0], CultureInfo.InvariantCulture));
                 break;
             case "flarum":
+                if (path.StartsWith("/api/", StringComparison.Ordinal))
+                {
+                    var api = FlarumApi(path, context.Request.Query);
+                    if (api is null) return false;
+                    context.Response.ContentType = "application/vnd.api+json";
+                    await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(api));
+                    return true;
+                }
                 if (path == "/") html = Board(Int("page", 1) - 1);
                 else if (path.StartsWith("/d/", StringComparison.Ordinal)) html = Thread(int.Parse(path[3..].Split('-')[0], CultureInfo.InvariantCulture), Int("page", 1) - 1);
                 else if (path.StartsWith("/assets/files/", StringComparison.Ordinal)) attachment = Attachment(int.Parse(path.Split('/')[^2], CultureInfo.InvariantCulture));
@@ -133,6 +141,60 @@ internal sealed class ForumSite
         context.Response.ContentType = "text/html; charset=UTF-8";
         await context.Response.WriteAsync(html);
         return true;
+    }
+
+    /// <summary>Flarum's JSON:API (v1): discussions by last activity, a discussion with its post ids and first posts, posts by id.</summary>
+    private object? FlarumApi(string path, IQueryCollection query)
+    {
+        object Post(ForumPost p) => new
+        {
+            type = "posts",
+            id = p.Id.ToString(CultureInfo.InvariantCulture),
+            attributes = new
+            {
+                number = Threads.First(t => t.Posts.Contains(p)).Posts.IndexOf(p) + 1,
+                contentType = "comment",
+                contentHtml = "<p>" + p.Html + "</p>" + string.Concat(p.Attachments.Select(a => $"<p><a href=\"/assets/files/2026-11-20/{a.Id}/{a.FileName}\">{E(a.FileName)}</a></p>")),
+            },
+        };
+        if (path == "/api/discussions")
+        {
+            var offset = int.TryParse(query["page[offset]"].FirstOrDefault(), CultureInfo.InvariantCulture, out var o) ? o : 0;
+            var ordered = Threads.OrderByDescending(t => t.LastActivity).ToList();
+            return new
+            {
+                links = new { first = "/api/discussions?sort=-lastPostedAt", next = offset + ThreadsPerPage < ordered.Count ? $"/api/discussions?sort=-lastPostedAt&page%5Boffset%5D={offset + ThreadsPerPage}" : null },
+                data = ordered.Skip(offset).Take(ThreadsPerPage).Select(t => new
+                {
+                    type = "discussions",
+                    id = t.Id.ToString(CultureInfo.InvariantCulture),
+                    attributes = new { title = t.Title, slug = $"{t.Id}-{Slug(t.Title)}", commentCount = t.Posts.Count, lastPostNumber = t.Posts.Count },
+                }),
+            };
+        }
+        if (path.StartsWith("/api/discussions/", StringComparison.Ordinal))
+        {
+            var thread = Threads.FirstOrDefault(t => t.Id.ToString(CultureInfo.InvariantCulture) == path["/api/discussions/".Length..]);
+            if (thread is null) return null;
+            return new
+            {
+                data = new
+                {
+                    type = "discussions",
+                    id = thread.Id.ToString(CultureInfo.InvariantCulture),
+                    attributes = new { title = thread.Title, slug = $"{thread.Id}-{Slug(thread.Title)}" },
+                    relationships = new { posts = new { data = thread.Posts.Select(p => new { type = "posts", id = p.Id.ToString(CultureInfo.InvariantCulture) }) } },
+                },
+                // Like Flarum, only the first posts come included; the others are asked by id.
+                included = thread.Posts.Take(PostsPerPage).Select(Post),
+            };
+        }
+        if (path == "/api/posts")
+        {
+            var ids = (query["filter[id]"].FirstOrDefault() ?? "").Split(',').ToHashSet();
+            return new { data = Threads.SelectMany(t => t.Posts).Where(p => ids.Contains(p.Id.ToString(CultureInfo.InvariantCulture))).Select(Post) };
+        }
+        return null;
     }
 
     private static int PageSegment(string path)
