@@ -162,6 +162,7 @@ public sealed class HostileCrawlTests
 
         Assert.True(run.Succeeded, run.LastError);
         Assert.Equal(new HashSet<int> { 200041 }, harness.Recorder.Patients);
+        Assert.True(server.Requests.MinimumGap() >= TimeSpan.FromSeconds(1));
         var health = await harness.HealthAsync("forum");
         Assert.Contains("archive bomb", health!.LastError, StringComparison.Ordinal);
         Assert.Contains("download/file.php", health.LastError, StringComparison.Ordinal);
@@ -185,6 +186,10 @@ public sealed class HostileCrawlTests
         Assert.True(run.Succeeded, run.LastError);
         Assert.Equal(new HashSet<int> { 200051, 200052, 200053 }, harness.Recorder.Patients);
         Assert.All(server.Requests.GroupBy(r => r.PathAndQuery), g => Assert.Single(g));
+        Assert.True(server.Requests.MinimumGap() >= TimeSpan.FromSeconds(1));
+        var health = await harness.HealthAsync("forum");
+        Assert.Equal(0, health!.ConsecutiveFailures);
+        Assert.Equal(3, health.LastRunDocuments);
     }
 
     [Fact]
@@ -214,6 +219,7 @@ public sealed class HostileCrawlTests
         Assert.Empty(hostile.Requests);
         Assert.Equal(new HashSet<int> { 200061 }, harness.Recorder.Patients);
         Assert.Equal(3, run.Errors);
+        Assert.True(server.Requests.MinimumGap() >= TimeSpan.FromSeconds(1));
         var health = await harness.HealthAsync("forum");
         Assert.Contains("blocked", health!.LastError, StringComparison.Ordinal);
         Assert.Equal(3, health.LastRunErrors);
@@ -234,6 +240,10 @@ public sealed class HostileCrawlTests
 
         Assert.True(run.Succeeded, run.LastError);
         Assert.Equal(new HashSet<int> { 200071, 200072, 200073 }, harness.Recorder.Patients); // comments are not content
+        Assert.True(server.Requests.MinimumGap() >= TimeSpan.FromSeconds(1));
+        var health = await harness.HealthAsync("forum");
+        Assert.Equal(0, health!.LastRunErrors);
+        Assert.NotNull(health.LastSuccessAt);
     }
 
     [Fact]
@@ -309,6 +319,80 @@ public sealed class HostileCrawlTests
         Assert.True(forum.Succeeded); // the board was read; one thread was not
         Assert.Contains("logged-in", forum.LastError, StringComparison.Ordinal);
         Assert.Equal(1, (await harness.HealthAsync("xf"))!.LastRunErrors);
+    }
+
+    [Fact]
+    public async Task Crawl_HostFailingEverything_OpensTheCircuitAndStopsAsking()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        var paths = Enumerable.Range(1, 20).Select(i => "/p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        foreach (var path in paths)
+        {
+            server.Map(path, ctx =>
+            {
+                ctx.Response.StatusCode = 500;
+                return Task.CompletedTask;
+            });
+        }
+        var settings = With(Urls(server, paths), ("LeakWatch:Crawler:MaxRetries", "0"));
+        await using var harness = CrawlHarness.Create(settings, time);
+
+        var run = await harness.CrawlAsync("list");
+
+        Assert.False(run.Succeeded); // nothing of the list could be read
+        // The breaker opens once 8 answers (robots.txt's included) are in and at least half failed.
+        Assert.InRange(server.Requests.Count(r => r.PathAndQuery != "/robots.txt"), 7, 12);
+        Assert.True(server.Requests.MinimumGap() >= TimeSpan.FromSeconds(1));
+        var health = await harness.HealthAsync("list");
+        Assert.Equal(21, health!.LastRunErrors); // twenty URLs, and the list as a whole
+        Assert.Contains("circuit open", health.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Crawl_RedirectLoopAndGzipBomb_AreBoundedAndReported()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        var hops = 0;
+        server.Map("/loop", ctx =>
+        {
+            ctx.Response.Redirect("/loop?again=" + Interlocked.Increment(ref hops).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return Task.CompletedTask;
+        });
+        // 64 MB once decompressed, 64 KB on the wire: the limit applies to what is decompressed.
+        var gzip = GzipBomb("nom;nir\nDUPONT;SYNTH-200091\n", 64 * 1024 * 1024);
+        server.Map("/bomb.txt", async ctx =>
+        {
+            ctx.Response.ContentType = "text/plain";
+            ctx.Response.Headers.ContentEncoding = "gzip";
+            await ctx.Response.Body.WriteAsync(gzip);
+        });
+        var settings = With(Urls(server, "/bomb.txt", "/loop"), ("LeakWatch:Crawler:MaxBodyBytes", "1048576"), ("LeakWatch:Crawler:MaxRedirects", "4"));
+        await using var harness = CrawlHarness.Create(settings, time);
+
+        var run = await harness.CrawlAsync("list");
+
+        Assert.True(run.Succeeded, run.LastError);
+        Assert.Equal(new HashSet<int> { 200091 }, harness.Recorder.Patients);
+        Assert.Equal(5, server.Count(p => p.StartsWith("/loop", StringComparison.Ordinal)));
+        Assert.Equal(1, run.Errors);
+        var health = await harness.HealthAsync("list");
+        Assert.InRange(health!.BytesSeen, 1048576, 1048576 + 100); // cut after decompression
+        Assert.Contains("/loop", health.LastError, StringComparison.Ordinal);
+        Assert.Contains("more than 4 redirects", health.LastError, StringComparison.Ordinal);
+    }
+
+    private static byte[] GzipBomb(string head, int zeros)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(head));
+            var block = new byte[1024 * 1024];
+            for (var written = 0; written < zeros; written += block.Length) gzip.Write(block);
+        }
+        return buffer.ToArray();
     }
 
     private static Encoding CodePagesEncoding(string name)
