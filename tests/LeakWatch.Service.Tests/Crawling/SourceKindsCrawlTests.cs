@@ -274,6 +274,26 @@ public sealed class SourceKindsCrawlTests
     }
 
     [Fact]
+    public async Task Robots_RedirectedRobotsTxt_IsFollowed()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        server.Map("/robots.txt", ctx =>
+        {
+            ctx.Response.Redirect("/static/robots.txt", permanent: true);
+            return Task.CompletedTask;
+        });
+        server.MapText("/static/robots.txt", "User-agent: *\nDisallow: /x\n", "text/plain");
+        server.MapText("/x/1", "SYNTH-930001", "text/plain");
+        await using var harness = CrawlHarness.Create(CrawlHarness.Source(0, "list", "urls", [server.Url("/x/1").AbsoluteUri]), time);
+
+        var run = await harness.CrawlAsync("list");
+
+        Assert.Equal(0, server.Count("/x/1"));
+        Assert.Contains("disallowed by robots.txt", run.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ForumAdapter_OnionForumThroughSocks5Proxy_NamesGoToTheProxyUnresolved()
     {
         var time = NewTime();

@@ -21,10 +21,12 @@ internal sealed class DiscourseAdapter : ISourceAdapter
     {
         foreach (var start in session.Source.Urls)
         {
-            var site = new Uri(start);
-            var listing = site.AbsolutePath.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-                ? site
-                : new Uri(site, site.AbsolutePath.TrimEnd('/') + "/latest.json");
+            // The site root may be a folder (https://example.org/forum/): every API path is taken relative to it.
+            var entry = new Uri(start);
+            var listing = entry.AbsolutePath.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                ? entry
+                : new Uri(entry, entry.AbsolutePath.TrimEnd('/') + "/latest.json");
+            var site = new Uri(listing, "./");
             var opened = 0;
             for (var page = 0; page < session.Source.MaxPages; page++)
             {
@@ -67,7 +69,7 @@ internal sealed class DiscourseAdapter : ISourceAdapter
     private static async Task<int?> ReadTopicAsync(CrawlSession session, Uri site, Topic topic, int seen, CancellationToken ct)
     {
         var id = topic.Id.ToString(CultureInfo.InvariantCulture);
-        var topicUrl = new Uri(site, "/t/" + id + ".json");
+        var topicUrl = new Uri(site, "t/" + id + ".json");
         var result = await session.FetchPageAsync(topicUrl, conditional: false, ct, accept: "application/json");
         if (result is null) return null;
         var posts = new List<Post>();
@@ -93,7 +95,7 @@ internal sealed class DiscourseAdapter : ISourceAdapter
         foreach (var chunk in missing.Chunk(Batch))
         {
             var query = string.Join('&', chunk.Select(i => "post_ids[]=" + i.ToString(CultureInfo.InvariantCulture)));
-            var more = await session.FetchPageAsync(new Uri(site, "/t/" + id + "/posts.json?" + query), conditional: false, ct, accept: "application/json");
+            var more = await session.FetchPageAsync(new Uri(site, "t/" + id + "/posts.json?" + query), conditional: false, ct, accept: "application/json");
             if (more is null) return null;
             try
             {
@@ -111,7 +113,7 @@ internal sealed class DiscourseAdapter : ISourceAdapter
         var highest = seen;
         foreach (var post in posts.Where(p => p.Number > seen).OrderBy(p => p.Number))
         {
-            var page = new Uri(site, "/t/" + Uri.EscapeDataString(topic.Slug) + "/" + id + "/" + post.Number.ToString(CultureInfo.InvariantCulture));
+            var page = new Uri(site, "t/" + Uri.EscapeDataString(topic.Slug) + "/" + id + "/" + post.Number.ToString(CultureInfo.InvariantCulture));
             var document = HtmlDocuments.Parse("<html><body>" + post.Cooked + "</body></html>");
             ok &= await session.ScanAsync(page.AbsoluteUri, Encoding.UTF8.GetBytes(HtmlText.Extract(document.Body)), ct);
             if (session.Source.MaxDepth >= 1 && document.Body is { } body)

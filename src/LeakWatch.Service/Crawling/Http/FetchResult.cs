@@ -6,6 +6,8 @@ internal enum FetchOutcome
     /// <summary>304, or a body whose hash is the one stored: nothing new.</summary>
     NotModified,
     Failed,
+    /// <summary>A 3xx with a Location (<see cref="FetchResult.FinalUrl"/>): the fetcher follows it; callers never see it.</summary>
+    Redirect,
 }
 
 /// <summary>What came back for one URL. A failure is a value with a reason that carries no content.</summary>

@@ -22,28 +22,30 @@ internal sealed class Fetcher(
 {
     public const string ClientName = "leakwatch-crawler";
 
-    public async Task<FetchResult> GetAsync(Uri url, FetchPolicy policy, CancellationToken cancellationToken, Validators? validators = null, string? accept = null, string? bearerToken = null)
+    public Task<FetchResult> GetAsync(Uri url, FetchPolicy policy, CancellationToken cancellationToken, Validators? validators = null, string? accept = null, string? bearerToken = null) =>
+        GetAsync(url, policy, validators, accept, bearerToken, policy.ObeyRobots, options.Value.MaxBodyBytes, cancellationToken);
+
+    private async Task<FetchResult> GetAsync(Uri url, FetchPolicy policy, Validators? validators, string? accept, string? bearerToken, bool obeyRobots, long maxBytes, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var current = url;
         for (var hop = 0; hop <= o.MaxRedirects; hop++)
         {
             if (await CheckAsync(url, current, policy, cancellationToken) is { } refused) return refused;
-            if (policy.ObeyRobots && !await robots.IsAllowedAsync(current, policy, u => SendAsync(url, u, policy, null, "text/plain", null, 500 * 1024, cancellationToken), cancellationToken))
+            if (obeyRobots && !await robots.IsAllowedAsync(current, policy, RobotsAsync, cancellationToken))
             {
                 return FetchResult.Fail(url, current, 0, $"{current.GetLeftPart(UriPartial.Path)} is disallowed by robots.txt");
             }
             // A token goes to the host it was given for, never to where a redirect points.
             var token = current.IdnHost == url.IdnHost ? bearerToken : null;
-            var result = await SendAsync(url, current, policy, hop == 0 ? validators : null, accept, token, o.MaxBodyBytes, cancellationToken);
-            if (result.StatusCode is >= 300 and < 400 && result.StatusCode != 304 && result.Outcome == FetchOutcome.Failed && result.FinalUrl != current)
-            {
-                current = result.FinalUrl;
-                continue;
-            }
-            return result;
+            var result = await SendAsync(url, current, policy, hop == 0 ? validators : null, accept, token, maxBytes, cancellationToken);
+            if (result.Outcome != FetchOutcome.Redirect) return result;
+            current = result.FinalUrl;
         }
         return FetchResult.Fail(url, current, 0, $"more than {o.MaxRedirects} redirects");
+
+        // robots.txt itself: redirects followed (RFC 9309 asks for at least five), no robots check, 500 KiB at most.
+        Task<FetchResult> RobotsAsync(Uri robotsUrl) => GetAsync(robotsUrl, policy, null, "text/plain", null, obeyRobots: false, 500 * 1024, cancellationToken);
     }
 
     /// <summary>The address policy, before any request: literal addresses and names, resolved here (not through a proxy).</summary>
@@ -117,7 +119,7 @@ internal sealed class Fetcher(
             {
                 var location = response.Headers.Location;
                 if (location is null) return FetchResult.Fail(original, current, status, $"HTTP {status} without Location");
-                return FetchResult.Fail(original, new Uri(current, location), status, $"HTTP {status}");
+                return FetchResult.Fail(original, new Uri(current, location), status, $"HTTP {status}") with { Outcome = FetchOutcome.Redirect };
             }
             if (status == 304)
             {
