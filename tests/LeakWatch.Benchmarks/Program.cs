@@ -1,6 +1,7 @@
 // Whole-workload benchmarks. `dotnet run -c Release --project tests/LeakWatch.Benchmarks -- <name> [options]`.
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["enroll"] = LeakWatch.Benchmarks.EnrollBenchmark.RunAsync,
     ["scan"] = LeakWatch.Benchmarks.ScanBenchmark.RunAsync,
     ["scan-run"] = LeakWatch.Benchmarks.ScanBenchmark.RunChildAsync,
 };

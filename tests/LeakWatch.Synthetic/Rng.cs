@@ -53,10 +53,12 @@ internal sealed class WeightedList
 
     public IReadOnlyList<string> Items => _items;
 
-    public string Pick(ref Rng rng)
+    public string Pick(ref Rng rng) => _items[PickIndex(ref rng)];
+
+    public int PickIndex(ref Rng rng)
     {
         var index = Array.BinarySearch(_cumulative, rng.Unit());
         if (index < 0) index = ~index;
-        return _items[Math.Min(index, _items.Length - 1)];
+        return Math.Min(index, _items.Length - 1);
     }
 }

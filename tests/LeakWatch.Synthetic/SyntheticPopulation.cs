@@ -14,9 +14,19 @@ public static class SyntheticPopulation
     /// <summary>The year ages are counted from: fixed, so a seed gives the same people every year.</summary>
     public const int ReferenceYear = 2025;
 
+    // 1 / (rank + 40): the commonest names about 0.5 % each, the rarest about 0.008 %.
     private static readonly WeightedList Surnames = new(NameData.Surnames.Concat(RareSurnames()), flattening: 40);
     private static readonly WeightedList FemaleNames = new(NameData.FemaleFirstNames, flattening: 12);
     private static readonly WeightedList MaleNames = new(NameData.MaleFirstNames, flattening: 12);
+
+    // Accent-free and email forms of every listed name, worked out once: the lists are finite, the patients are not.
+    private static readonly string[] SurnamesPlain = Surnames.Items.Select(StripAccents).ToArray();
+    private static readonly string[] SurnamesEmail = Surnames.Items.Select(Letters).ToArray();
+    private static readonly string[] FemaleEmail = FemaleNames.Items.Select(Letters).ToArray();
+    private static readonly string[] MaleEmail = MaleNames.Items.Select(Letters).ToArray();
+    private static readonly string[] StreetTypesPlain = NameData.StreetTypes.Select(StripAccents).ToArray();
+    private static readonly string[] StreetNamesPlain = NameData.StreetNames.Select(StripAccents).ToArray();
+    private static readonly string[] CitiesPlain = NameData.Cities.Select(c => StripAccents(c.City)).ToArray();
 
     private static readonly (string Country, string Code)[] Abroad =
     [
@@ -27,9 +37,23 @@ public static class SyntheticPopulation
     /// <summary>How many distinct surnames the generator draws from.</summary>
     public static int SurnameCount => Surnames.Count;
 
+    /// <summary>Patients 0 to count - 1, streamed in order; made in parallel blocks, so a million take a couple of seconds.</summary>
     public static IEnumerable<SyntheticPatient> Generate(int count, int seed)
     {
-        for (var i = 0; i < count; i++) yield return Create(i, seed);
+        const int Block = 8192;
+        if (count <= Block)
+        {
+            for (var i = 0; i < count; i++) yield return Create(i, seed);
+            yield break;
+        }
+        var buffer = new SyntheticPatient[Block];
+        for (var start = 0; start < count; start += Block)
+        {
+            var length = Math.Min(Block, count - start);
+            var first = start;
+            Parallel.For(0, length, i => buffer[i] = Create(first + i, seed));
+            for (var i = 0; i < length; i++) yield return buffer[i];
+        }
     }
 
     /// <summary>All at once, made in parallel: for large populations held in memory.</summary>
@@ -49,27 +73,32 @@ public static class SyntheticPopulation
         var age = ReferenceYear - birth.Year;
 
         var keepAccents = rng.Chance(0.5);
-        var birthName = Surname(ref rng, keepAccents);
+        var birthIndex = Surnames.PickIndex(ref rng);
+        var birthName = keepAccents ? Surnames.Items[birthIndex] : SurnamesPlain[birthIndex];
+        var emailName = SurnamesEmail[birthIndex];
         string? usageName = null;
         if (sex == 'F' && age >= 23 && rng.Chance(0.55))
         {
-            usageName = Surname(ref rng, keepAccents);
+            var usageIndex = Surnames.PickIndex(ref rng);
+            usageName = keepAccents ? Surnames.Items[usageIndex] : SurnamesPlain[usageIndex];
+            emailName = SurnamesEmail[usageIndex];
             if (rng.Chance(0.08)) usageName = usageName + "-" + birthName; // "DUPONT-MARTIN": husband's name then her own
         }
 
-        var firstNames = FirstNames(ref rng, sex, out var firstName);
-        var (city, postalCode) = NameData.Cities[rng.Below(NameData.Cities.Length)];
+        var firstNames = FirstNames(ref rng, sex, out var firstEmail);
+        var cityIndex = rng.Below(NameData.Cities.Length);
+        var (city, postalCode) = NameData.Cities[cityIndex];
         var (nir, birthPlace) = NirAndBirthPlace(ref rng, sex, birth, city, postalCode);
 
         var phone = rng.Chance(0.9) ? Phone(ref rng) : "";
-        var email = rng.Chance(0.75) ? Email(ref rng, firstName, usageName ?? birthName) : "";
-        var address = string.Create(CultureInfo.InvariantCulture,
-            $"{rng.Between(1, 180)} {NameData.StreetTypes[rng.Below(NameData.StreetTypes.Length)]} {NameData.StreetNames[rng.Below(NameData.StreetNames.Length)]}");
-        if (!keepAccents)
-        {
-            address = StripAccents(address);
-            city = StripAccents(city);
-        }
+        var email = rng.Chance(0.75) ? Email(ref rng, firstEmail, emailName) : "";
+        var streetType = rng.Below(NameData.StreetTypes.Length);
+        var streetName = rng.Below(NameData.StreetNames.Length);
+        var number = rng.Between(1, 180);
+        var address = keepAccents
+            ? string.Create(CultureInfo.InvariantCulture, $"{number} {NameData.StreetTypes[streetType]} {NameData.StreetNames[streetName]}")
+            : string.Create(CultureInfo.InvariantCulture, $"{number} {StreetTypesPlain[streetType]} {StreetNamesPlain[streetName]}");
+        if (!keepAccents) city = CitiesPlain[cityIndex];
 
         var ipp = string.Create(CultureInfo.InvariantCulture, $"{(uint)seed % 90 + 10}{index + 1:D8}");
         return new SyntheticPatient(ipp, birthName, usageName, firstNames, sex, birth, nir, phone, email, address, postalCode, city)
@@ -88,27 +117,24 @@ public static class SyntheticPopulation
         return new DateOnly(year, month, day);
     }
 
-    private static string Surname(ref Rng rng, bool keepAccents)
-    {
-        var name = Surnames.Pick(ref rng);
-        return keepAccents ? name : StripAccents(name);
-    }
-
-    private static string FirstNames(ref Rng rng, char sex, out string first)
+    private static string FirstNames(ref Rng rng, char sex, out string firstEmail)
     {
         var names = sex == 'F' ? FemaleNames : MaleNames;
+        var emails = sex == 'F' ? FemaleEmail : MaleEmail;
         var roll = rng.Unit();
         var count = roll < 0.40 ? 1 : roll < 0.80 ? 2 : roll < 0.97 ? 3 : 4;
         var upper = rng.Chance(0.3);
         const char separator = ' ';
         var builder = new StringBuilder(48);
-        first = names.Pick(ref rng);
-        builder.Append(first);
+        Span<int> chosen = stackalloc int[4];
+        chosen[0] = names.PickIndex(ref rng);
+        firstEmail = emails[chosen[0]];
+        builder.Append(names.Items[chosen[0]]);
         for (var i = 1; i < count; i++)
         {
-            var next = names.Pick(ref rng);
-            if (builder.ToString().Contains(next, StringComparison.Ordinal)) continue;
-            builder.Append(separator).Append(next);
+            chosen[i] = names.PickIndex(ref rng);
+            if (chosen[..i].Contains(chosen[i])) continue;
+            builder.Append(separator).Append(names.Items[chosen[i]]);
         }
         var text = builder.ToString();
         return upper ? text.ToUpperInvariant() : text;
@@ -162,10 +188,8 @@ public static class SyntheticPopulation
         };
     }
 
-    private static string Email(ref Rng rng, string firstName, string lastName)
+    private static string Email(ref Rng rng, string first, string last)
     {
-        var first = Letters(firstName);
-        var last = Letters(lastName);
         var domain = NameData.EmailDomains[rng.Below(NameData.EmailDomains.Length)];
         return rng.Below(4) switch
         {
@@ -190,7 +214,7 @@ public static class SyntheticPopulation
     }
 
     /// <summary>Exports often lose accents: É to E, Œ to OE. By hand, since the build runs with invariant globalization.</summary>
-    internal static string StripAccents(string text)
+    public static string StripAccents(string text)
     {
         var ascii = true;
         foreach (var c in text)

@@ -2,7 +2,7 @@ namespace LeakWatch.Core.Matching;
 
 /// <summary>The rules that can fire for a patient in one record.</summary>
 [Flags]
-internal enum RuleHits : byte
+internal enum RuleHits : ushort
 {
     None = 0,
     Nir = 1,
@@ -15,6 +15,8 @@ internal enum RuleHits : byte
     Phone = 32,
     PhoneName = 64,
     EmailName = 128,
+    /// <summary>Not a rule: the record with the NIR names somebody else, so the NIR alone is only corroboration.</summary>
+    NirContradicted = 256,
 }
 
 /// <summary>How rules become a confidence, a list of rule names and the kinds of field matched.</summary>
@@ -42,11 +44,12 @@ internal static class MatchRules
     {
         if ((hits & (RuleHits.NirName | RuleHits.NirBirthDate)) != 0) return Confidence.High;
         var evidence = 0;
-        if ((hits & RuleHits.Nir) != 0) evidence++;
+        var contradicted = (hits & RuleHits.NirContradicted) != 0;
+        if ((hits & RuleHits.Nir) != 0 && !contradicted) evidence++;
         if ((hits & RuleHits.Identity) != 0) evidence++;
         if ((hits & RuleHits.PhoneName) != 0) evidence++;
         var email = (hits & (RuleHits.Email | RuleHits.EmailName)) != 0;
-        var corroboration = email || (hits & RuleHits.Phone) != 0 && (hits & RuleHits.PhoneName) == 0;
+        var corroboration = email || ((hits & RuleHits.Phone) != 0 && (hits & RuleHits.PhoneName) == 0) || ((hits & RuleHits.Nir) != 0 && contradicted);
         return evidence switch
         {
             0 => corroboration ? Confidence.Low : null,

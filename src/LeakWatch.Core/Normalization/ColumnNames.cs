@@ -65,7 +65,7 @@ internal static class ColumnNames
             return FieldHint.FullName;
         }
         if (Has("NIR", "NSS", "SECU", "SECURITE", "INSEE", "SSN", "INS", "NUMSECU")) return FieldHint.Nir;
-        if (Has("TEL", "TELEPHONE", "PHONE", "MOBILE", "PORTABLE", "GSM", "CELL", "CELLULAR", "FIXE", "TELEPHONEPORTABLE")) return FieldHint.Phone;
+        if (Has("TEL", "TELEPHONE", "PHONE", "MOBILE", "PORTABLE", "GSM", "CELL", "CELLULAR", "FIXE", "FAX", "TELEPHONEPORTABLE")) return FieldHint.Phone;
         if (Has("MAIL", "EMAIL", "COURRIEL", "MEL", "EMAILADDRESS")) return FieldHint.Email;
         if (Has("CP", "ZIP", "ZIPCODE", "POSTAL", "POSTCODE", "CODEPOSTAL")) return FieldHint.PostalCode;
         if (Has("IPP", "ID", "IDENTIFIANT", "IDENTIFIER", "UUID", "GUID", "NIP")) return FieldHint.Identifier;
@@ -113,7 +113,7 @@ internal static class ColumnNames
         if (!StopWords.Contains(text)) words.Add(text);
     }
 
-    private static readonly FrozenSet<string> StopWords = FrozenSet.ToFrozenSet(["DE", "DU", "DES", "D", "LA", "L", "OF", "THE", "EN", "AU", "A"]);
+    private static readonly FrozenSet<string> StopWords = FrozenSet.ToFrozenSet(["DE", "DU", "DES", "D", "LA", "L", "OF", "THE", "EN", "AU", "A", "ET", "AND"]);
 
     private static readonly FrozenSet<string> Subjects = FrozenSet.ToFrozenSet(["PATIENT", "PATIENTS", "PAT", "PERSONNE", "PERSON", "CLIENT", "INDIVIDU", "USAGER", "MALADE", "BENEFICIAIRE"]);
 
@@ -133,7 +133,7 @@ internal static class ColumnNames
         "RESULTATS", "RESULT", "RESULTS", "VALEUR", "VALUE", "UNITE", "UNIT", "NORMES", "COMMENTAIRE", "COMMENTAIRES", "COMMENT",
         "PRELEVEMENT", "PRELEV", "SAMPLE", "SAMPLING", "RECEPTION", "VALIDATION", "CREATION", "MODIFICATION", "UPDATED",
         "CREATED", "STATUT", "STATUS", "TYPE", "LIBELLE", "LABEL", "MONTANT", "AMOUNT", "TARIF", "FACTURE", "DIAGNOSTIC", "CONCLUSION",
-        "AGE", "POIDS", "TAILLE", "NATIONALITE", "PROFESSION", "SEROLOGIE", "VIH", "HIV", "CANCER", "GENETIQUE", "PATHOLOGIE",
+        "AGE", "CIVILITE", "TITRE", "TITLE", "POIDS", "TAILLE", "NATIONALITE", "PROFESSION", "SEROLOGIE", "VIH", "HIV", "CANCER", "GENETIQUE", "PATHOLOGIE",
     ]);
 
     // Whole headers, as their words concatenate.
@@ -228,6 +228,7 @@ internal static class ColumnNames
         ["SECURITESOCIALE"] = FieldHint.Nir,
         ["NUMEROINSEE"] = FieldHint.Nir,
         ["INSEE"] = FieldHint.Nir,
+        ["CODEINSEE"] = FieldHint.Other, // a commune's code, not a person's number
         ["INS"] = FieldHint.Nir,
         ["INSNIR"] = FieldHint.Nir,
         ["MATRICULEINS"] = FieldHint.Nir,

@@ -23,7 +23,7 @@ internal static class IdentityNormalizer
         var email = Present(raw.Email) ? EmailNormalizer.Normalize(raw.Email) : null;
         if (email is null && Present(raw.Email)) issues |= NormalizationIssues.InvalidEmail;
 
-        var phone = Present(raw.Phone) ? PhoneNormalizer.ToE164(raw.Phone) : null;
+        var phone = Present(raw.Phone) ? PhoneNormalizer.ToE164(raw.Phone, phoneColumn: true) : null;
         if (phone is null && Present(raw.Phone)) issues |= NormalizationIssues.InvalidPhone;
 
         string? birthDate = null;

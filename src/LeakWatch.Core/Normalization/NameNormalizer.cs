@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace LeakWatch.Core.Normalization;
 
@@ -47,12 +48,12 @@ internal static class NameNormalizer
     /// The distinct compact forms of a first-name list ("Marie Claire Anne", "Jean-Pierre", "MARIE, CLAIRE"):
     /// the whole list, each given name, then the first two together. A hyphenated compound is one given name
     /// (JEAN-PIERRE gives JEANPIERRE, not JEAN). Initials ("J.") count in the whole list but are not given
-    /// names of their own. Empty when there is no name.
+    /// names of their own; civilities ("Mme Marie") are dropped. Empty when there is no name.
     /// </summary>
     public static IReadOnlyList<string> FirstNameVariants(ReadOnlySpan<char> rawFirstNames)
     {
         var names = new List<string>(4);
-        var whole = new System.Text.StringBuilder(rawFirstNames.Length);
+        var whole = new StringBuilder(rawFirstNames.Length);
         var rest = rawFirstNames;
         while (!rest.IsEmpty)
         {
@@ -61,7 +62,7 @@ internal static class NameNormalizer
             rest = cut < 0 ? [] : rest[(cut + 1)..];
             if (token.IsWhiteSpace()) continue;
             var compact = Create(token, spaced: false, stripCivilities: false);
-            if (compact is null) continue;
+            if (compact is null || IsCivilityUpper(compact)) continue;
             whole.Append(compact);
             if (compact.Length >= 2) names.Add(compact);
         }
@@ -107,16 +108,18 @@ internal static class NameNormalizer
         var length = 0;
         var words = 0;
         var inWord = false;
-        foreach (var c in raw)
+        var i = 0;
+        while (i < raw.Length)
         {
-            char first;
-            char second = '\0';
+            var c = raw[i];
             CharKind kind;
-            // Fast path: plain ASCII letters, the bulk of every dump.
-            if ((uint)((c | 0x20) - 'a') <= 'z' - 'a')
+            char first;
+            var second = '\0';
+            var isAsciiLetter = (uint)((c | 0x20) - 'a') <= 'z' - 'a';
+            if (isAsciiLetter)
             {
-                first = (char)(c & ~0x20);
                 kind = CharKind.Letter;
+                first = c;
             }
             else
             {
@@ -136,6 +139,19 @@ internal static class NameNormalizer
                         words++;
                         inWord = true;
                     }
+                    if (isAsciiLetter)
+                    {
+                        // Fast path, the bulk of every dump: a tight loop over a run of ASCII letters.
+                        do
+                        {
+                            if ((uint)length >= (uint)destination.Length) return TooSmall;
+                            destination[length++] = (char)(c & ~0x20);
+                            if (++i == raw.Length) break;
+                            c = raw[i];
+                        }
+                        while ((uint)((c | 0x20) - 'a') <= 'z' - 'a');
+                        continue;
+                    }
                     if (length >= destination.Length) return TooSmall;
                     destination[length++] = first;
                     if (second != '\0')
@@ -152,6 +168,7 @@ internal static class NameNormalizer
                 default:
                     return NotAName;
             }
+            i++;
         }
         if (words == 0) return NotAName;
         if (!stripCivilities || words == 1) return length;

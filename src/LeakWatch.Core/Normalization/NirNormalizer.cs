@@ -17,8 +17,20 @@ internal static class NirNormalizer
     /// </summary>
     public static string? Body(ReadOnlySpan<char> raw)
     {
-        Span<char> buffer = stackalloc char[FullLength];
         var s = raw.Trim();
+        // Cheap rejections first: the scanner asks this of every field.
+        if (s.Length < BodyLength || s.Length > 32 || s[0] is not ('1' or '2' or '3' or '4' or '7' or '8')) return null;
+        if (!s.ContainsAnyExceptInRange('0', '9'))
+        {
+            // Digits only, the usual layout: no copy needed.
+            return s.Length switch
+            {
+                BodyLength when HasValidStructure(s) => new string(s),
+                FullLength when IsValidFull(s) => new string(s[..BodyLength]),
+                _ => null,
+            };
+        }
+        Span<char> buffer = stackalloc char[FullLength];
         var count = 0;
         foreach (var c in s)
         {
@@ -38,29 +50,26 @@ internal static class NirNormalizer
     public static bool HasValidKey(ReadOnlySpan<char> body13, int key)
     {
         if (body13.Length != BodyLength) return false;
-        var remainder = 0;
+        // Thirteen digits fit a long: one division instead of one per digit.
+        long number = 0;
         for (var i = 0; i < BodyLength; i++)
         {
             var c = body13[i];
-            int digit;
+            var digit = c - '0';
             if (i == 6 && (c | 0x20) is 'a' or 'b')
             {
-                // 2A reads as 19, 2B as 18: the '2' already counted must become a '1'.
+                // 2A reads as 19, 2B as 18: the '2' already counted becomes a '1'.
                 if (body13[5] != '2') return false;
-                remainder = (remainder + 96) % 97; // -1 on the tens digit of the department: (r - 1) mod 97 before *10
+                number -= 1;
                 digit = (c | 0x20) == 'a' ? 9 : 8;
             }
-            else if ((uint)(c - '0') <= 9)
-            {
-                digit = c - '0';
-            }
-            else
+            else if ((uint)digit > 9)
             {
                 return false;
             }
-            remainder = (remainder * 10 + digit) % 97;
+            number = number * 10 + digit;
         }
-        return 97 - remainder == key;
+        return 97 - (int)(number % 97) == key;
     }
 
     /// <summary>Finds NIRs in free text: 15 characters with a valid key, or a 13-character body standing alone.</summary>

@@ -19,9 +19,17 @@ internal static class PhoneNormalizer
     private const int MaxDigits = 17;
     private const int MaxFieldLength = 40;
     private static readonly PhoneNumberUtil Library = PhoneNumberUtil.GetInstance();
+    // The C# port has had thread-safety reports (twcclegg/libphonenumber-csharp #84, #96); the slow path is rare
+    // (foreign numbers only), so one lock costs nothing that matters and rules the question out.
+    private static readonly Lock LibraryLock = new();
 
     /// <summary>The E.164 form of a whole field that is a phone number, or null.</summary>
-    public static string? ToE164(ReadOnlySpan<char> raw)
+    /// <param name="phoneColumn">
+    /// True when the field is known to hold a phone (the export's TELEPHONE column, a column hinted Phone):
+    /// then nine digits are a French number whose leading zero a spreadsheet dropped (612345678). Elsewhere
+    /// nine digits are too often something else (FINESS numbers, references).
+    /// </param>
+    public static string? ToE164(ReadOnlySpan<char> raw, bool phoneColumn = false)
     {
         var s = raw.Trim();
         if (s.Length < 8 || s.Length > MaxFieldLength) return null;
@@ -55,6 +63,7 @@ internal static class PhoneNormalizer
             }
         }
         if (open) return null;
+        if (phoneColumn && !plus && count == 9 && digits[0] != '0') return French(digits[..9]);
         return FromDigits(digits[..count], plus);
     }
 
@@ -138,6 +147,14 @@ internal static class PhoneNormalizer
             if (national.Length == 10 && national[0] == '0') national = national[1..];
             return national.Length == 9 && national[0] != '0' ? French(national) : null;
         }
+        // Overseas departments: the same rule as their national form (0692..., 0590...) so that every way of
+        // writing one number gives one answer, whether or not libphonenumber knows the block is assigned.
+        if (d.Length >= 3 && d[..3] is "262" or "590" or "594" or "596")
+        {
+            var national = d[3..];
+            if (national.Length == 10 && national[0] == '0') national = national[1..];
+            if (national.Length == 9 && OverseasCountryCode(national) is { } code && d.StartsWith(code)) return French(national);
+        }
         if (d.Length is < 7 or > 15 || d[0] == '0' || !CallingCodes.IsPlausible(d)) return null;
         return ViaLibrary(d);
     }
@@ -160,14 +177,18 @@ internal static class PhoneNormalizer
 
     private static string? ViaLibrary(ReadOnlySpan<char> internationalDigits)
     {
-        try
+        var text = string.Concat("+", internationalDigits);
+        lock (LibraryLock)
         {
-            var number = Library.Parse(string.Concat("+", internationalDigits), "FR");
-            return Library.IsValidNumber(number) ? Library.Format(number, PhoneNumberFormat.E164) : null;
-        }
-        catch (NumberParseException)
-        {
-            return null;
+            try
+            {
+                var number = Library.Parse(text, "FR");
+                return Library.IsValidNumber(number) ? Library.Format(number, PhoneNumberFormat.E164) : null;
+            }
+            catch (NumberParseException)
+            {
+                return null;
+            }
         }
     }
 

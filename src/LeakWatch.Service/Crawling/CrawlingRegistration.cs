@@ -2,9 +2,7 @@ using LeakWatch.Service.Crawling.Adapters;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
 using LeakWatch.Service.Crawling.State;
-using LeakWatch.Service.Alerting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -32,7 +30,9 @@ internal static class CrawlingRegistration
         services.AddTransient<HostGateHandler>();
         var client = services.AddHttpClient(Fetcher.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => new ProfileRoutingHandler(sp.GetRequiredService<CrawlerConnections>()))
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            // One log line per request and per attempt would drown the crawl's own log, which says what matters.
+            .RemoveAllLoggers();
         client.AddResilienceHandler("crawler", CrawlerResilience.Configure).SelectPipelineByAuthority();
         // Added after the resilience handler, so inside it: every attempt, retries included, waits for its host.
         client.AddHttpMessageHandler<HostGateHandler>();
@@ -47,8 +47,6 @@ internal static class CrawlingRegistration
         services.AddSingleton<ISourceAdapter, FeedAdapter>();
         services.AddSingleton<ISourceAdapter, UrlListAdapter>();
         services.AddSingleton<SourceCrawler>();
-        // Until the alerting feature registers its recorder (which then wins), matches are at least logged.
-        services.TryAddSingleton<IIncidentRecorder, UnrecordedIncidents>();
 
         services.AddQuartz();
         services.AddTransient<CrawlJob>();

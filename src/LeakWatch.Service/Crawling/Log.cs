@@ -37,7 +37,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Crawl of {Source} skipped: a run of it is still going")]
     public static partial void AlreadyRunning(ILogger logger, string source);
-
-    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "{Source}: {Count} patients matched in {Url}; no alerting is configured, so no incident was recorded")]
-    public static partial void NotRecorded(ILogger logger, string source, int count, string url);
 }

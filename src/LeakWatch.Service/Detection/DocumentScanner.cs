@@ -20,6 +20,8 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     private readonly DetectionOptions _options;
     private readonly ILogger<DocumentScanner> _logger;
     private readonly SemaphoreSlim _loading = new(1, 1);
+    // One document at a time: each scan already uses every core, and the matchers' memos stay few.
+    private readonly SemaphoreSlim _scanning = new(1, 1);
     private (long EnrollmentId, ScanPipeline Pipeline)? _loaded;
 
     public DocumentScanner(KeyProvider keys, FingerprintStore store, IOptions<DetectionOptions> options, ILogger<DocumentScanner> logger)
@@ -33,8 +35,16 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     public async Task<IReadOnlyList<DocumentScanResult>> ScanAsync(Stream content, string documentName, CancellationToken cancellationToken)
     {
         var pipeline = await GetPipelineAsync(cancellationToken);
-        // Extraction and matching are CPU-bound and synchronous: keep them off the caller's thread.
-        return await Task.Run(() => Scan(pipeline, content, documentName, cancellationToken), cancellationToken);
+        await _scanning.WaitAsync(cancellationToken);
+        try
+        {
+            // Extraction and matching are CPU-bound and synchronous: keep them off the caller's thread.
+            return await Task.Run(() => Scan(pipeline, content, documentName, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            _scanning.Release();
+        }
     }
 
     private List<DocumentScanResult> Scan(ScanPipeline pipeline, Stream content, string documentName, CancellationToken cancellationToken)
@@ -95,5 +105,6 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     {
         _loaded?.Pipeline.Dispose();
         _loading.Dispose();
+        _scanning.Dispose();
     }
 }

@@ -20,6 +20,7 @@ internal static class LeakWatchCommandLine
         root.Subcommands.Add(EnrollVerb.Create(configArgs));
         root.Subcommands.Add(ResolveVerb.Create(configArgs));
         root.Subcommands.Add(Detection.ScanVerb.Create(configArgs));
+        root.Subcommands.Add(Alerting.AlertsVerb.Create(configArgs));
         root.Subcommands.Add(Crawling.CrawlVerb.Create(configArgs));
         root.Subcommands.Add(Crawling.SourcesVerb.Create(configArgs));
         // No verb means `run`: the service itself.

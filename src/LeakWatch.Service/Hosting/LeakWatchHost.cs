@@ -1,3 +1,4 @@
+using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Detection;
 using LeakWatch.Service.Enrollment;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace LeakWatch.Service.Hosting;
 
@@ -42,7 +44,7 @@ internal static class LeakWatchHost
         {
             builder.Services.AddSystemd();
             builder.Services.AddWindowsService(o => o.ServiceName = "LeakWatch");
-            Quartz.QuartzServiceCollectionExtensions.AddQuartzHostedService(builder.Services, o => o.WaitForJobsToComplete = true);
+            builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         }
 
         builder.Services.AddLeakWatch();
@@ -63,6 +65,7 @@ internal static class LeakWatchHost
         services.AddKeys();
         services.AddEnrollment();
         services.AddDetection();
+        services.AddAlerting();
         services.AddCrawling();
         services.AddSingleton<ServiceStartup>();
         return services;

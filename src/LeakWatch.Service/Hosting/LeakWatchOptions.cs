@@ -20,7 +20,8 @@ internal sealed class LeakWatchOptions
 
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
 
-    public string DatabasePath => Path.Combine(ResolveDataDirectory(), "leakwatch.db");
+    /// <summary>Empty while DataDirectory is unset: validation reads every property and reports the setting instead.</summary>
+    public string DatabasePath => string.IsNullOrWhiteSpace(DataDirectory) ? "" : Path.Combine(ResolveDataDirectory(), "leakwatch.db");
 
     public string ResolveKeyFile() =>
         string.IsNullOrWhiteSpace(KeyFile)

@@ -33,6 +33,22 @@ public sealed class RecordMatcherTests : IDisposable
     }
 
     [Fact]
+    public void Scan_NirInARowNamingSomeoneElse_IsOnlyLow()
+    {
+        var match = Assert.Single(_fixture.ScanRows(["MARTIN", "MARC", "265037511212382"]));
+        Assert.Equal(Confidence.Low, match.Confidence);
+    }
+
+    [Fact]
+    public void Scan_HeadersNameTheRoles_SwappedNamesAreNotAnIdentity()
+    {
+        // Someone called Durand Hélène is not Hélène Durand when the headers say which is which...
+        Assert.Empty(_fixture.ScanFields([("HELENE", FieldHint.LastName), ("DURAND", FieldHint.FirstName), ("12/03/1965", FieldHint.BirthDate)]));
+        // ...but without headers the order is unknown and either is tried.
+        Assert.Single(_fixture.ScanRows(["HELENE", "DURAND", "12/03/1965"]));
+    }
+
+    [Fact]
     public void Scan_NirWithWrongKey_IsNotANir()
     {
         Assert.Empty(_fixture.ScanRows(["265037511212383", "LE GALL"]));

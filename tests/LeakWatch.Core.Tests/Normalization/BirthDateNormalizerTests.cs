@@ -138,6 +138,7 @@ public sealed class BirthDateNormalizerTests
     [InlineData("patient 19650312 vu", "19650312", 19650312, 0)]
     [InlineData("le 12/03/65 au soir", "12/03/65", 19650312, 20650312)]
     [InlineData("date=1965-03-12T00:00:00", "1965-03-12", 19650312, 0)]
+    [InlineData("VALUES ('DUPONT','12-MAR-65')", "12-MAR-65", 19650312, 20650312)]
     public void FindAll_DateInText_IsFound(string text, string expectedText, int value, int alt)
     {
         var hits = new List<DateHit>();
@@ -155,6 +156,8 @@ public sealed class BirthDateNormalizerTests
     [InlineData("ref 123456789")]
     [InlineData("rien ici")]
     [InlineData("le 12 et le 13 mars")]
+    [InlineData("le 12 mars, 14 patients")]
+    [InlineData("vu le 3 mai 12 fois")]
     public void FindAll_NumbersThatAreNotDates_FindNothing(string text)
     {
         var hits = new List<DateHit>();

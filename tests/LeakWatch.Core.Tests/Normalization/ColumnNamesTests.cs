@@ -58,6 +58,8 @@ public sealed class ColumnNamesTests
     [InlineData("PRENOM_PATIENT", FieldHint.FirstName)]
     [InlineData("NOM_PRENOM", FieldHint.FullName)]
     [InlineData("Nom Prénom", FieldHint.FullName)]
+    [InlineData("Nom et prénom", FieldHint.FullName)]
+    [InlineData("NOM_ET_PRENOM", FieldHint.FullName)]
     [InlineData("NOM_COMPLET", FieldHint.FullName)]
     [InlineData("FULL_NAME", FieldHint.FullName)]
     [InlineData("fullName", FieldHint.FullName)]
@@ -91,6 +93,9 @@ public sealed class ColumnNamesTests
     [InlineData("Téléphone", FieldHint.Phone)]
     [InlineData("TEL", FieldHint.Phone)]
     [InlineData("TEL2", FieldHint.Phone)]
+    [InlineData("TEL_DOMICILE", FieldHint.Phone)]
+    [InlineData("NUMERO_INSEE", FieldHint.Nir)]
+    [InlineData("NIR_ASSURE", FieldHint.Nir)]
     [InlineData("TEL_PORTABLE", FieldHint.Phone)]
     [InlineData("PORTABLE", FieldHint.Phone)]
     [InlineData("MOBILE", FieldHint.Phone)]
@@ -109,6 +114,13 @@ public sealed class ColumnNamesTests
     [InlineData("ZIP", FieldHint.PostalCode)]
     [InlineData("POSTAL_CODE", FieldHint.PostalCode)]
     [InlineData("postalCode", FieldHint.PostalCode)]
+    [InlineData("\uFEFFIPP", FieldHint.Identifier)]
+    [InlineData("\"NOM\"", FieldHint.LastName)]
+    [InlineData(" Nom_Naissance ", FieldHint.BirthName)]
+    [InlineData("patient.nom", FieldHint.LastName)]
+    [InlineData("name.family", FieldHint.LastName)]
+    [InlineData("name.given", FieldHint.FirstName)]
+    [InlineData("PATIENT.DATE_NAISSANCE", FieldHint.BirthDate)]
     public void Classify_IdentityColumns_AreRecognized(string header, object expected) =>
         Assert.Equal((FieldHint)expected, ColumnNames.Classify(header)); // FieldHint is internal: xunit needs public signatures
 
@@ -134,6 +146,9 @@ public sealed class ColumnNamesTests
     [InlineData("NOM_MERE")]
     [InlineData("COMMENTAIRE")]
     [InlineData("gender")]
+    [InlineData("CIVILITE")]
+    [InlineData("CODE_INSEE")]
+    [InlineData("DATE_NAISSANCE_MERE")]
     public void Classify_NonIdentityColumns_AreOther(string header) =>
         Assert.Equal(FieldHint.Other, ColumnNames.Classify(header));
 

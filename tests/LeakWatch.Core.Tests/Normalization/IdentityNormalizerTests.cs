@@ -111,6 +111,13 @@ public sealed class IdentityNormalizerTests
     }
 
     [Fact]
+    public void Normalize_PhoneWithLostLeadingZero_IsStillThePhone()
+    {
+        var outcome = IdentityNormalizer.Normalize(Full() with { Phone = "612345678" });
+        Assert.Equal("+33612345678", outcome.Identity!.Phone);
+    }
+
+    [Fact]
     public void Normalize_TwoDigitYear_DropsTheDateAndSaysWhy()
     {
         var outcome = IdentityNormalizer.Normalize(Full() with { BirthDate = "12/03/65" });

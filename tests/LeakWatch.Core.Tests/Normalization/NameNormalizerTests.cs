@@ -155,6 +155,7 @@ public sealed class NameNormalizerTests
     [InlineData("  Éloïse  ", new[] { "ELOISE" })]
     [InlineData("Marie J.", new[] { "MARIEJ", "MARIE" })]
     [InlineData("Anne Anne", new[] { "ANNEANNE", "ANNE" })]
+    [InlineData("Mme Marie Claire", new[] { "MARIECLAIRE", "MARIE", "CLAIRE" })]
     public void FirstNameVariants_List_GivesWholeEachAndFirstTwo(string raw, string[] expected) =>
         Assert.Equal(expected, NameNormalizer.FirstNameVariants(raw));
 

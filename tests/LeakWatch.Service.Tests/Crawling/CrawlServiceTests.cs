@@ -17,7 +17,7 @@ public sealed class CrawlServiceTests : IDisposable
         var crawled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Map("/watched.txt", async ctx =>
         {
-            await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(ctx.Response, "rien");
+            await ctx.Response.WriteAsync("rien");
             crawled.TrySetResult();
         });
         _cli.Settings["LeakWatch:Sources:0:Name"] = "watched";

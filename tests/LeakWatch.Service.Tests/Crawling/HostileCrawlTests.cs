@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using LeakWatch.Service.Tests.Crawling.Support;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LeakWatch.Service.Tests.Crawling;
@@ -34,7 +33,7 @@ public sealed class HostileCrawlTests
             if (Interlocked.Increment(ref calls) == 1)
             {
                 ctx.Response.StatusCode = 429;
-                ctx.Response.Headers.RetryAfter = "30";
+                ctx.Response.Headers["Retry-After"] = "30";
                 return;
             }
             await ctx.Response.WriteAsync("nom;nir\nDUPONT;SYNTH-200001");
@@ -365,7 +364,7 @@ public sealed class HostileCrawlTests
         server.Map("/bomb.txt", async ctx =>
         {
             ctx.Response.ContentType = "text/plain";
-            ctx.Response.Headers.ContentEncoding = "gzip";
+            ctx.Response.Headers["Content-Encoding"] = "gzip";
             await ctx.Response.Body.WriteAsync(gzip);
         });
         var settings = With(Urls(server, "/bomb.txt", "/loop"), ("LeakWatch:Crawler:MaxBodyBytes", "1048576"), ("LeakWatch:Crawler:MaxRedirects", "4"));

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using LeakWatch.Service.Tests.Crawling.Support;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LeakWatch.Service.Tests.Crawling;
@@ -226,12 +225,12 @@ public sealed class SourceKindsCrawlTests
         await using var server = await LoopbackServer.StartAsync(time);
         server.Map("/list.csv", async ctx =>
         {
-            if (ctx.Request.Headers.IfNoneMatch == "\"v1\"")
+            if (ctx.Request.Headers["If-None-Match"] == "\"v1\"")
             {
                 ctx.Response.StatusCode = 304;
                 return;
             }
-            ctx.Response.Headers.ETag = "\"v1\"";
+            ctx.Response.Headers["ETag"] = "\"v1\"";
             ctx.Response.ContentType = "text/csv";
             await ctx.Response.WriteAsync("nom;nir\nDUPONT;SYNTH-900001\n");
         });
@@ -315,7 +314,7 @@ public sealed class SourceKindsCrawlTests
         Assert.NotEmpty(proxy.Destinations);
     }
 
-    private static Task Json(HttpContext context, object value)
+    private static Task Json(LoopbackContext context, object value)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
         return context.Response.WriteAsync(JsonSerializer.Serialize(value), Encoding.UTF8);

@@ -8,13 +8,17 @@ public static class DumpStyle
 {
     public static string Upper(string value) => StripAccents(value).ToUpperInvariant();
 
+    // A table, not string.Normalize: with invariant globalization (the build's setting) Normalize changes nothing.
+    private const string Accented = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝŸàáâãäåçèéêëìíîïñòóôõöùúûüýÿ";
+    private const string Plain = "AAAAAACEEEEIIIINOOOOOUUUUYYaaaaaaceeeeiiiinooooouuuuyy";
+
     public static string StripAccents(string value)
     {
-        var decomposed = value.Normalize(NormalizationForm.FormD);
-        var builder = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark) builder.Append(c);
+            var at = Accented.IndexOf(c, StringComparison.Ordinal);
+            builder.Append(at >= 0 ? Plain[at] : c);
         }
         return builder.ToString()
             .Replace("Œ", "OE", StringComparison.Ordinal).Replace("œ", "oe", StringComparison.Ordinal)

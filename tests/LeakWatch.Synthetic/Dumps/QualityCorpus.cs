@@ -87,7 +87,9 @@ public static class QualityCorpus
             foreach (var last in (string?[])[p.BirthName, p.UsageName])
             {
                 if (last is null) continue;
-                foreach (var given in p.FirstNames.Split(' ', StringSplitOptions.RemoveEmptyEntries)) keys.Add(Key(last, given, p.BirthDate));
+                // As the lab's first-name variants: each given name, the whole list, the first two together.
+                var given = p.FirstNames.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                foreach (var name in given.Append(string.Concat(given)).Append(string.Concat(given.Take(2)))) keys.Add(Key(last, name, p.BirthDate));
             }
         }
         return keys;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 
 namespace LeakWatch.Service.Tests.Crawling.Support;
 
@@ -77,9 +76,9 @@ internal sealed class ForumSite
 
     public void Serve(LoopbackServer server) => server.Fallback = context => HandleAsync(context);
 
-    private async Task<bool> HandleAsync(HttpContext context)
+    private async Task<bool> HandleAsync(LoopbackContext context)
     {
-        var path = context.Request.Path.Value ?? "/";
+        var path = context.Request.Path;
         var query = context.Request.Query;
         int Int(string name, int fallback = 0) => int.TryParse(query[name].FirstOrDefault(), CultureInfo.InvariantCulture, out var v) ? v : fallback;
         string? html = null;
@@ -107,7 +106,7 @@ internal sealed class ForumSite
                 else if (path.StartsWith("/attachments/", StringComparison.Ordinal)) attachment = Attachment(int.Parse(path.TrimEnd('/').Split('.')[^1], CultureInfo.InvariantCulture));
                 break;
             case "smf":
-                var raw = context.Request.QueryString.Value ?? "";
+                var raw = context.Request.QueryString;
                 if (query.ContainsKey("board")) html = Board(int.Parse(query["board"]!.ToString().Split('.')[1], CultureInfo.InvariantCulture) / ThreadsPerPage);
                 else if (query.ContainsKey("topic") && !raw.Contains("dlattach", StringComparison.Ordinal))
                 {
@@ -133,7 +132,7 @@ internal sealed class ForumSite
         if (attachment is not null)
         {
             context.Response.ContentType = "application/octet-stream";
-            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{attachment.FileName}\"";
+            context.Response.Headers["Content-Disposition"] = $"attachment; filename=\"{attachment.FileName}\"";
             await context.Response.Body.WriteAsync(attachment.Content);
             return true;
         }
@@ -144,7 +143,7 @@ internal sealed class ForumSite
     }
 
     /// <summary>Flarum's JSON:API (v1): discussions by last activity, a discussion with its post ids and first posts, posts by id.</summary>
-    private object? FlarumApi(string path, IQueryCollection query)
+    private object? FlarumApi(string path, LoopbackValues query)
     {
         object Post(ForumPost p) => new
         {

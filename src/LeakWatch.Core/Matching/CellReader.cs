@@ -1,0 +1,285 @@
+using LeakWatch.Core.Extraction;
+using LeakWatch.Core.Fingerprinting;
+using LeakWatch.Core.Normalization;
+
+namespace LeakWatch.Core.Matching;
+
+/// <summary>A compact name and whether it is a last name / a first name of the base (unlinked sets).</summary>
+internal readonly record struct NameEntry(string Name, bool IsLast, bool IsFirst);
+
+/// <summary>
+/// What one cell holds that can identify: name words of the base and dates. Identifiers (NIR, phone, email) are
+/// unique per row and go straight to the record; everything else recurs ("NEGATIF", "MARTIN", "12/03/1965"), so
+/// a cell's reading is memoized by its text and a repeated cell costs one dictionary lookup.
+/// </summary>
+internal sealed class CellReading(NameEntry[] names, int[] dates)
+{
+    public static readonly CellReading Empty = new([], []);
+
+    public NameEntry[] Names { get; } = names;
+
+    public int[] Dates { get; } = dates;
+}
+
+/// <summary>
+/// Reads cells and prose into names, dates and identifiers. Owned by one <see cref="RecordMatcher"/> (one thread);
+/// its memos live as long as the matcher, across documents, bounded in size.
+/// </summary>
+internal sealed class CellReader(Fingerprinter fp, FingerprintIndex index)
+{
+    private const int MaxNameWordsPerField = 6;
+    private const int MaxSubsequenceWords = 4;
+    private const int MaxProseNameWords = 3;
+    private const int MaxMemoCellLength = 48;
+    private const int MaxMemoEntries = 250_000;
+    private const int MaxNameEntries = 1_000_000;
+
+    private static readonly System.Buffers.SearchValues<char> Separators = System.Buffers.SearchValues.Create(" -'’.,^_\t");
+    private static readonly System.Buffers.SearchValues<char> WordBreaks = System.Buffers.SearchValues.Create(" ,;/^_\t\u00A0");
+
+    private readonly Dictionary<string, NameEntry> _names = new(StringComparer.Ordinal);
+    // One memo per way of reading a cell: "MARTIN" under a date header reads as nothing, under a name header as a name.
+    private readonly Dictionary<string, CellReading>[] _cells = [new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+    private readonly List<NameEntry> _cellNames = [];
+    private readonly List<int> _cellDates = [];
+    private readonly List<string> _words = [];
+    private readonly List<DateHit> _dateHits = [];
+    private readonly List<NirHit> _nirHits = [];
+    private readonly List<PhoneHit> _phoneHits = [];
+    private readonly List<EmailHit> _emailHits = [];
+    private readonly int[] _dateScratch = new int[4];
+
+    /// <summary>Reads a cell of a record. Identifiers go to <paramref name="identifiers"/>; names and dates come back.</summary>
+    public CellReading ReadCell(ReadOnlySpan<char> value, FieldHint hint, RecordIdentifiers identifiers)
+    {
+        switch (hint)
+        {
+            case FieldHint.Other or FieldHint.Identifier or FieldHint.PostalCode:
+                return CellReading.Empty;
+            case FieldHint.Nir:
+                if (NirNormalizer.Body(value) is { } nir) identifiers.Nirs.Add(nir);
+                return CellReading.Empty;
+            case FieldHint.Phone:
+                // A phone column may have lost its leading zero to a spreadsheet, as the export's did.
+                if (PhoneNormalizer.ToE164(value, phoneColumn: true) is { } phone) identifiers.Phones.Add(phone);
+                return CellReading.Empty;
+            case FieldHint.Email:
+                if (EmailNormalizer.Normalize(value) is { } email) identifiers.Emails.Add(email);
+                return CellReading.Empty;
+        }
+
+        var way = hint switch
+        {
+            FieldHint.BirthDate => 0,
+            FieldHint.None => 1,
+            _ => 2,
+        };
+        var cells = _cells[way];
+        var memoize = value.Length <= MaxMemoCellLength;
+        var memo = cells.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (memoize && memo.TryGetValue(value, out var known)) return known;
+
+        _cellNames.Clear();
+        _cellDates.Clear();
+        var foundIdentifier = false;
+        switch (way)
+        {
+            case 0:
+                ReadDate(value);
+                break;
+            case 1:
+                foundIdentifier = ReadUnhinted(value, identifiers);
+                break;
+            default:
+                foundIdentifier = ReadNames(value, prose: false, identifiers);
+                break;
+        }
+        var reading = _cellNames.Count == 0 && _cellDates.Count == 0 ? CellReading.Empty : new CellReading([.. _cellNames], [.. _cellDates]);
+        // A cell that held a NIR, a phone or an email is unique to its row: not worth remembering.
+        if (memoize && !foundIdentifier)
+        {
+            if (cells.Count >= MaxMemoEntries) cells.Clear();
+            memo[value] = reading;
+        }
+        return reading;
+    }
+
+    /// <summary>Reads a window of prose (a free-text record): identifiers, dates and runs of name words.</summary>
+    public CellReading ReadProse(ReadOnlySpan<char> text, RecordIdentifiers identifiers)
+    {
+        _cellNames.Clear();
+        _cellDates.Clear();
+        ReadProseInto(text, identifiers);
+        return new CellReading([.. _cellNames], [.. _cellDates]);
+    }
+
+    /// <returns>True when the cell held an identifier.</returns>
+    private bool ReadUnhinted(ReadOnlySpan<char> value, RecordIdentifiers identifiers)
+    {
+        int letters = 0, digits = 0;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiDigit(c)) digits++;
+            else if (char.IsLetter(c)) letters++;
+            else if (c == '@')
+            {
+                if (EmailNormalizer.Normalize(value) is not { } email) return false;
+                identifiers.Emails.Add(email);
+                return true;
+            }
+        }
+        if (digits == 0) return letters > 0 && ReadNames(value, prose: false, identifiers);
+        if (value.Length <= 40)
+        {
+            if (digits >= 13 && letters <= 2 && NirNormalizer.Body(value) is { } body)
+            {
+                identifiers.Nirs.Add(body);
+                return true;
+            }
+            if (ReadDate(value)) return false;
+            if (digits >= 9 && letters == 0 && PhoneNormalizer.ToE164(value) is { } e164)
+            {
+                identifiers.Phones.Add(e164);
+                return true;
+            }
+        }
+        // Words and digits together in one cell: a comment, an address, a whole identity line ("DUPONT Marie
+        // 12/03/1965"). Read it as prose.
+        return letters > 0 && value.Contains(' ') && ReadProseInto(value, identifiers);
+    }
+
+    private bool ReadDate(ReadOnlySpan<char> value)
+    {
+        var count = BirthDateNormalizer.Normalize(value, _dateScratch);
+        for (var i = 0; i < count; i++) AddDistinct(_cellDates, _dateScratch[i]);
+        return count > 0;
+    }
+
+    private bool ReadNames(ReadOnlySpan<char> value, bool prose, RecordIdentifiers identifiers)
+    {
+        if (value.IndexOfAny(Separators) < 0)
+        {
+            Span<char> compact = stackalloc char[Math.Min(value.Length * 2 + 4, 256)];
+            var length = NameNormalizer.CompactInto(value, compact);
+            if (length > 0) AddName(compact[..length]);
+            return false;
+        }
+        // Words are cut at spaces and commas only: a hyphen or an apostrophe joins one name ("JEAN-PIERRE" is not
+        // "PIERRE", "D'ALMEIDA" is DALMEIDA), as the lab's own first-name variants keep a compound whole.
+        _words.Clear();
+        foreach (var range in value.SplitAny(WordBreaks))
+        {
+            var token = value[range];
+            if (token.IsWhiteSpace() || NameNormalizer.IsCivility(token)) continue;
+            if (NameNormalizer.Compact(token) is { } compact) _words.Add(compact);
+        }
+        // A long phrase is prose, not a name.
+        if (_words.Count > MaxSubsequenceWords && !prose) return ReadProseInto(value, identifiers);
+        if (_words.Count > MaxNameWordsPerField) _words.RemoveRange(MaxNameWordsPerField, _words.Count - MaxNameWordsPerField);
+        AddWordRuns(MaxSubsequenceWords);
+        return false;
+    }
+
+    /// <returns>True when the text held an identifier.</returns>
+    private bool ReadProseInto(ReadOnlySpan<char> text, RecordIdentifiers identifiers)
+    {
+        var before = identifiers.Count;
+        NirNormalizer.FindAll(text, _nirHits);
+        foreach (var hit in _nirHits) identifiers.Nirs.Add(hit.Body);
+        _nirHits.Clear();
+        PhoneNormalizer.FindAll(text, _phoneHits);
+        foreach (var hit in _phoneHits) identifiers.Phones.Add(hit.E164);
+        _phoneHits.Clear();
+        EmailNormalizer.FindAll(text, _emailHits);
+        foreach (var hit in _emailHits) identifiers.Emails.Add(hit.Email);
+        _emailHits.Clear();
+        BirthDateNormalizer.FindAll(text, _dateHits);
+        foreach (var hit in _dateHits)
+        {
+            AddDistinct(_cellDates, hit.Value);
+            if (hit.AltValue != 0) AddDistinct(_cellDates, hit.AltValue);
+        }
+        _dateHits.Clear();
+
+        // Words of letters (an apostrophe or a hyphen between letters keeps a name whole), then runs of them.
+        _words.Clear();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && (char.IsLetter(text[i]) || (start >= 0 && text[i] is '\'' or '’' or '-' && i + 1 < text.Length && char.IsLetter(text[i + 1])));
+            if (inWord)
+            {
+                if (start < 0) start = i;
+                continue;
+            }
+            if (start < 0) continue;
+            var word = text[start..i];
+            start = -1;
+            if (NameNormalizer.IsCivility(word)) continue;
+            if (NameNormalizer.Compact(word) is { } compact) _words.Add(compact);
+        }
+        AddWordRuns(MaxProseNameWords);
+        return identifiers.Count > before;
+    }
+
+    /// <summary>Every run of consecutive words, compacted: "LE GALL MARIE" gives LE, LEGALL, LEGALLMARIE, GALL, GALLMARIE, MARIE.</summary>
+    private void AddWordRuns(int maxWords)
+    {
+        Span<char> buffer = stackalloc char[256];
+        for (var start = 0; start < _words.Count; start++)
+        {
+            var length = 0;
+            for (var end = start; end < _words.Count && end - start < maxWords; end++)
+            {
+                var word = _words[end];
+                if (length + word.Length > buffer.Length) break;
+                word.AsSpan().CopyTo(buffer[length..]);
+                length += word.Length;
+                AddName(buffer[..length]);
+            }
+        }
+    }
+
+    private void AddName(ReadOnlySpan<char> compact)
+    {
+        var entry = Name(compact);
+        if ((entry.IsLast || entry.IsFirst) && !_cellNames.Contains(entry)) _cellNames.Add(entry);
+    }
+
+    /// <summary>Two keyed hashes per distinct word, once: is it a last name, a first name of the base?</summary>
+    private NameEntry Name(ReadOnlySpan<char> compact)
+    {
+        var lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(compact, out var entry)) return entry;
+        if (_names.Count >= MaxNameEntries) _names.Clear();
+        var name = compact.ToString();
+        entry = new NameEntry(
+            name,
+            index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, name))),
+            index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, name))));
+        _names[name] = entry;
+        return entry;
+    }
+
+    private static void AddDistinct(List<int> list, int value)
+    {
+        if (!list.Contains(value)) list.Add(value);
+    }
+}
+
+/// <summary>The identifiers of one record: unique values, hashed once each.</summary>
+internal sealed class RecordIdentifiers
+{
+    public List<string> Nirs { get; } = [];
+    public List<string> Phones { get; } = [];
+    public List<string> Emails { get; } = [];
+
+    public int Count => Nirs.Count + Phones.Count + Emails.Count;
+
+    public void Clear()
+    {
+        Nirs.Clear();
+        Phones.Clear();
+        Emails.Clear();
+    }
+}

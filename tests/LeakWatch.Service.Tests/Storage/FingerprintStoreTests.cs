@@ -1,0 +1,177 @@
+using Dapper;
+using LeakWatch.Core.Fingerprinting;
+using LeakWatch.Service.Enrollment;
+using LeakWatch.Service.Storage;
+using LeakWatch.Service.Tests.Enrollment;
+
+namespace LeakWatch.Service.Tests.Storage;
+
+public sealed class FingerprintStoreTests : IDisposable
+{
+    private readonly StoreFixture _fixture = new();
+
+    [Fact]
+    public async Task Database_New_IsWalWithIncrementalAutoVacuum()
+    {
+        await using var connection = await _fixture.Database.OpenAsync();
+
+        Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("PRAGMA auto_vacuum")); // 2 = incremental
+        Assert.Contains(2, await connection.QueryAsync<int>("SELECT version FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task LoadActive_NothingEnrolled_IsNull()
+    {
+        Assert.Null(await _fixture.Store.LoadActiveAsync(CancellationToken.None));
+        Assert.Null(await _fixture.Store.GetActiveEnrollmentAsync(CancellationToken.None));
+        Assert.Equal(0, await _fixture.Store.CountPatientsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Writer_ManyChunks_LoadsBackExactlyWhatWasWritten()
+    {
+        var random = new Random(7);
+        var patients = Enumerable.Range(0, 1000).Select(_ => new Fingerprint(new UInt128((ulong)random.NextInt64(), (ulong)random.NextInt64()))).ToArray();
+        var linked = new List<(ulong Key, int Patient)>();
+        var members = new HashSet<ulong>();
+
+        await using (var writer = await _fixture.Store.BeginEnrollmentAsync("x.csv", CancellationToken.None, chunkEntries: 37))
+        {
+            for (var p = 0; p < patients.Length; p++)
+            {
+                var ordinal = writer.AddPatient(patients[p]);
+                Assert.Equal(p, ordinal);
+                // Jumps of several ordinals and patients without any linked fingerprint cross the delta encoding's edges.
+                for (var k = 0; k < p % 4 * (p % 300 == 0 ? 200 : 1); k++)
+                {
+                    var key = (ulong)random.NextInt64();
+                    writer.AddLinked(key, ordinal);
+                    linked.Add((key, ordinal));
+                }
+                var member = (ulong)(p % 50);
+                writer.AddSetMember(member);
+                members.Add(member);
+            }
+            await writer.CommitAsync(new EnrollmentTotals(1000, new Dictionary<string, long> { ["no-identifier"] = 2 }, TimeSpan.FromSeconds(3)), DateTimeOffset.UnixEpoch, CancellationToken.None);
+        }
+
+        var snapshot = await _fixture.Store.LoadActiveAsync(CancellationToken.None);
+        var info = await _fixture.Store.GetActiveEnrollmentAsync(CancellationToken.None);
+
+        Assert.NotNull(snapshot);
+        Assert.Equal(patients, snapshot.Patients);
+        Assert.Equal(linked.Select(l => l.Key), snapshot.LinkedKeys);
+        Assert.Equal(linked.Select(l => l.Patient), snapshot.LinkedPatients);
+        Assert.Equal(members.Order(), snapshot.SetMembers.Order());
+        Assert.NotNull(info);
+        Assert.Equal(("x.csv", 1000, 1000L, 2L, DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(3)),
+            (info.FileName, info.Patients, info.RowsRead, info.RowsSkipped, info.EnrolledAt, info.Duration));
+        Assert.Equal(2, info.SkippedByReason["no-identifier"]);
+    }
+
+    [Fact]
+    public async Task LoadActive_SameReferenceOnSeveralRows_MergesThemIntoOnePatient()
+    {
+        var a = new Fingerprint(1);
+        var b = new Fingerprint(2);
+        await using (var writer = await _fixture.Store.BeginEnrollmentAsync("x.csv", CancellationToken.None))
+        {
+            writer.AddLinked(10, writer.AddPatient(a));
+            writer.AddLinked(20, writer.AddPatient(b));
+            writer.AddLinked(30, writer.AddPatient(a));
+            await writer.CommitAsync(new EnrollmentTotals(3, new Dictionary<string, long>(), TimeSpan.Zero), DateTimeOffset.UnixEpoch, CancellationToken.None);
+        }
+
+        var snapshot = await _fixture.Store.LoadActiveAsync(CancellationToken.None);
+
+        Assert.Equal([a, b], snapshot!.Patients);
+        Assert.Equal([0, 1, 0], snapshot.LinkedPatients);
+    }
+
+    [Fact]
+    public async Task Enroll_ReadFailsMidway_LeavesThePreviousEnrollmentWholeAndNoTrace()
+    {
+        var enroller = _fixture.Enroller;
+        enroller.ChunkEntries = 64; // several chunks are written before the failure
+        var firstPath = ExportFiles.Write(_fixture.Root, count: 3000, seed: 1, name: "first.csv");
+        using (var first = ExportReader.Open(File.OpenRead(firstPath), new ExportFormat(), h => Core.Normalization.ColumnNames.Classify(h)))
+        {
+            await enroller.EnrollAsync(first, "first.csv", null, CancellationToken.None);
+        }
+        var before = await _fixture.Store.LoadActiveAsync(CancellationToken.None);
+        var secondBytes = await File.ReadAllBytesAsync(ExportFiles.Write(_fixture.Root, count: 20_000, seed: 2, name: "second.csv"));
+
+        // The disk (or the network share) fails two thirds of the way through the second export.
+        var failing = new FailingStream(secondBytes, failAfter: secondBytes.Length * 2 / 3);
+        using var second = ExportReader.Open(failing, new ExportFormat(EncodingName: "windows-1252"), h => Core.Normalization.ColumnNames.Classify(h));
+        await Assert.ThrowsAsync<IOException>(() => enroller.EnrollAsync(second, "second.csv", null, CancellationToken.None));
+
+        var after = await _fixture.Store.LoadActiveAsync(CancellationToken.None);
+        Assert.Equal(before!.Patients, after!.Patients);
+        Assert.Equal(before.LinkedKeys, after.LinkedKeys);
+        Assert.Equal(before.LinkedPatients, after.LinkedPatients);
+        Assert.Equal(before.SetMembers, after.SetMembers);
+        Assert.Equal("first.csv", (await _fixture.Store.GetActiveEnrollmentAsync(CancellationToken.None))!.FileName);
+        await using var connection = await _fixture.Database.OpenAsync();
+        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM enrollments"));
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM enrollment_chunks WHERE enrollment_id NOT IN (SELECT id FROM enrollments WHERE state = 'active')"));
+    }
+
+    [Fact]
+    public async Task Enroll_SameExportThreeTimes_DatabaseDoesNotGrow()
+    {
+        var path = ExportFiles.Write(_fixture.Root, count: 20_000, seed: 9);
+        var sizes = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var reader = ExportReader.Open(File.OpenRead(path), new ExportFormat(), h => Core.Normalization.ColumnNames.Classify(h));
+            await _fixture.Enroller.EnrollAsync(reader, "export.csv", null, CancellationToken.None);
+            sizes.Add(_fixture.DatabaseBytes);
+        }
+
+        // The replaced enrollment's pages go back to the file system: no doubling, within a few pages.
+        Assert.True(sizes[1] <= sizes[0] * 11 / 10 && sizes[2] <= sizes[0] * 11 / 10, string.Join(", ", sizes));
+    }
+
+    public void Dispose() => _fixture.Dispose();
+
+    /// <summary>A file that stops being readable after some bytes, as a failing disk or share would.</summary>
+    private sealed class FailingStream(byte[] content, int failAfter) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => content.Length;
+
+        public override long Position { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (Position >= failAfter) throw new IOException("Simulated read failure.");
+            var n = (int)Math.Min(count, failAfter - Position);
+            content.AsSpan((int)Position, n).CopyTo(buffer.AsSpan(offset));
+            Position += n;
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => Position + offset,
+            _ => content.Length + offset,
+        };
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
