@@ -21,12 +21,14 @@ internal sealed class CrawlSession
     private readonly CrawlStateStore _state;
     private readonly ILogger _logger;
     private readonly Action<DocumentScanResult>? _onMatch;
+    private readonly TimeProvider _time;
     private readonly HashSet<string> _ownHosts;
     private readonly bool _anyHost;
 
     public CrawlSession(SourceOptions source, Fetcher fetcher, IDocumentScanner scanner, IIncidentRecorder recorder, CrawlStateStore state,
-        ILogger logger, Action<DocumentScanResult>? onMatch)
+        TimeProvider time, ILogger logger, Action<DocumentScanResult>? onMatch)
     {
+        _time = time;
         Source = source;
         _fetcher = fetcher;
         _scanner = scanner;
@@ -69,6 +71,8 @@ internal sealed class CrawlSession
     public string? Fatal { get; private set; }
 
     public string Name => Source.Name;
+
+    public DateTimeOffset Now => _time.GetUtcNow();
 
     public bool IsOwnHost(Uri url) => _ownHosts.Contains(url.IdnHost);
 

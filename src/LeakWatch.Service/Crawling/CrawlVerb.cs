@@ -54,7 +54,7 @@ internal static class CrawlVerb
         {
             if (sources.Find(sourceName) is not { } one)
             {
-                await errors.WriteLineAsync($"No source named '{sourceName}' in LeakWatch:Sources.");
+                await errors.WriteLineAsync($"leakwatch: no source named '{sourceName}' in LeakWatch:Sources.");
                 return 2;
             }
             selected = [one];
@@ -65,7 +65,7 @@ internal static class CrawlVerb
         }
         if (selected.Count == 0)
         {
-            await errors.WriteLineAsync("No enabled source in LeakWatch:Sources.");
+            await errors.WriteLineAsync("leakwatch: no enabled source in LeakWatch:Sources (enable one, or name it with --source).");
             return 2;
         }
 

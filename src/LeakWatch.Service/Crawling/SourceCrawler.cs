@@ -54,7 +54,7 @@ internal sealed class SourceCrawler(
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         Log.RunStarted(logger, source.Name);
-        var session = new CrawlSession(source, fetcher, scanner, recorder, state, logger, onMatch);
+        var session = new CrawlSession(source, fetcher, scanner, recorder, state, time, logger, onMatch);
         try
         {
             if (!_adapters.TryGetValue(source.Kind, out var adapter))

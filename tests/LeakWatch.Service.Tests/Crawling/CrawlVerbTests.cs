@@ -59,7 +59,7 @@ public sealed class CrawlVerbTests
         var broken = await harness.DriveAsync(() => CrawlVerb.RunAsync(harness.Services, "gone", json: false, output, errors, CancellationToken.None));
 
         Assert.Equal(2, unknown);
-        Assert.Contains("No source named 'nope'", errors.ToString(), StringComparison.Ordinal);
+        Assert.Contains("leakwatch: no source named 'nope'", errors.ToString(), StringComparison.Ordinal);
         Assert.Equal(2, broken);
         Assert.Contains("gone: FAILED", errors.ToString(), StringComparison.Ordinal);
         Assert.Contains("HTTP 404", errors.ToString(), StringComparison.Ordinal);

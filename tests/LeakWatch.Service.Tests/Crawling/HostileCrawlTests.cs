@@ -394,6 +394,27 @@ public sealed class HostileCrawlTests
         return buffer.ToArray();
     }
 
+    [Fact]
+    public async Task ForumAdapter_MaxPostAge_SkipsOldPostsButNeverUndatedOnes()
+    {
+        var time = NewTime(); // 2026-11-28
+        await using var server = await LoopbackServer.StartAsync(time);
+        server.MapText("/viewforum.php?f=2", PhpbbMarkup.Board([("./viewtopic.php?t=1", "A")], null));
+        var topic = PhpbbMarkup.Topic([(1, "SYNTH-940001 (2019)"), (2, "SYNTH-940002 (last week)"), (3, "SYNTH-940003 (no date)")], null)
+            .Replace("<time datetime=\"2026-11-20T10:00:00+00:00\">Fri</time>", "", StringComparison.Ordinal);
+        topic = topic.Replace("SYNTH-940001", "<time datetime=\"2019-03-01T10:00:00+00:00\">2019</time>SYNTH-940001", StringComparison.Ordinal)
+            .Replace("SYNTH-940002", "<time datetime=\"2026-11-21T10:00:00+00:00\">x</time>SYNTH-940002", StringComparison.Ordinal);
+        server.MapText("/viewtopic.php?t=1", topic);
+        var settings = CrawlHarness.Source(0, "forum", "forum", [server.Url("/viewforum.php?f=2").AbsoluteUri], ("Preset", "phpbb"),
+            ("MaxPostAge", "90.00:00:00"), ("Selectors:PostDate", ".content time"));
+        await using var harness = CrawlHarness.Create(settings, time);
+
+        var run = await harness.CrawlAsync("forum");
+
+        Assert.True(run.Succeeded, run.LastError);
+        Assert.Equal(new HashSet<int> { 940002, 940003 }, harness.Recorder.Patients);
+    }
+
     private static Encoding CodePagesEncoding(string name)
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);

@@ -89,6 +89,8 @@ internal sealed class ForumAdapter : ISourceAdapter
             {
                 index++;
                 var id = PostId(post) ?? "post-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                lastPost = id;
+                if (session.Source.MaxPostAge is { } maxAge && PostDate(post, selectors.PostDate) is { } date && session.Now - date > maxAge) continue;
                 var body = selectors.PostBody is null ? post : post.QuerySelector(selectors.PostBody) ?? post;
                 var text = HtmlText.Extract(body);
                 var name = UrlCanonical.Normalize(result.FinalUrl) + "#" + id;
@@ -100,7 +102,6 @@ internal sealed class ForumAdapter : ISourceAdapter
                         ok &= await session.FetchAndScanOnceAsync(link, ct);
                     }
                 }
-                lastPost = id;
             }
             lastPage = UrlCanonical.Clean(result.FinalUrl);
             page = Links.Next(document, selectors.NextPage, result.FinalUrl, visited);
@@ -142,6 +143,19 @@ internal sealed class ForumAdapter : ISourceAdapter
             if (Links.Href(page, anchor) is { } href) builder.Append('\n').Append(UrlCanonical.Normalize(href));
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())))[..32];
+    }
+
+    /// <summary>
+    /// When a post was written: a machine-readable <c>datetime</c> (phpBB 3.3, XenForo, vBulletin 5 write one) or an ISO
+    /// date in the text. Null when unsure: a date format that could be read two ways is no reason to skip a post.
+    /// </summary>
+    internal static DateTimeOffset? PostDate(IElement post, string? selector)
+    {
+        if (string.IsNullOrEmpty(selector) || post.QuerySelector(selector) is not { } element) return null;
+        var stamp = element.GetAttribute("datetime") ?? element.QuerySelector("[datetime]")?.GetAttribute("datetime");
+        if (stamp is null) return null;
+        return DateTimeOffset.TryParse(stamp, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AllowWhiteSpaces, out var date) ? date : null;
     }
 
     private static string? PostId(IElement post)

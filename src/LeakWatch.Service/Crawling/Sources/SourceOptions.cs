@@ -34,6 +34,12 @@ internal sealed class SourceOptions
     /// <summary>Link hops from a post to what it links (attachments, pastes); 0 = none.</summary>
     public int MaxDepth { get; set; } = 1;
 
+    /// <summary>
+    /// Forums: posts older than this (by the <c>PostDate</c> selector; a date that does not parse is never old) are not
+    /// scanned, nor their attachments fetched: a first crawl of a large board need not read ten years of it. Empty = all.
+    /// </summary>
+    public TimeSpan? MaxPostAge { get; set; }
+
     /// <summary>At most one request per this interval to a host, shared with the other sources on that host.</summary>
     public TimeSpan RequestInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -71,6 +71,7 @@ internal sealed class SourcesValidator : IValidateOptions<SourcesOptions>
         if (s.MaxPages < 1) errors.Add($"{at}:MaxPages must be at least 1.");
         if (s.MaxThreads < 0) errors.Add($"{at}:MaxThreads must be 0 or more.");
         if (s.MaxThreadPages < 1) errors.Add($"{at}:MaxThreadPages must be at least 1.");
+        if (s.MaxPostAge is { } age && age <= TimeSpan.Zero) errors.Add($"{at}:MaxPostAge must be positive (e.g. 90.00:00:00), or absent.");
         if (s.MaxDepth is < 0 or > 3) errors.Add($"{at}:MaxDepth must be between 0 and 3.");
         if (s.RequestInterval < TimeSpan.Zero || s.RequestInterval > TimeSpan.FromHours(1)) errors.Add($"{at}:RequestInterval must be between 00:00:00 and 01:00:00.");
         if (s.Proxy is { Length: > 0 } proxy &&
