@@ -45,7 +45,7 @@ internal sealed class DelimitedExtractor(DelimitedDialect dialect) : IRecordExtr
                     var consumed = end + (span[end] == '\r' && end + 1 < span.Length && span[end + 1] == '\n' ? 2 : 1);
                     if (cells.Length <= line.Length) cells = new CellSlice[line.Length + 1];
                     var count = CellScanner.Cut(line, dialect.Delimiter, cells);
-                    if (line.Length >= count)
+                    if (line.IndexOfAnyExcept(dialect.Delimiter, ' ', '\t') >= 0)
                     {
                         if (headerPending)
                         {
@@ -290,7 +290,7 @@ internal sealed class DelimitedExtractor(DelimitedDialect dialect) : IRecordExtr
         {
             if (Count == _cells.Length) Array.Resize(ref _cells, _cells.Length * 2);
             _cells[Count++] = new Cell(start, length, quoted);
-            if (length > (quoted ? 2 : 0)) HasContent = true;
+            if (!HasContent && span.Slice(start, length).IndexOfAnyExcept(" \t\"") >= 0) HasContent = true;
             if (quoted && span.Slice(start, length).IndexOfAny('\r', '\n') >= 0) _quotedBreaks = true;
         }
 

@@ -37,7 +37,8 @@ internal static class RecordExtraction
         {
             DocumentFormat.Delimited => new DelimitedExtractor(guess.Dialect!),
             DocumentFormat.Sql => new SqlExtractor(),
-            DocumentFormat.Json or DocumentFormat.JsonLines => new JsonExtractor(),
+            DocumentFormat.Json => new JsonExtractor(lines: false),
+            DocumentFormat.JsonLines => new JsonExtractor(lines: true),
             DocumentFormat.Hl7 => new Hl7Extractor(),
             DocumentFormat.Hprim => new HprimExtractor(),
             DocumentFormat.Html => new HtmlExtractor(xml: false),

@@ -44,6 +44,23 @@ internal sealed class TextCursor
         Line += lineBreaks;
     }
 
+    /// <summary>Consumes <paramref name="chars"/> chars of <see cref="Buffered"/>, counting the line breaks among them.</summary>
+    public void Consume(int chars)
+    {
+        var consumed = Buffered[..chars];
+        var breaks = consumed.Count('\n');
+        for (var i = consumed.IndexOf('\r'); i >= 0; i = consumed.IndexOf('\r'))
+        {
+            // A lone CR is a break; CR LF was counted at its LF (a pair cut by the buffer end may count twice).
+            if (i + 1 >= consumed.Length ? PeekAfter(chars) != '\n' : consumed[i + 1] != '\n') breaks++;
+            consumed = consumed[(i + 1)..];
+        }
+
+        Advance(chars, breaks);
+    }
+
+    private int PeekAfter(int chars) => _pos + chars < _len ? _buffer[_pos + chars] : -1;
+
     /// <summary>
     /// Moves the unread text to the front and reads more, growing the buffer when it is full (up to the maximum).
     /// False when nothing could be added: the end of the text, or a full buffer at its maximum size.

@@ -42,6 +42,9 @@ internal static class VerbHost
     {
         LeakWatchException e => ("leakwatch: " + e.Message, e.ExitCode),
         OptionsValidationException e => ("leakwatch: bad configuration: " + string.Join("; ", e.Failures), ExitCodes.BadConfiguration),
+        // The configuration binder's own complaint ("Failed to convert configuration value at 'LeakWatch:...'") names the setting.
+        InvalidOperationException e when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
+            ("leakwatch: bad configuration: " + e.Message, ExitCodes.BadConfiguration),
         AggregateException { InnerExceptions.Count: 1 } e => Describe(e.InnerException!),
         Detection.NoEnrollmentException e => ("leakwatch: " + e.Message, ExitCodes.Failure),
         OperationCanceledException => ("leakwatch: cancelled.", ExitCodes.Failure),
