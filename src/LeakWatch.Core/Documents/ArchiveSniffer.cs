@@ -44,7 +44,10 @@ internal static class ArchiveSniffer
         if (head[0] == 0) return false;
         var nameEnd = head[..100].IndexOf((byte)0);
         if (nameEnd < 0 || head[..nameEnd].IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0) return false;
-        var field = head.Slice(148, 8).Trim((byte)0).Trim((byte)' ');
+        // The checksum: octal digits, maybe after spaces, ended by a NUL or a space.
+        var field = head.Slice(148, 8).TrimStart((byte)' ');
+        var end = field.IndexOfAny((byte)0, (byte)' ');
+        if (end >= 0) field = field[..end];
         if (field.IsEmpty || !TryParseOctal(field, out var expected)) return false;
         long sum = 0;
         for (var i = 0; i < 512; i++) sum += i is >= 148 and < 156 ? (byte)' ' : head[i];

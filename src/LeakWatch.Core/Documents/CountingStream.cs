@@ -1,9 +1,16 @@
 namespace LeakWatch.Core.Documents;
 
-/// <summary>Counts the bytes read through it. Seeking passes through, so a seekable input stays seekable (7z needs it).</summary>
+/// <summary>
+/// Counts the bytes read through it. Seeking passes through, so a seekable input stays seekable (7z needs it); then
+/// the count is how far into the stream reading went, so bytes read again after a rewind are not counted twice.
+/// </summary>
 internal sealed class CountingStream(Stream inner) : Stream
 {
-    public long BytesRead { get; private set; }
+    private readonly long _start = inner.CanSeek ? inner.Position : 0;
+    private long _sum;
+    private long _furthest;
+
+    public long BytesRead => inner.CanSeek ? _furthest : _sum;
 
     public override bool CanRead => true;
 
@@ -22,7 +29,8 @@ internal sealed class CountingStream(Stream inner) : Stream
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer);
-        BytesRead += n;
+        _sum += n;
+        if (inner.CanSeek) _furthest = Math.Max(_furthest, inner.Position - _start);
         return n;
     }
 

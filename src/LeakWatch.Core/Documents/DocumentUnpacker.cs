@@ -4,8 +4,6 @@ using SharpCompress.Compressors.BZip2;
 using SharpCompress.Compressors.Xz;
 using SharpCompress.Compressors.ZStandard;
 using SharpCompress.Readers;
-using SharpCompress.Readers.Rar;
-using SharpCompress.Readers.Tar;
 using SharpCompress.Readers.Zip;
 using SharpCompressionMode = SharpCompress.Compressors.CompressionMode;
 
@@ -119,8 +117,9 @@ internal static class DocumentUnpacker
                 reader = kind switch
                 {
                     ArchiveKind.Zip => ZipReader.OpenReader(counted, ReaderOptions),
-                    ArchiveKind.Tar => TarReader.OpenReader(counted, ReaderOptions),
-                    _ => RarReader.OpenReader(counted, ReaderOptions),
+
+                    // TarReader.OpenReader cannot read a forward-only stream (0.50.8); the factory wraps it first.
+                    _ => ReaderFactory.OpenReader(counted, ReaderOptions),
                 };
             }
             catch (Exception ex) when (IsBadInput(ex))
@@ -283,7 +282,10 @@ internal static class DocumentUnpacker
         /// <summary>Hostile bytes make archive readers throw anything; a refusal from another layer or a cancellation is no such failure.</summary>
         private static bool IsBadInput(Exception ex) => ex is not OperationCanceledException && UnpackRefusedException.Find(ex) is null;
 
-        private static string Corrupt(Exception ex) => $"corrupt, encrypted or unsupported archive ({ex.GetType().Name})";
+        /// <summary>SharpCompress has its own CryptographicException for a missing password; the framework's means the same.</summary>
+        private static string Corrupt(Exception ex) => ex.GetType().Name == "CryptographicException"
+            ? "encrypted (no password): the rest of the archive was not read"
+            : $"corrupt or unsupported archive ({ex.GetType().Name})";
 
         private static string EntryName(string? key, int index)
         {

@@ -45,8 +45,8 @@ internal sealed record DelimitedDialect(char Delimiter, bool HasHeader)
             var consistency = (double)share / lines.Count;
             if (consistency < 0.6) continue;
 
-            // Two fields is what prose with one comma per line looks like: ask for more evidence.
-            if (mode == 2 && (consistency < 0.9 || lines.Count < 5)) continue;
+            // Two fields cut by commas is what prose with one comma per line looks like: ask for more evidence.
+            if (mode == 2 && delimiter == ',' && (consistency < 0.9 || lines.Count < 5)) continue;
             if (consistency > bestConsistency + 0.05 || (Math.Abs(consistency - bestConsistency) <= 0.05 && mode > bestFields))
             {
                 best = delimiter;
@@ -56,7 +56,24 @@ internal sealed record DelimitedDialect(char Delimiter, bool HasHeader)
         }
 
         if (best == '\0') return null;
+        if (best == ',' && bestFields <= 3 && LooksLikeProse(head, lines)) return null;
         return new DelimitedDialect(best, LooksLikeHeader(head, lines, best));
+    }
+
+    /// <summary>Sentences cut at their commas: few cells, each of several words.</summary>
+    private static bool LooksLikeProse(ReadOnlySpan<char> head, List<Range> lines)
+    {
+        int cells = 0, spaces = 0;
+        foreach (var line in lines)
+        {
+            foreach (var cell in new FieldSplitter(head[line], ','))
+            {
+                cells++;
+                spaces += cell.Trim().Count(' ');
+            }
+        }
+
+        return cells > 0 && spaces >= 2 * cells;
     }
 
     private static bool LooksLikeHeader(ReadOnlySpan<char> head, List<Range> lines, char delimiter)

@@ -3,19 +3,19 @@ namespace LeakWatch.Core.Extraction;
 /// <summary>
 /// Prose becomes windows the matcher tokenizes: a short paragraph (up to 8 lines, 1,000 chars) is one window; a longer
 /// one is cut into windows of three lines that overlap by one, so a name on one line and the birth date on the next
-/// always share a window. A line longer than a window is cut into overlapping pieces at spaces.
+/// always share a window. A line longer than a window is cut into overlapping pieces at spaces. XML, one value per
+/// line and one paragraph per resource, asks for larger paragraphs.
 /// </summary>
-internal sealed class FreeTextExtractor : IRecordExtractor
+internal sealed class FreeTextExtractor(int paragraphLines = 8, int paragraphChars = FreeTextExtractor.MaxWindowChars) : IRecordExtractor
 {
     public const int MaxWindowChars = 1000;
-    private const int ParagraphLines = 8;
     private const int WindowLines = 3;
     private const int LongLineOverlap = 100;
 
     public void Extract(TextReader text, RecordWriter writer, ExtractionContext context)
     {
         var cursor = new TextCursor(text, maxChars: 1024 * 1024, initialChars: 64 * 1024);
-        var windows = new Windows(writer, context);
+        var windows = new Windows(writer, context, paragraphLines, paragraphChars);
         var lines = 0;
         while (cursor.TryReadLine(out var line, out var offset, out var number))
         {
@@ -29,7 +29,7 @@ internal sealed class FreeTextExtractor : IRecordExtractor
     }
 
     /// <summary>The lines of the paragraph being read, and the windows they make.</summary>
-    private sealed class Windows(RecordWriter writer, ExtractionContext context)
+    private sealed class Windows(RecordWriter writer, ExtractionContext context, int paragraphLines, int paragraphChars)
     {
         private readonly List<(int Start, int Length, long Offset, long Line)> _lines = [];
         private char[] _text = new char[4 * MaxWindowChars];
@@ -55,7 +55,7 @@ internal sealed class FreeTextExtractor : IRecordExtractor
             _textLength += line.Length;
             _chars += line.Length + 1;
 
-            if (!_sliding && (_lines.Count > ParagraphLines || _chars > MaxWindowChars)) _sliding = true;
+            if (!_sliding && (_lines.Count > paragraphLines || _chars > paragraphChars)) _sliding = true;
             if (!_sliding) return;
 
             // Windows of three lines stepping by two: each pair of neighbours shares one.
@@ -96,7 +96,7 @@ internal sealed class FreeTextExtractor : IRecordExtractor
                 w += line.Length;
             }
 
-            writer.AddField(buffer[..Math.Min(w, MaxWindowChars * WindowLines)]);
+            writer.AddField(buffer[..Math.Min(w, Math.Max(paragraphChars, MaxWindowChars * WindowLines))]);
             writer.EndRecord();
         }
 

@@ -50,6 +50,24 @@ internal sealed class HprimExtractor : IRecordExtractor
         Flush(writer, delimiters, context);
     }
 
+    /// <summary>
+    /// Writers disagree on the component separator (the header says <c>~</c>, some write <c>^</c> anyway): a name or
+    /// address field without the declared one but with another is cut at that other.
+    /// </summary>
+    private static SegmentDelimiters ComponentsOf(ReadOnlySpan<char> field, SegmentDelimiters d)
+    {
+        if (field.IndexOf(d.Component) >= 0) return d;
+        foreach (var candidate in "^~\\")
+        {
+            if (candidate == d.Field || candidate == d.Escape || field.IndexOf(candidate) < 0) continue;
+
+            // Taken as the component separator, it can no longer separate repetitions.
+            return d with { Component = candidate, Repetition = candidate == d.Repetition ? '\uFFFF' : d.Repetition };
+        }
+
+        return d;
+    }
+
     private void Append(ReadOnlySpan<char> text)
     {
         var n = Math.Min(text.Length, _pending.Length - _pendingLength);
@@ -68,34 +86,35 @@ internal sealed class HprimExtractor : IRecordExtractor
         foreach (var range in record.Split(d.Field))
         {
             var field = record[range];
-            foreach (var repetition in field.Split(d.Repetition))
+            var fd = index is 5 or 10 ? ComponentsOf(field, d) : d;
+            foreach (var repetition in field.Split(fd.Repetition))
             {
                 var value = field[repetition];
                 switch (index)
                 {
                     case 2 or 3 or 4:
-                        _out.Add(writer, d, SegmentFields.Component(value, d, 0), FieldHint.Identifier);
+                        _out.Add(writer, fd, SegmentFields.Component(value, fd, 0), FieldHint.Identifier);
                         break;
                     case 5:
-                        _out.Add(writer, d, SegmentFields.Component(value, d, 0), FieldHint.LastName);
-                        _out.Add(writer, d, SegmentFields.Component(value, d, 1), FieldHint.FirstName);
-                        _out.Add(writer, d, SegmentFields.Component(value, d, 2), FieldHint.FirstName);
-                        _out.Add(writer, d, SegmentFields.Component(value, d, 4), FieldHint.Other);
+                        _out.Add(writer, fd, SegmentFields.Component(value, fd, 0), FieldHint.LastName);
+                        _out.Add(writer, fd, SegmentFields.Component(value, fd, 1), FieldHint.FirstName);
+                        _out.Add(writer, fd, SegmentFields.Component(value, fd, 2), FieldHint.FirstName);
+                        _out.Add(writer, fd, SegmentFields.Component(value, fd, 4), FieldHint.Other);
                         break;
                     case 6:
-                        _out.Add(writer, d, SegmentFields.Component(value, d, 0), FieldHint.BirthName);
+                        _out.Add(writer, fd, SegmentFields.Component(value, fd, 0), FieldHint.BirthName);
                         break;
                     case 7:
-                        _out.Add(writer, d, SegmentFields.CompactDate(SegmentFields.Component(value, d, 0)), FieldHint.BirthDate);
+                        _out.Add(writer, fd, SegmentFields.CompactDate(SegmentFields.Component(value, fd, 0)), FieldHint.BirthDate);
                         break;
                     case 8:
-                        _out.Add(writer, d, value, FieldHint.Other);
+                        _out.Add(writer, fd, value, FieldHint.Other);
                         break;
                     case 10:
-                        _out.WriteAddress(writer, d, value, postalCodeComponent: 4);
+                        _out.WriteAddress(writer, fd, value, postalCodeComponent: 4);
                         break;
                     case 12:
-                        _out.Add(writer, d, SegmentFields.Component(value, d, 0), FieldHint.Phone);
+                        _out.Add(writer, fd, SegmentFields.Component(value, fd, 0), FieldHint.Phone);
                         break;
                 }
             }

@@ -9,12 +9,17 @@ namespace LeakWatch.Core.Extraction;
 /// (<c>pre</c>, <c>code</c>, <c>textarea</c>) are texts of their own and go through format detection again (a CSV
 /// pasted in a post becomes rows); data tables become one record per row, hinted by their <c>th</c> cells; the rest
 /// of the visible text is gathered with line breaks at block boundaries and detected again (usually free text).
-/// Scripts, styles and markup attributes are ignored; XML keeps <c>value</c> attributes (FHIR XML holds its data there).
-/// The walk is iterative, AngleSharp caps nesting, and pages over 32 Mi chars are skipped.
+/// Scripts, styles and attributes are ignored. XML is not built into a tree: its tags are stripped, each element is a
+/// line, and <c>value</c> attributes are kept (FHIR XML holds its data there).
+/// The walk is iterative; a page nested deeper than 1,000 elements (which makes HTML tree building quadratic) is read
+/// by a linear tag stripper instead, and pages over 32 Mi chars are skipped.
 /// </summary>
 internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
 {
     public const int MaxChars = 32 * 1024 * 1024;
+
+    /// <summary>Deeper than this, AngleSharp's tree building slows down quadratically: 20,000 levels take seconds.</summary>
+    public const int MaxNesting = 1000;
 
     /// <summary>A cell longer than this makes the table a layout table (a post laid out in a cell), not data.</summary>
     private const int MaxDataCellChars = 300;
@@ -40,21 +45,42 @@ internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
             return;
         }
 
+        var lines = new LineIndex(source, length);
+        if (xml)
+        {
+            // XML needs no HTML tree: each value is a line, each resource a paragraph read as one window.
+            var values = HtmlNesting.Strip(source.AsSpan(0, length), xml: true);
+            new FreeTextExtractor(paragraphLines: 64, paragraphChars: 4000).Extract(new StringReader(values.ToString()), writer, Positions(values, lines, context));
+            return;
+        }
+
+        if (HtmlNesting.Exceeds(source.AsSpan(0, length), MaxNesting))
+        {
+            context.ReportProblem($"markup nested deeper than {MaxNesting} elements: read as plain text");
+            ExtractFlow(HtmlNesting.Strip(source.AsSpan(0, length), xml: false), lines, writer, context);
+            return;
+        }
+
         var parser = new HtmlParser(new HtmlParserOptions { IsKeepingSourceReferences = true, IsScripting = false, SkipComments = true });
         var document = parser.ParseDocument(source, length);
-        var lines = new LineIndex(source, length);
         var flow = new Flow();
         var root = (INode?)document.Body ?? document.DocumentElement;
         if (root is not null) Walk(root, flow, lines, writer, context);
-
-        if (flow.Length == 0) return;
-        var nested = context.Nested((offset, _) =>
-        {
-            var at = flow.SourceOffset(offset);
-            return (at, lines.LineOf(at));
-        });
-        RecordExtraction.ExtractText(new StringReader(flow.ToString()), name: null, writer, nested);
+        ExtractFlow(flow, lines, writer, context);
     }
+
+    /// <summary>The gathered visible text is detected again: usually prose, sometimes a CSV pasted without a code block.</summary>
+    private static void ExtractFlow(Flow flow, LineIndex lines, RecordWriter writer, ExtractionContext context)
+    {
+        if (flow.Length == 0) return;
+        RecordExtraction.ExtractText(new StringReader(flow.ToString()), name: null, writer, Positions(flow, lines, context));
+    }
+
+    private static ExtractionContext Positions(Flow flow, LineIndex lines, ExtractionContext context) => context.Nested((offset, _) =>
+    {
+        var at = flow.SourceOffset(offset);
+        return (at, lines.LineOf(at));
+    });
 
     private static (char[]? Source, int Length) ReadCapped(TextReader text)
     {
@@ -74,7 +100,7 @@ internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
         }
     }
 
-    private void Walk(INode root, Flow flow, LineIndex lines, RecordWriter writer, ExtractionContext context)
+    private static void Walk(INode root, Flow flow, LineIndex lines, RecordWriter writer, ExtractionContext context)
     {
         var stack = new Stack<(INode Node, bool Closing)>();
         stack.Push((root, false));
@@ -102,24 +128,17 @@ internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
             if (IsBlock(name)) flow.Break();
             if (at >= 0) flow.Anchor(at);
 
-            if (!xml && name is "pre" or "code" or "textarea")
+            if (name is "pre" or "code" or "textarea")
             {
                 EmbeddedText(element, Math.Max(0, at), lines, writer, context);
                 flow.Break();
                 continue;
             }
 
-            if (!xml && name == "table" && TryDataTable(element, lines, writer, context))
+            if (name == "table" && TryDataTable(element, lines, writer, context))
             {
                 flow.Break();
                 continue;
-            }
-
-            if (xml && element.GetAttribute("value") is { Length: > 0 } value)
-            {
-                flow.Break();
-                flow.AppendCollapsed(value);
-                flow.Break();
             }
 
             stack.Push((element, true));
@@ -128,8 +147,7 @@ internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
         }
     }
 
-    /// <summary>In XML every element is a block: <c>&lt;family&gt;DUPONT&lt;/family&gt;&lt;given&gt;Marie&lt;/given&gt;</c> are two words.</summary>
-    private bool IsBlock(string name) => xml || Blocks.Contains(name);
+    private static bool IsBlock(string name) => Blocks.Contains(name);
 
     /// <summary>A code block is a text of its own: a CSV, JSON or SQL pasted in a post is read as such.</summary>
     private static void EmbeddedText(IElement element, long at, LineIndex lines, RecordWriter writer, ExtractionContext context)
@@ -259,7 +277,7 @@ internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
     }
 
     /// <summary>The visible text of the page, and where in the source each part of it comes from.</summary>
-    private sealed class Flow
+    internal sealed class Flow
     {
         private readonly StringBuilder _text = new();
         private readonly List<(int FlowOffset, int SourceOffset)> _anchors = [];
@@ -270,6 +288,13 @@ internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
         {
             if (_anchors.Count > 0 && _anchors[^1].FlowOffset == _text.Length) _anchors[^1] = (_text.Length, sourceOffset);
             else _anchors.Add((_text.Length, sourceOffset));
+        }
+
+        /// <summary>Ends the paragraph: a blank line, which free-text windows do not cross.</summary>
+        public void Paragraph()
+        {
+            Break();
+            if (_text.Length > 1 && _text[^2] != '\n') _text.Append('\n');
         }
 
         public void Break()
@@ -309,7 +334,7 @@ internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
     }
 
     /// <summary>Line numbers of source offsets, from the positions of the line feeds.</summary>
-    private sealed class LineIndex
+    internal sealed class LineIndex
     {
         private readonly List<int> _newlines = [];
 

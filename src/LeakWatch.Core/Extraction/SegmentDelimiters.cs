@@ -94,7 +94,7 @@ internal readonly record struct SegmentDelimiters(char Field, char Component, ch
                 // \Xhhhh\ : bytes in hex, read as Latin-1 (the common case: one accented letter).
                 for (var h = 1; h + 1 < code.Length; h += 2)
                 {
-                    if (byte.TryParse(code.Slice(h, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b))
+                    if (byte.TryParse(code.Slice(h, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b) && b != 0)
                         scratch[w++] = (char)b;
                 }
             }
