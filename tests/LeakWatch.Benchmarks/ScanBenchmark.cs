@@ -35,10 +35,12 @@ internal static class ScanBenchmark
             ? BigDump(options.Work, options.Gigabytes)
             : Dump(options.Work, options.Patients, options.Rows, options.Planted);
 
-        var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["scan-run", dump, .. config])
-        {
-            UseShellExecute = false,
-        })!;
+        // Run as `dotnet LeakWatch.Benchmarks.dll` or as the apphost: start the child the same way.
+        var host = Environment.ProcessPath!;
+        string[] childArgs = Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? [typeof(ScanBenchmark).Assembly.Location, "scan-run", dump, .. config]
+            : ["scan-run", dump, .. config];
+        var child = Process.Start(new ProcessStartInfo(host, childArgs) { UseShellExecute = false })!;
         await child.WaitForExitAsync();
 
         Ripgrep(dump);
@@ -154,7 +156,7 @@ internal static class ScanBenchmark
             return;
         }
         var watch = Stopwatch.StartNew();
-        var process = Process.Start(new ProcessStartInfo(rg, ["-c", "[12][0-9]{2}(0[1-9]|1[0-2])[0-9][0-9AB][0-9]{9}", dump]) { RedirectStandardOutput = true })!;
+        var process = Process.Start(new ProcessStartInfo(rg, ["-c", "[12][0-9]{2}(0[1-9]|1[0-2])[0-9][0-9AB][0-9]{8}", dump]) { RedirectStandardOutput = true })!;
         var count = process.StandardOutput.ReadToEnd().Trim();
         process.WaitForExit();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rg -c NIR pattern: {count} lines in {watch.Elapsed.TotalSeconds:F2} s"));

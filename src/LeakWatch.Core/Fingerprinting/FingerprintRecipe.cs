@@ -67,13 +67,14 @@ internal static class FingerprintRecipe
         }
         foreach (var last in patient.LastNames)
         {
-            sink.SetMember(FingerprintKind.LastNameSet, LastNameMember(fp, last));
+            // Names recur from patient to patient: their set fingerprints are remembered, not recomputed.
+            sink.SetMember(FingerprintKind.LastNameSet, fp.ComputeCached(FingerprintKind.LastNameSet, last));
             foreach (var first in patient.FirstNames)
             {
                 sink.SetMember(FingerprintKind.NamePairSet, NamePairMember(fp, last, first));
                 if (patient.BirthDate is { } dob) sink.Linked(FingerprintKind.Identity, Identity(fp, last, first, dob));
             }
         }
-        foreach (var first in patient.FirstNames) sink.SetMember(FingerprintKind.FirstNameSet, FirstNameMember(fp, first));
+        foreach (var first in patient.FirstNames) sink.SetMember(FingerprintKind.FirstNameSet, fp.ComputeCached(FingerprintKind.FirstNameSet, first));
     }
 }

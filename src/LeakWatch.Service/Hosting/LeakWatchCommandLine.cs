@@ -21,6 +21,8 @@ internal static class LeakWatchCommandLine
         root.Subcommands.Add(ResolveVerb.Create(configArgs));
         root.Subcommands.Add(Detection.ScanVerb.Create(configArgs));
         root.Subcommands.Add(Alerting.AlertsVerb.Create(configArgs));
+        root.Subcommands.Add(Crawling.CrawlVerb.Create(configArgs));
+        root.Subcommands.Add(Crawling.SourcesVerb.Create(configArgs));
         // No verb means `run`: the service itself.
         root.SetAction((parse, ct) => RunVerb.RunAsync(configArgs, parse, ct));
 

@@ -1,4 +1,5 @@
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Detection;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Keys;
@@ -65,6 +66,7 @@ internal static class LeakWatchHost
         services.AddEnrollment();
         services.AddDetection();
         services.AddAlerting();
+        services.AddCrawling();
         services.AddSingleton<ServiceStartup>();
         return services;
     }

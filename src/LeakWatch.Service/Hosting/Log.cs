@@ -13,7 +13,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Patients} patients enrolled on {EnrolledAt:u} from {FileName}")]
     public static partial void Enrolled(ILogger logger, int patients, DateTimeOffset enrolledAt, string fileName);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "No sources configured: nothing will be crawled. Add sources under LeakWatch:Sources in appsettings.json.")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "No sources configured to crawl (none enabled): nothing will be crawled. Add or enable sources under LeakWatch:Sources in appsettings.json.")]
     public static partial void NoSources(ILogger logger);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "{Sources} sources configured")]

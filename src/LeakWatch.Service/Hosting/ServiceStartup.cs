@@ -42,8 +42,9 @@ internal sealed class ServiceStartup
         if (enrollment is null) Log.NoPatients(_logger);
         else Log.Enrolled(_logger, enrollment.Patients, enrollment.EnrolledAt, enrollment.FileName);
 
-        var sources = _configuration.GetSection(LeakWatchOptions.SectionName + ":Sources").GetChildren().Count();
-        if (sources == 0) Log.NoSources(_logger);
-        else Log.Sources(_logger, sources);
+        var sources = _configuration.GetSection(LeakWatchOptions.SectionName + ":Sources").GetChildren().ToList();
+        if (sources.Count > 0) Log.Sources(_logger, sources.Count);
+        // appsettings.json ships a disabled example: configured is not the same as crawled.
+        if (!sources.Any(s => !string.Equals(s["Enabled"], "false", StringComparison.OrdinalIgnoreCase))) Log.NoSources(_logger);
     }
 }

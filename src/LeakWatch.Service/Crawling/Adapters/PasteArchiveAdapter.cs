@@ -1,0 +1,62 @@
+using System.Text.RegularExpressions;
+using LeakWatch.Service.Crawling.Sources;
+
+namespace LeakWatch.Service.Crawling.Adapters;
+
+/// <summary>
+/// A paste site's public listing (Pastebin's <c>/archive</c>: a table of links <c>/XXXXXXXX</c>) and the raw text of each
+/// paste (<c>/raw/XXXXXXXX</c>). Each paste is fetched once; the listing is read every run.
+/// </summary>
+internal sealed partial class PasteArchiveAdapter : ISourceAdapter
+{
+    private const string DefaultLinks = "table.maintable a[href]";
+
+    public string Kind => SourceKinds.PasteArchive;
+
+    public async Task RunAsync(CrawlSession session, CancellationToken ct)
+    {
+        var selector = session.Source.Selectors.PasteLinks ?? DefaultLinks;
+        var template = session.Source.RawUrlTemplate ?? "/raw/{id}";
+        var opened = 0;
+        foreach (var start in session.Source.Urls)
+        {
+            var visited = new HashSet<string>(StringComparer.Ordinal);
+            Uri? page = new(start);
+            for (var n = 0; page is not null && n < session.Source.MaxPages; n++)
+            {
+                if (!visited.Add(UrlCanonical.Normalize(page))) break;
+                var listing = await session.FetchPageAsync(page, conditional: false, ct, entryPoint: n == 0);
+                if (listing is null) break;
+                var document = HtmlDocuments.Parse(listing.Text);
+                var ids = new List<string>();
+                foreach (var anchor in document.QuerySelectorAll(selector))
+                {
+                    if (Links.Href(listing.FinalUrl, anchor) is not { } link || !string.Equals(link.IdnHost, listing.FinalUrl.IdnHost, StringComparison.OrdinalIgnoreCase)) continue;
+                    var segments = link.AbsolutePath.Trim('/').Split('/');
+                    var id = segments[^1];
+                    // With the default selector, only Pastebin-shaped paste links (one path segment of letters and digits).
+                    if (session.Source.Selectors.PasteLinks is null && (segments.Length != 1 || !PasteId().IsMatch(id))) continue;
+                    if (id.Length > 0 && !ids.Contains(id)) ids.Add(id);
+                }
+                if (ids.Count == 0)
+                {
+                    session.Fail(listing.FinalUrl.AbsoluteUri, ForumAdapter.WhyEmpty(document, session, $"no paste link matched '{selector}'"), entryPoint: n == 0);
+                    break;
+                }
+                foreach (var id in ids)
+                {
+                    if (opened >= session.Source.MaxThreads) return;
+                    var raw = Links.Resolve(listing.FinalUrl, template.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal));
+                    if (raw is null || !session.MayFollow(raw)) continue;
+                    if (await session.WasFetchedAsync(raw, ct)) continue;
+                    opened++;
+                    await session.FetchAndScanOnceAsync(raw, ct, accept: "text/plain,*/*;q=0.5");
+                }
+                page = Links.Next(document, session.Source.Selectors.NextPage, listing.FinalUrl, visited);
+            }
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9]{4,16}$")]
+    private static partial Regex PasteId();
+}

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using LeakWatch.Core.Matching;
+using LeakWatch.Service.Crawling.Sources;
+using LeakWatch.Service.Detection;
+using LeakWatch.Service.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LeakWatch.Service.Crawling;
+
+/// <summary>
+/// <c>leakwatch crawl --once [--source NAME] [--json]</c>: crawls now, through the same code as the scheduled job, and
+/// exits like grep: 0 no match, 1 matches, 2 error (bad configuration, unknown source, a source that could not be read).
+/// </summary>
+internal static class CrawlVerb
+{
+    public static Command Create(IReadOnlyList<string> configArgs)
+    {
+        var once = new Option<bool>("--once") { Description = "Crawl now and exit (the scheduled crawls run in `leakwatch run`)." };
+        var source = new Option<string?>("--source") { Description = "Only this source (enabled or not); default: every enabled source." };
+        var json = new Option<bool>("--json") { Description = "Print matches as JSON lines, as `scan --json` does (document = URL)." };
+        var command = new Command("crawl", "Crawl the configured sources now (exit 0: no match, 1: matches, 2: error).") { once, source, json };
+        VerbHost.SetAction(
+            command,
+            configArgs,
+            async (parse, services, console, ct) =>
+            {
+                if (!parse.GetValue(once))
+                {
+                    await console.Error.WriteLineAsync("leakwatch: crawl needs --once (scheduled crawls run in `leakwatch run`).");
+                    return 2;
+                }
+                return await RunAsync(services, parse.GetValue(source), parse.GetValue(json), console.Out, console.Error, ct);
+            },
+            failureExitCode: 2);
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(IServiceProvider services, string? sourceName, bool json, TextWriter output, TextWriter errors, CancellationToken ct)
+    {
+        SourcesOptions sources;
+        try
+        {
+            sources = services.GetRequiredService<IOptions<SourcesOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<CrawlerOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures) await errors.WriteLineAsync(failure);
+            return 2;
+        }
+        List<SourceOptions> selected;
+        if (sourceName is not null)
+        {
+            if (sources.Find(sourceName) is not { } one)
+            {
+                await errors.WriteLineAsync($"leakwatch: no source named '{sourceName}' in LeakWatch:Sources.");
+                return 2;
+            }
+            selected = [one];
+        }
+        else
+        {
+            selected = [.. sources.Sources.Where(s => s.Enabled)];
+        }
+        if (selected.Count == 0)
+        {
+            await errors.WriteLineAsync("leakwatch: no enabled source in LeakWatch:Sources (enable one, or name it with --source).");
+            return 2;
+        }
+
+        var crawler = services.GetRequiredService<SourceCrawler>();
+        var matched = false;
+        var failed = false;
+        var gate = new object();
+        void OnMatch(DocumentScanResult result)
+        {
+            lock (gate)
+            {
+                matched = true;
+                if (json) MatchOutput.WriteJsonLines(output, result);
+                else output.WriteLine($"match\t{result.Document}\t{result.Matches.Count} patient(s)\t{result.Matches.Max(m => m.Confidence).ToString().ToLowerInvariant()}");
+            }
+        }
+        foreach (var source in selected)
+        {
+            var result = await crawler.RunAsync(source, OnMatch, ct);
+            failed |= !result.Succeeded;
+            await errors.WriteLineAsync($"{result.Source}: {(result.Succeeded ? "ok" : "FAILED")}, {result.Requests} requests, {result.Documents} documents scanned, {result.Matches} matches, {result.Errors} errors{(result.LastError is null ? "" : "; last: " + result.LastError)}");
+        }
+        await output.FlushAsync(ct);
+        return failed ? 2 : matched ? 1 : 0;
+    }
+}

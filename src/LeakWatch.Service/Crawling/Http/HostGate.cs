@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace LeakWatch.Service.Crawling.Http;
+
+/// <summary>
+/// At most one request per interval to each host, whichever source asks. The interval runs from the moment the
+/// previous request was actually let through (not from when it was queued), so a host never sees two requests closer
+/// than the interval. Waiting is on the injected <see cref="TimeProvider"/>. A host that answered Retry-After is left
+/// alone until then.
+/// </summary>
+internal sealed class HostGate
+{
+    public const string MeterName = "LeakWatch.Crawling";
+    public const string RequestsInstrument = "leakwatch.crawler.requests";
+
+    private readonly ConcurrentDictionary<string, Slot> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider _time;
+    private readonly Counter<long> _released;
+
+    public HostGate(TimeProvider time, IMeterFactory meters)
+    {
+        _time = time;
+        // Requests let through, per host: what each host actually receives from us.
+        _released = meters.Create(MeterName).CreateCounter<long>(RequestsInstrument, "{request}", "Requests let through to a host by the per-host gate");
+    }
+
+    public async ValueTask WaitAsync(string host, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var slot = _hosts.GetOrAdd(host, _ => new Slot());
+        while (true)
+        {
+            TimeSpan wait;
+            lock (slot)
+            {
+                var now = _time.GetUtcNow();
+                var earliest = slot.LastRelease is { } last ? last + interval : now;
+                if (slot.DeferredUntil > earliest) earliest = slot.DeferredUntil;
+                if (now >= earliest)
+                {
+                    slot.LastRelease = now;
+                    _released.Add(1, new KeyValuePair<string, object?>("host", host));
+                    return;
+                }
+                wait = earliest - now;
+            }
+            await Task.Delay(wait, _time, cancellationToken);
+        }
+    }
+
+    /// <summary>Keeps every source off <paramref name="host"/> until <paramref name="until"/> (a Retry-After).</summary>
+    public void Defer(string host, DateTimeOffset until)
+    {
+        var slot = _hosts.GetOrAdd(host, _ => new Slot());
+        lock (slot)
+        {
+            if (until > slot.DeferredUntil) slot.DeferredUntil = until;
+        }
+    }
+
+    private sealed class Slot
+    {
+        public DateTimeOffset? LastRelease;
+        public DateTimeOffset DeferredUntil;
+    }
+}
