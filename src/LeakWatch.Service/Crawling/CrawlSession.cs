@@ -154,11 +154,12 @@ internal sealed class CrawlSession
         Documents++;
         foreach (var result in results)
         {
-            if (result.Skipped is { } skipped) Warn(result.Document, "not scanned: " + skipped);
+            if (result.Skipped is { } skipped) Warn(DocumentNames.Mask(result.Document), "not scanned: " + skipped);
             if (result.Matches.Count == 0) continue;
             Matches += result.Matches.Count;
             Log.DocumentMatched(_logger, Name, result.Matches.Count, documentUrl);
-            await _recorder.RecordAsync(Name, result.Document, result, ct);
+            // Entry names inside archives are content: the incident (and so the alert) keeps the URL and entry hashes.
+            await _recorder.RecordAsync(Name, DocumentNames.Mask(result.Document), result, ct);
             _onMatch?.Invoke(result);
         }
         await _state.MarkSeenAsync(Name, sha, documentUrl, ct);

@@ -66,11 +66,13 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             var sha256 = hashing.Finish();
             var found = matches.ToMatches(pipeline.Index.Patients);
             results.Add(new DocumentScanResult(leafName, sha256, hashing.BytesRead, matches.Records, found));
-            Log.Scanned(_logger, leafName, matches.Records, found.Count, hashing.BytesRead, watch.ElapsedMilliseconds);
+            var logged = DocumentNames.Mask(leafName);
+            Log.Scanned(_logger, logged, matches.Records, found.Count, hashing.BytesRead, watch.ElapsedMilliseconds);
         }, cancellationToken);
         foreach (var skipped in unpacked.Skipped)
         {
-            Log.Skipped(_logger, skipped.Name, skipped.Reason);
+            var logged = DocumentNames.Mask(skipped.Name);
+            Log.Skipped(_logger, logged, skipped.Reason);
             results.Add(new DocumentScanResult(skipped.Name, "", 0, 0, [], skipped.Reason));
         }
         return results;
