@@ -39,7 +39,7 @@ internal sealed record PatientMatch(
 /// <summary>The outcome of scanning one leaf document (a file, or an entry of an archive).</summary>
 /// <param name="Document">Path or URL; <c>archive!entry</c> inside archives.</param>
 /// <param name="ContentSha256">Hex SHA-256 of the leaf's bytes as read (after decompression).</param>
-/// <param name="Skipped">Null when scanned; otherwise why the leaf was not (bomb, too large, unknown binary...).</param>
+/// <param name="Skipped">Null when scanned whole; otherwise why the leaf was not, or only in part (bomb, too large, binary...).</param>
 internal sealed record DocumentScanResult(
     string Document,
     string ContentSha256,

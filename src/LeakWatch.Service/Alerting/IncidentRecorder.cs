@@ -22,7 +22,8 @@ internal sealed class IncidentRecorder(
 
     public async Task RecordAsync(string source, string url, DocumentScanResult result, CancellationToken cancellationToken)
     {
-        if (result.Skipped is not null || result.Matches.Count == 0) return;
+        // A document read only in part still counts for what was read in it.
+        if (result.Matches.Count == 0) return;
 
         await _gate.WaitAsync(cancellationToken);
         try

@@ -62,10 +62,13 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
         {
             var watch = Stopwatch.StartNew();
             using var hashing = new HashingStream(leaf);
-            var matches = pipeline.Run((writer, token) => RecordExtraction.Extract(hashing, leafName, writer, token), cancellationToken);
+            ExtractionSummary? summary = null;
+            var matches = pipeline.Run((writer, token) => summary = RecordExtraction.Extract(hashing, leafName, writer, token), cancellationToken);
             var sha256 = hashing.Finish();
             var found = matches.ToMatches(pipeline.Index.Patients);
-            results.Add(new DocumentScanResult(leafName, sha256, hashing.BytesRead, matches.Records, found));
+            // A document read only in part (too large, binary) must not pass for a clean scan.
+            var problem = summary?.Problem is { } why ? "partly read: " + why : null;
+            results.Add(new DocumentScanResult(leafName, sha256, hashing.BytesRead, matches.Records, found, problem));
             var logged = DocumentNames.Mask(leafName);
             Log.Scanned(_logger, logged, matches.Records, found.Count, hashing.BytesRead, watch.ElapsedMilliseconds);
         }, cancellationToken);

@@ -9,9 +9,9 @@ internal static class ScanSummary
     public static void Write(TextWriter output, DocumentScanResult result)
     {
         var inv = CultureInfo.InvariantCulture;
-        if (result.Skipped is { } reason)
+        if (result.Skipped is { } reason && result.Matches.Count == 0)
         {
-            output.WriteLine(string.Create(inv, $"{result.Document}: skipped ({reason})"));
+            output.WriteLine(string.Create(inv, $"{result.Document}: not scanned whole ({reason})"));
             return;
         }
         if (result.Matches.Count == 0)
@@ -26,5 +26,6 @@ internal static class ScanSummary
         var rules = result.Matches.SelectMany(m => m.Rules).GroupBy(r => r).OrderByDescending(g => g.Count());
         output.WriteLine(string.Create(inv, $"  rules: {string.Join(", ", rules.Select(g => $"{g.Key} {g.Count()}"))}"));
         output.WriteLine(string.Create(inv, $"  sha256: {result.ContentSha256}"));
+        if (result.Skipped is { } partly) output.WriteLine(string.Create(inv, $"  note: {partly}"));
     }
 }

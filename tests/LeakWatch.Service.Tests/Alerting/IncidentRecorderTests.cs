@@ -141,16 +141,28 @@ public sealed class IncidentRecorderTests : IDisposable
     }
 
     [Fact]
-    public async Task IncidentRecorder_NoMatchesOrSkipped_RecordsNothing()
+    public async Task IncidentRecorder_NoMatches_RecordsNothing()
     {
         var services = _fixture.StartService();
         var recorder = services.GetRequiredService<IIncidentRecorder>();
 
         await recorder.RecordAsync("s", "u1", Scans.Result("d", Scans.Sha('a')), CancellationToken.None);
-        await recorder.RecordAsync("s", "u2", Scans.Result("d", Scans.Sha('b'), Scans.Range(1, 3)) with { Skipped = "too large" }, CancellationToken.None);
+        await recorder.RecordAsync("s", "u2", Scans.Result("d", Scans.Sha('b')) with { Skipped = "archive bomb" }, CancellationToken.None);
 
         Assert.Empty(await AlertingFixture.QueryAsync<long>(services, "SELECT id FROM incidents"));
         Assert.Empty(await AlertingFixture.QueryAsync<long>(services, "SELECT id FROM alert_outbox"));
+    }
+
+    [Fact]
+    public async Task IncidentRecorder_DocumentReadOnlyInPart_RecordsThePatientsFoundInWhatWasRead()
+    {
+        var services = _fixture.StartService();
+        var recorder = services.GetRequiredService<IIncidentRecorder>();
+
+        await recorder.RecordAsync("s", "u2", Scans.Result("d", Scans.Sha('b'), Scans.Range(1, 3)) with { Skipped = "partly read: too large" }, CancellationToken.None);
+
+        var incident = Assert.Single(await AlertingFixture.QueryAsync<IncidentRow>(services, "SELECT " + IncidentRow.Columns + " FROM incidents"));
+        Assert.Equal(3L, incident.PatientsTotal);
     }
 
     [Fact]
