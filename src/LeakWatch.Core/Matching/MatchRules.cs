@@ -17,6 +17,8 @@ internal enum RuleHits : ushort
     EmailName = 128,
     /// <summary>Not a rule: the record with the NIR names somebody else, so the NIR alone is only corroboration.</summary>
     NirContradicted = 256,
+    /// <summary>Not a rule: the record with the name and birth date carries a NIR that is not this patient's.</summary>
+    IdentityContradicted = 512,
 }
 
 /// <summary>How rules become a confidence, a list of rule names and the kinds of field matched.</summary>
@@ -46,10 +48,11 @@ internal static class MatchRules
         var evidence = 0;
         var contradicted = (hits & RuleHits.NirContradicted) != 0;
         if ((hits & RuleHits.Nir) != 0 && !contradicted) evidence++;
-        if ((hits & RuleHits.Identity) != 0) evidence++;
+        var identityContradicted = (hits & RuleHits.IdentityContradicted) != 0;
+        if ((hits & RuleHits.Identity) != 0 && !identityContradicted) evidence++;
         if ((hits & RuleHits.PhoneName) != 0) evidence++;
         var email = (hits & (RuleHits.Email | RuleHits.EmailName)) != 0;
-        var corroboration = email || ((hits & RuleHits.Phone) != 0 && (hits & RuleHits.PhoneName) == 0) || ((hits & RuleHits.Nir) != 0 && contradicted);
+        var corroboration = email || ((hits & RuleHits.Phone) != 0 && (hits & RuleHits.PhoneName) == 0) || ((hits & RuleHits.Nir) != 0 && contradicted) || ((hits & RuleHits.Identity) != 0 && identityContradicted);
         return evidence switch
         {
             0 => corroboration ? Confidence.Low : null,

@@ -134,7 +134,7 @@ internal sealed class RecordMatcher : IDisposable
                 corroborated |= Lookup(FingerprintRecipe.NirBirthDate(_fp, nir, date), RuleHits.NirBirthDate) > 0;
             }
             // The record names someone, and not this patient: a mistyped or colliding NIR, not the patient.
-            if (!corroborated && lastNames.Count > 0) Flag(RuleHits.Nir, RuleHits.NirContradicted);
+            if (!corroborated && lastNames.Count > 0) FlagUncorroborated(RuleHits.Nir, RuleHits.NirContradicted);
         }
         foreach (var email in _identifiers.Emails)
         {
@@ -148,6 +148,7 @@ internal sealed class RecordMatcher : IDisposable
         }
 
         if (dates.Count == 0) return;
+        var identities = false;
         foreach (var last in lastNames)
         {
             foreach (var first in firstNames)
@@ -156,10 +157,12 @@ internal sealed class RecordMatcher : IDisposable
                 foreach (var value in dates)
                 {
                     BirthDateNormalizer.Format(value, date);
-                    Lookup(FingerprintRecipe.Identity(_fp, last, first, date), RuleHits.Identity);
+                    identities |= Lookup(FingerprintRecipe.Identity(_fp, last, first, date), RuleHits.Identity) > 0;
                 }
             }
         }
+        // The record carries a NIR, and it is not this patient's: a namesake born the same day, not the patient.
+        if (identities && _identifiers.Nirs.Count > 0) FlagUncorroborated(RuleHits.Identity, RuleHits.IdentityContradicted);
     }
 
     private bool IsPair(string last, string first)
@@ -178,12 +181,18 @@ internal sealed class RecordMatcher : IDisposable
         return count;
     }
 
-    /// <summary>Adds <paramref name="flag"/> to every patient of this record that has <paramref name="rule"/> and nothing that corroborates it.</summary>
-    private void Flag(RuleHits rule, RuleHits flag)
+    /// <summary>
+    /// Adds <paramref name="flag"/> to every patient of this record that has <paramref name="rule"/> and no NIR rule:
+    /// nothing of the record's NIR corroborates it.
+    /// </summary>
+    private void FlagUncorroborated(RuleHits rule, RuleHits flag)
     {
         foreach (var (patient, hits) in _recordHits)
         {
-            if ((hits & rule) != 0 && (hits & (RuleHits.NirName | RuleHits.NirBirthDate)) == 0) _recordHits[patient] = hits | flag;
+            if ((hits & rule) != 0 && (hits & (RuleHits.NirName | RuleHits.NirBirthDate | (rule == RuleHits.Nir ? 0 : RuleHits.Nir))) == 0)
+            {
+                _recordHits[patient] = hits | flag;
+            }
         }
     }
 

@@ -49,6 +49,15 @@ public sealed class RecordMatcherTests : IDisposable
     }
 
     [Fact]
+    public void Scan_IdentityInARowWhoseNirIsSomeoneElses_IsOnlyLow()
+    {
+        // Same names and birth date as Hélène, but the row's NIR (valid key) is another person's: a namesake.
+        var match = Assert.Single(_fixture.ScanRows(["LE GALL", "HELENE", "12/03/1965", "265037511299979"]));
+        Assert.Equal(Confidence.Low, match.Confidence);
+        Assert.Equal(["identity"], match.Rules);
+    }
+
+    [Fact]
     public void Scan_NirWithWrongKey_IsNotANir()
     {
         Assert.Empty(_fixture.ScanRows(["265037511212383", "LE GALL"]));
