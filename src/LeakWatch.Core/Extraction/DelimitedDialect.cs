@@ -1,3 +1,4 @@
+using LeakWatch.Core.Normalization;
 namespace LeakWatch.Core.Extraction;
 
 /// <summary>How a delimited text is cut: its delimiter, and whether its first row names the columns.</summary>
@@ -83,7 +84,7 @@ internal sealed record DelimitedDialect(char Delimiter, bool HasHeader)
         var dataLike = 0;
         foreach (var cell in new FieldSplitter(first, delimiter))
         {
-            if (ColumnHints.Classify(cell) != FieldHint.None) known++;
+            if (ColumnNames.Classify(cell) != FieldHint.None) known++;
             if (IsDataLike(cell)) dataLike++;
         }
 

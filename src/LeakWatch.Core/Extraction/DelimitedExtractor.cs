@@ -1,3 +1,4 @@
+using LeakWatch.Core.Normalization;
 using System.Buffers;
 
 namespace LeakWatch.Core.Extraction;
@@ -171,7 +172,7 @@ internal sealed class DelimitedExtractor(DelimitedDialect dialect) : IRecordExtr
         var known = false;
         for (var i = 0; i < cells.Length; i++)
         {
-            hints[i] = ColumnHints.Classify(line.Slice(cells[i].Start, cells[i].Length));
+            hints[i] = ColumnNames.Classify(line.Slice(cells[i].Start, cells[i].Length));
             known |= hints[i] != FieldHint.None;
         }
 
@@ -185,7 +186,7 @@ internal sealed class DelimitedExtractor(DelimitedDialect dialect) : IRecordExtr
         var known = false;
         for (var i = 0; i < parser.Count; i++)
         {
-            hints[i] = ColumnHints.Classify(parser.Value(span, i, ref scratch));
+            hints[i] = ColumnNames.Classify(parser.Value(span, i, ref scratch));
             known |= hints[i] != FieldHint.None;
         }
 

@@ -1,3 +1,4 @@
+using LeakWatch.Core.Normalization;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -206,7 +207,7 @@ internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
         {
             if (header && hints is null)
             {
-                hints = [.. cells.Select(c => ColumnHints.Classify(c))];
+                hints = [.. cells.Select(c => ColumnNames.Classify(c))];
                 continue;
             }
 

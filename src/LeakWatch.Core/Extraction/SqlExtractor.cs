@@ -1,3 +1,4 @@
+using LeakWatch.Core.Normalization;
 using System.Buffers;
 
 namespace LeakWatch.Core.Extraction;
@@ -83,7 +84,7 @@ internal sealed class SqlExtractor : IRecordExtractor
         if (_cursor.Peek() == '(')
         {
             var columns = ReadColumnList();
-            if (columns is not null) hints = [.. columns.Select(c => ColumnHints.Classify(c))];
+            if (columns is not null) hints = [.. columns.Select(c => ColumnNames.Classify(c))];
         }
 
         hints ??= _tables.GetValueOrDefault(TableKey(table));
@@ -157,7 +158,7 @@ internal sealed class SqlExtractor : IRecordExtractor
             _cursor.Next();
             SkipSpaceAndComments();
             if (!ReadValue()) break;
-            _writer.AddField(_value.Span, ColumnHints.Classify(column));
+            _writer.AddField(_value.Span, ColumnNames.Classify(column));
             SkipSpaceAndComments();
             if (_cursor.Peek() != ',') break;
             _cursor.Next();
@@ -217,7 +218,7 @@ internal sealed class SqlExtractor : IRecordExtractor
                 if (!SkipToNextDefinition()) break;
             }
 
-            _tables[TableKey(table)] = [.. columns.Select(c => ColumnHints.Classify(c))];
+            _tables[TableKey(table)] = [.. columns.Select(c => ColumnNames.Classify(c))];
         }
 
         SkipStatement();
@@ -233,7 +234,7 @@ internal sealed class SqlExtractor : IRecordExtractor
         if (_cursor.Peek() == '(')
         {
             var columns = ReadColumnList();
-            if (columns is not null) hints = [.. columns.Select(c => ColumnHints.Classify(c))];
+            if (columns is not null) hints = [.. columns.Select(c => ColumnNames.Classify(c))];
         }
 
         hints ??= _tables.GetValueOrDefault(TableKey(table));

@@ -189,6 +189,9 @@ internal static class ColumnNames
         ["GIVENNAME"] = FieldHint.FirstName,
         ["GIVENNAMES"] = FieldHint.FirstName,
         ["GIVEN"] = FieldHint.FirstName,
+        // The keys of JSON name objects ({"first": ..., "last": ...}).
+        ["FIRST"] = FieldHint.FirstName,
+        ["LAST"] = FieldHint.LastName,
         ["FORENAME"] = FieldHint.FirstName,
         ["FORENAMES"] = FieldHint.FirstName,
         ["NOMPRENOM"] = FieldHint.FullName,
