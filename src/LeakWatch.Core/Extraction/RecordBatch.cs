@@ -65,8 +65,6 @@ internal sealed class RecordBatch
 
     public ReadOnlySpan<char> Text(FieldRef field) => _text.AsSpan(field.Start, field.Length);
 
-    public ReadOnlyMemory<char> Memory(FieldRef field) => _text.AsMemory(field.Start, field.Length);
-
     public void BeginRecord(long offset, long line, RecordShape shape = RecordShape.Fields)
     {
         _openFirstField = _fieldCount;

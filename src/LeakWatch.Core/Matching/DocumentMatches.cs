@@ -42,12 +42,6 @@ internal sealed class DocumentMatches
         }
     }
 
-    public void Clear()
-    {
-        _patients.Clear();
-        Records = 0;
-    }
-
     /// <summary>
     /// One match per reportable patient, rules merged over the whole document: a NIR in one row and the same
     /// patient's name and birth date in another agree just as well.

@@ -51,8 +51,6 @@ internal sealed class FingerprintIndex
 
     public IReadOnlyList<Core.Fingerprinting.Fingerprint> Patients { get; }
 
-    public int PatientCount => Patients.Count;
-
     /// <summary>Adds to <paramref name="patients"/> every patient the key points at; returns how many.</summary>
     public int Lookup(ulong key, List<int> patients)
     {
