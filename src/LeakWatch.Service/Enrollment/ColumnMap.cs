@@ -22,6 +22,15 @@ internal sealed class ColumnMap
 
     public IReadOnlyList<string> Header { get; }
 
+    // True when some header name is a known column name. When none is, the "header" may well be the first patient's
+    // row of an export without one: its cells are then never printed.
+    private bool _headerLooksLikeNames;
+
+    /// <summary>The header names for a message, or only their count when they may be a row of patient data.</summary>
+    private string Columns() => _headerLooksLikeNames
+        ? string.Join(", ", Header)
+        : $"{Header.Count} columns, none with a known name (not shown: the first line may be a patient's row, not a header)";
+
     /// <summary>The column index for <paramref name="role"/>, or -1.</summary>
     public int this[ColumnRole role] => _columns[(int)role];
 
@@ -39,6 +48,7 @@ internal sealed class ColumnMap
         for (var i = 0; i < header.Count; i++)
         {
             var hint = classify(header[i]);
+            map._headerLooksLikeNames |= hint != FieldHint.None;
             ColumnRole? role = hint switch
             {
                 FieldHint.Identifier => ColumnRole.Id,
@@ -82,7 +92,7 @@ internal sealed class ColumnMap
             var index = map.Find(column);
             if (index < 0)
             {
-                throw new LeakWatchException($"--map {entry}: the export has no column {column} (columns: {string.Join(", ", header)}).", ExitCodes.BadConfiguration);
+                throw new LeakWatchException($"--map {entry}: the export has no column {column} (columns: {map.Columns()}).", ExitCodes.BadConfiguration);
             }
             // One column, one role: an explicit mapping takes the column away from a guessed role.
             for (var r = 0; r < map._columns.Length; r++)
@@ -100,14 +110,14 @@ internal sealed class ColumnMap
         if (!Has(ColumnRole.Id))
         {
             throw new LeakWatchException(
-                $"No identifier column (IPP) found among: {string.Join(", ", Header)}. Name it with --map id=COLUMN: patients are told apart by it.",
+                $"No identifier column (IPP) found among: {Columns()}. Name it with --map id=COLUMN: patients are told apart by it.",
                 ExitCodes.Failure);
         }
         var identity = Has(ColumnRole.FirstNames) && Has(ColumnRole.BirthDate) && (Has(ColumnRole.BirthName) || Has(ColumnRole.UsageName));
         if (!Has(ColumnRole.Nir) && !Has(ColumnRole.Email) && !Has(ColumnRole.Phone) && !identity)
         {
             throw new LeakWatchException(
-                $"No identifying column found among: {string.Join(", ", Header)}. LeakWatch needs a NIR, an email, a phone, or last name + first names + birth date; name them with --map (e.g. --map nir=COLUMN).",
+                $"No identifying column found among: {Columns()}. LeakWatch needs a NIR, an email, a phone, or last name + first names + birth date; name them with --map (e.g. --map nir=COLUMN).",
                 ExitCodes.Failure);
         }
     }
@@ -117,7 +127,9 @@ internal sealed class ColumnMap
     {
         foreach (var role in ColumnRoles.All)
         {
-            var column = this[role] >= 0 ? Header[this[role]] : "(none)";
+            var column = this[role] < 0 ? "(none)"
+                : _headerLooksLikeNames ? Header[this[role]]
+                : "column " + (this[role] + 1).ToString(CultureInfo.InvariantCulture);
             var remark = role == ColumnRole.PostalCode && Has(role) ? "  (read, not fingerprinted)" : "";
             yield return $"  {role.Kind(),-12} <- {column}{remark}";
         }

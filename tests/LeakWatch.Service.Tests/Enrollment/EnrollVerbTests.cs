@@ -58,6 +58,26 @@ public sealed class EnrollVerbTests : IDisposable
     }
 
     [Fact]
+    public async Task Enroll_ExportWithoutHeader_IsRefusedWithoutEchoingItsFirstRow()
+    {
+        var patient = SyntheticPopulation.Create(3, seed: 8);
+        var export = Path.Combine(_cli.Root, "no-header.csv");
+        await File.WriteAllTextAsync(export, $"{patient.Ipp};{patient.BirthName};{patient.FirstNames};{patient.Nir}\n", Encoding.UTF8);
+
+        var result = await _cli.RunAsync("enroll", export);
+        var mapped = await _cli.RunAsync("enroll", export, "--map", "nir=NIR");
+
+        Assert.NotEqual(ExitCodes.Success, result.ExitCode);
+        Assert.Contains("4 columns, none with a known name", result.Error, StringComparison.Ordinal);
+        Assert.NotEqual(ExitCodes.Success, mapped.ExitCode);
+        foreach (var value in new[] { patient.Ipp, patient.BirthName, patient.Nir })
+        {
+            Assert.DoesNotContain(value, result.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(value, mapped.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Enroll_Utf8WithAndWithoutBom_DetectsUtf8AndReadsAccentsAlike()
     {
         var patients = SyntheticPopulation.GenerateArray(300, seed: 5);
