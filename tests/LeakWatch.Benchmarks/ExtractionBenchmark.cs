@@ -40,7 +40,7 @@ internal static class ExtractionBenchmark
             var total = (long)gib * 1024 * 1024 * 1024;
             GC.Collect();
             var baseline = GC.GetTotalMemory(forceFullCollection: true);
-            var (summary, elapsed, cpu, _) = Extract(new RepeatedDump(header, body, total), "big.csv");
+            var (summary, elapsed, cpu, _) = Extract(new RepeatingStream(header, body, total), "big.csv");
             var info = GC.GetGCMemoryInfo();
             Console.WriteLine(FormattableString.Invariant(
                 $"{gib} GiB stream: {summary.Records} records, wall {elapsed.TotalSeconds:F1} s ({total / 1e6 / elapsed.TotalSeconds:F0} MB/s), cpu {cpu.TotalSeconds:F1} s; heap after {(GC.GetTotalMemory(false) - baseline) / 1e6:F1} MB over baseline, GC heap {info.HeapSizeBytes / 1e6:F0} MB and working set {Environment.WorkingSet / 1e6:F0} MB (both hold the in-memory dump)"));
@@ -87,54 +87,5 @@ internal static class ExtractionBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    /// <summary>A header, then the dump's rows over and over, made while read: gigabytes without holding them.</summary>
-    private sealed class RepeatedDump(byte[] header, byte[] body, long total) : Stream
-    {
-        private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => total;
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var written = 0;
-            while (written < buffer.Length && _position < total)
-            {
-                var source = _position < header.Length
-                    ? header.AsSpan((int)_position)
-                    : body.AsSpan((int)((_position - header.Length) % body.Length));
-                var n = (int)Math.Min(Math.Min(buffer.Length - written, source.Length), total - _position);
-                source[..n].CopyTo(buffer[written..]);
-                written += n;
-                _position += n;
-            }
-
-            return written;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

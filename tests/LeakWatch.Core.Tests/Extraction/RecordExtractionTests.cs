@@ -1,3 +1,4 @@
+using LeakWatch.Synthetic;
 using System.Text;
 using LeakWatch.Core.Documents;
 using LeakWatch.Core.Extraction;
