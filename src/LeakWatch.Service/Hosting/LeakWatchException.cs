@@ -25,6 +25,10 @@ internal static class ExitCodes
     public const int Success = 0;
     /// <summary>The verb could not do its job (wrong key, unreadable file, nothing to enroll).</summary>
     public const int Failure = 1;
+    /// <summary>scan, crawl: patients of ours were found (whatever else happened; the partial part is reported).</summary>
+    public const int Found = 1;
     /// <summary>The configuration or the command line is wrong; the message names the setting.</summary>
     public const int BadConfiguration = 2;
+    /// <summary>Some input could not be read whole (a refused archive, a source that failed) and nothing was found.</summary>
+    public const int Partial = 3;
 }

@@ -7,7 +7,8 @@ namespace LeakWatch.Service.Storage;
 /// <summary>
 /// Versioned schema migrations: embedded files <c>Storage/Migrations/NNNN_name.sql</c>, applied once each, in order,
 /// each in its own transaction. Features own number ranges so they never collide: 0001-0099 storage and enrollment,
-/// 0100-0199 detection, 0200-0299 crawling, 0300-0399 alerting, 0400-0499 review.
+/// 0100-0199 detection, 0200-0299 crawling, 0300-0399 alerting, 0400-0499 review (console, users, audit),
+/// 0500-0599 operations (job store, retention), 0600-0699 early warning.
 /// </summary>
 internal static class Migrator
 {
