@@ -88,7 +88,7 @@ internal sealed class Enroller
         }
 
         foreach (var (reason, (count, _)) in export.Problems.Skipped) skipped[reason] = skipped.GetValueOrDefault(reason) + count;
-        if (Refusal(export.RowsRead, skipped, writer.DistinctPatients, await writer.GetActivePatientsAsync(cancellationToken)) is { } refusal)
+        if (Refusal(export.RowsRead, skipped, export.Problems.SkippedRows, writer.DistinctPatients, await writer.GetActivePatientsAsync(cancellationToken)) is { } refusal)
         {
             Log.EnrollmentRefused(_logger, force);
             if (!force) throw new EnrollmentRefusedException(refusal, skipped);
@@ -100,7 +100,7 @@ internal sealed class Enroller
     }
 
     /// <summary>Why this enrollment must not replace the active one, with the counts; null when it may.</summary>
-    private string? Refusal(long rowsRead, Dictionary<string, long> skipped, long patients, long? active)
+    private string? Refusal(long rowsRead, Dictionary<string, long> skipped, long unreadable, long patients, long? active)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
         var rowsSkipped = skipped.Values.Sum();
@@ -113,6 +113,10 @@ internal sealed class Enroller
         if (active is { } current && patients < current * _options.MinimumShareOfActive)
         {
             return string.Create(c, $"Enrollment refused: the export holds {patients:N0} patients, fewer than {_options.MinimumShareOfActive:P0} of the {current:N0} enrolled now (LeakWatch:Enrollment:MinimumShareOfActive). {kept} {Remedy}");
+        }
+        if (unreadable > _options.MaximumUnreadableRows)
+        {
+            return string.Create(c, $"Enrollment refused: {unreadable:N0} rows of the export could not be read (line numbers above); the export is damaged (LeakWatch:Enrollment:MaximumUnreadableRows). {kept} Correct those lines and enroll again, or run enroll again with --force to enroll the {patients:N0} patients that could be read.");
         }
         if (rowsSkipped > rowsRead * _options.MaximumSkippedShare)
         {

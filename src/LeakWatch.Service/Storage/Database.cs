@@ -17,6 +17,7 @@ internal sealed class Database
 
     private readonly string _connectionString;
     private readonly Lazy<Task> _prepared;
+    private readonly string _pragmas;
 
     public Database(IOptions<LeakWatchOptions> options)
     {
@@ -29,6 +30,16 @@ internal sealed class Database
             DefaultTimeout = 30,
         }.ToString();
         _prepared = new Lazy<Task>(PrepareAsync);
+        // auto_vacuum only takes on a file without tables, so it comes first: it lets a replaced enrollment give its
+        // pages back to the file system (incremental_vacuum) instead of leaving the file twice its size.
+        // busy_timeout: the service and a verb may share the file; a writer waits instead of failing.
+        // On a database that already has them, none of these writes anything.
+        _pragmas = "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
+        if (options.Value.MaxDatabaseMegabytes > 0)
+        {
+            // Pages of 4 KiB (SQLite's default): past the ceiling SQLite answers SQLITE_FULL, as a full disk does.
+            _pragmas += " PRAGMA max_page_count=" + (options.Value.MaxDatabaseMegabytes * 256L).ToString(System.Globalization.CultureInfo.InvariantCulture) + ";";
+        }
     }
 
     public string Path { get; }
@@ -70,11 +81,7 @@ internal sealed class Database
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
-        // auto_vacuum only takes on a file without tables, so it comes first: it lets a replaced enrollment give its
-        // pages back to the file system (incremental_vacuum) instead of leaving the file twice its size.
-        // busy_timeout: the service and a verb may share the file; a writer waits instead of failing.
-        // On a database that already has them, none of these writes anything.
-        pragma.CommandText = "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
+        pragma.CommandText = _pragmas;
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
