@@ -33,7 +33,8 @@ internal static class StorageFailure
             "Free space on the file system of the data folder (LeakWatch:DataDirectory) and run the command again.",
         SqliteReadOnly => "the database is read-only for this account; nothing was changed. " +
             "Give this account write access to the data folder (LeakWatch:DataDirectory) and its leakwatch.db files, or run LeakWatch as their owner.",
-        SqliteCantOpen => "the database cannot be opened: the data folder (LeakWatch:DataDirectory) does not exist, cannot be created, or is not readable by this account.",
+        SqliteCantOpen => "the database cannot be opened: the data folder (LeakWatch:DataDirectory) is missing, read-only (SQLite writes its WAL files beside the database, even to read) " +
+            "or not readable by this account. Mount its disk read-write and give this account write access to the folder.",
         SqliteIoError => "the database could not be read or written (disk error); nothing was changed. Check the disk of the data folder (LeakWatch:DataDirectory) and its free space.",
         SqliteCorrupt or SqliteNotADatabase => "leakwatch.db in the data folder is damaged or is not a LeakWatch database. Restore it from a backup, or point LeakWatch:DataDirectory elsewhere and enroll again.",
         SqliteBusy or SqliteLocked => "the database is busy (another LeakWatch process holds it); run the command again when it has finished.",
