@@ -50,7 +50,7 @@ internal static class ScanVerb
         var errors = 0;
         var partial = 0;
         var matched = 0;
-        var files = Expand(paths, showNames, logger, out var missing);
+        var files = Expand(paths, showNames, out var missing);
         foreach (var path in missing)
         {
             await console.Error.WriteLineAsync($"leakwatch: {path}: no such file or folder; check the path.");
@@ -97,7 +97,7 @@ internal static class ScanVerb
     }
 
     /// <summary>The files to scan, each with the name it is scanned and shown under (file names below a folder masked).</summary>
-    private static List<(string File, string Name)> Expand(IReadOnlyList<string> paths, bool showNames, ILogger logger, out List<string> missing)
+    private static List<(string File, string Name)> Expand(IReadOnlyList<string> paths, bool showNames, out List<string> missing)
     {
         var files = new List<(string, string)>();
         missing = [];
@@ -117,8 +117,7 @@ internal static class ScanVerb
             }
             else
             {
-                Log.Unreadable(logger, path, "no such file or folder");
-                missing.Add(path);
+                missing.Add(path); // said on standard error by the caller: a usage error, not a log event
             }
         }
         return files;

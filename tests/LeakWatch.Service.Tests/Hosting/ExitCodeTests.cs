@@ -31,7 +31,7 @@ public sealed class ExitCodeTests : IDisposable
         var result = await _cli.RunAsync(args);
 
         Assert.True(result.ExitCode == ExitCodes.BadConfiguration, result.ToString());
-        Assert.StartsWith("leakwatch: ", result.Error, StringComparison.Ordinal);
+        Assert.Matches("(^|\n)leakwatch: ", result.Error);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
         Assert.Equal("", result.Out);
         Assert.False(Directory.Exists(_cli.DataDirectory));
