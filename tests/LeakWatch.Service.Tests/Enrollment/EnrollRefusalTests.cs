@@ -172,6 +172,49 @@ public sealed class EnrollRefusalTests : IDisposable
     }
 
     [Fact]
+    public async Task Enroll_KilledMidway_NextVerbRemovesWhatItWroteAndTheFileReturnsToItsSize()
+    {
+        await EnrollGoodAsync();
+        var sizeBefore = _cli.DataFolderBytes();
+        var large = ExportFiles.Write(_cli.Root, SyntheticPopulation.Generate(400_000, seed: 9), name: "large.csv");
+
+        for (var kill = 0; kill < 3; kill++)
+        {
+            using var enrolling = _cli.Start("enroll", large);
+            // Killed once the new enrollment has written its first chunks (the WAL holds them until a checkpoint).
+            await WaitForGrowthAsync(_cli.DatabasePath + "-wal", 1 << 20, enrolling);
+            enrolling.Kill(entireProcessTree: true);
+            await enrolling.WaitForExitAsync();
+        }
+        Assert.True(_cli.DataFolderBytes() > sizeBefore + (1 << 20), "the kills left nothing behind to clean");
+
+        var keyId = await _cli.RunAsync("key", "id");
+
+        Assert.True(keyId.ExitCode == ExitCodes.Success, keyId.ToString());
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM enrollments WHERE state = 'building'"));
+        Assert.True(_cli.DataFolderBytes() < sizeBefore + (256 << 10), $"{_cli.DataFolderBytes()} bytes after, {sizeBefore} before");
+        Assert.Equal(("export.csv", Count), ((await ActiveAsync())!.FileName, (await ActiveAsync())!.Patients));
+    }
+
+    /// <summary>Waits, on file-system events, until <paramref name="path"/> is larger than <paramref name="bytes"/>.</summary>
+    private static async Task WaitForGrowthAsync(string path, long bytes, System.Diagnostics.Process process)
+    {
+        var grown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!) { NotifyFilter = NotifyFilters.Size | NotifyFilters.LastWrite | NotifyFilters.FileName };
+        void Check()
+        {
+            if (File.Exists(path) && new FileInfo(path).Length > bytes) grown.TrySetResult();
+        }
+        watcher.Changed += (_, _) => Check();
+        watcher.Created += (_, _) => Check();
+        watcher.EnableRaisingEvents = true;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => grown.TrySetException(new InvalidOperationException("enroll ended before it could be killed"));
+        Check();
+        await grown.Task.WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    [Fact]
     public async Task Open_EnrollmentStillRunning_ItsRowsAreNotTakenForLeftovers()
     {
         await EnrollGoodAsync();

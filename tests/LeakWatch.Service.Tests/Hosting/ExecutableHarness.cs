@@ -34,6 +34,27 @@ internal sealed class ExecutableHarness : IDisposable
 
     public async Task<CliResult> RunWithInputAsync(string? input, params string[] args)
     {
+        using var process = Process.Start(StartInfo(args))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (input is not null) await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await output, await error, []);
+    }
+
+    /// <summary>Starts the executable and leaves it running (its output is discarded), e.g. to kill it midway.</summary>
+    public Process Start(params string[] args)
+    {
+        var start = StartInfo(args);
+        start.RedirectStandardOutput = start.RedirectStandardError = start.RedirectStandardInput = false;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        return Process.Start(start)!;
+    }
+
+    private ProcessStartInfo StartInfo(string[] args)
+    {
         var executable = Path.Combine(AppContext.BaseDirectory, "leakwatch.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -49,14 +70,7 @@ internal sealed class ExecutableHarness : IDisposable
         start.Environment["LeakWatch__KeyFile"] = KeyFile;
         start.Environment.Remove("LEAKWATCH_KEY");
         foreach (var (name, value) in Environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (input is not null) await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await output, await error, []);
+        return start;
     }
 
     /// <summary>Bytes of every file under the data folder (database, WAL, lock...).</summary>
