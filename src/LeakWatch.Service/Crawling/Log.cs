@@ -8,7 +8,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Crawl of {Source} started")]
     public static partial void RunStarted(ILogger logger, string source);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Crawl of {Source} finished {Status} in {DurationMs} ms: {Requests} requests, {Documents} documents scanned, {Matches} matches, {Errors} errors, {NotSent} not sent (circuit open), {Refused} links refused")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Crawl of {Source} finished in {DurationMs} ms, {Status}: {Requests} requests, {Documents} documents scanned, {Matches} matches, {Errors} errors, {NotSent} not sent (circuit open), {Refused} links refused")]
     public static partial void RunFinished(ILogger logger, string source, string status, long durationMs, long requests, long documents, long matches, long errors,
         long notSent, long refused);
 

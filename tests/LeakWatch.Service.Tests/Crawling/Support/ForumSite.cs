@@ -499,11 +499,12 @@ internal sealed class ForumSite
 
     private static string MybbPages(int page, int pages, Func<int, string> url)
     {
-        var b = new StringBuilder();
+        // As MyBB 1.8's multipage template: the links inside div.pagination.
+        var b = new StringBuilder("<div class=\"pagination\">");
         if (page > 0) b.Append($"<a href=\"{url(page - 1)}\" class=\"pagination_previous\">&laquo; Previous</a>");
         for (var n = 0; n < pages; n++) b.Append(n == page ? $"<span class=\"pagination_current\">{n + 1}</span>" : $"<a href=\"{url(n)}\" class=\"pagination_page\">{n + 1}</a>");
         if (page + 1 < pages) b.Append($"<a href=\"{url(page + 1)}\" class=\"pagination_next\">Next &raquo;</a>");
-        return b.ToString();
+        return b.Append("</div>").ToString();
     }
 
     private static string VbPages(int page, int pages, Func<int, string> url)
