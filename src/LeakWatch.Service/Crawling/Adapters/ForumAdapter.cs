@@ -42,10 +42,10 @@ internal sealed class ForumAdapter : ISourceAdapter
         }
     }
 
-    private sealed record Board(Uri Url, string? Title, bool EntryPoint);
+    internal sealed record Board(Uri Url, string? Title, bool EntryPoint);
 
     /// <summary>A board found on an index, against the source's include and exclude lists (titles or URLs).</summary>
-    private static bool Wanted(SourceOptions source, Board board)
+    internal static bool Wanted(SourceOptions source, Board board)
     {
         bool Matches(string entry) =>
             (board.Title is not null && string.Equals(entry.Trim(), board.Title, StringComparison.OrdinalIgnoreCase)) ||
@@ -75,7 +75,7 @@ internal sealed class ForumAdapter : ISourceAdapter
                 // remembered, so that the next run reads it again (its boards' last posts are what changes).
                 if (boardsHere.Count == 0)
                 {
-                    session.Fail(listing.FinalUrl.AbsoluteUri, WhyEmpty(document, session, selectors, $"no thread matched '{selectors.ThreadLinks}'" +
+                    session.Fail(listing.FinalUrl.AbsoluteUri, WhyEmpty(document, session.Source.ErrorPhrases, selectors, $"no thread matched '{selectors.ThreadLinks}'" +
                         (selectors.BoardLinks is null ? "" : $" and no board matched '{selectors.BoardLinks}'")), entryPoint);
                 }
                 break;
@@ -123,7 +123,7 @@ internal sealed class ForumAdapter : ISourceAdapter
             var posts = document.QuerySelectorAll(selectors.Posts);
             if (posts.Length == 0)
             {
-                session.Fail(result.FinalUrl.AbsoluteUri, WhyEmpty(document, session, selectors, $"no post matched '{selectors.Posts}'"));
+                session.Fail(result.FinalUrl.AbsoluteUri, WhyEmpty(document, session.Source.ErrorPhrases, selectors, $"no post matched '{selectors.Posts}'"));
                 return null;
             }
             var recent = new List<IElement>();
@@ -163,7 +163,7 @@ internal sealed class ForumAdapter : ISourceAdapter
     }
 
     /// <summary>Board links on an index (same host), with the title the index shows.</summary>
-    private static List<Board> Boards(IParentNode document, ForumSelectors selectors, Uri page)
+    internal static List<Board> Boards(IParentNode document, ForumSelectors selectors, Uri page)
     {
         var boards = new List<Board>();
         if (string.IsNullOrEmpty(selectors.BoardLinks)) return boards;
@@ -178,7 +178,7 @@ internal sealed class ForumAdapter : ISourceAdapter
     }
 
     /// <summary>Thread links on a board page, each with a signature of its row (changes when someone replies).</summary>
-    private static List<(Uri Thread, string Signature)> Threads(IParentNode document, ForumSelectors selectors, Uri page)
+    internal static List<(Uri Thread, string Signature)> Threads(IParentNode document, ForumSelectors selectors, Uri page)
     {
         var threads = new List<(Uri, string)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -264,9 +264,9 @@ internal sealed class ForumAdapter : ISourceAdapter
     /// preset knows; or none of it (a wrong preset, a changed theme). A login form beside content (MyBB's hidden quick
     /// login on every guest page, phpBB's login box on the index) is not the reason.
     /// </summary>
-    internal static string WhyEmpty(IDocument document, CrawlSession session, ForumSelectors? selectors, string missing)
+    internal static string WhyEmpty(IDocument document, IEnumerable<string> errorPhrases, ForumSelectors? selectors, string missing)
     {
-        if (ErrorPages.Denied(HtmlDocuments.Words(document.Body), session.Source.ErrorPhrases) is { } denied) return denied;
+        if (ErrorPages.Denied(HtmlDocuments.Words(document.Body), errorPhrases) is { } denied) return denied;
         if (selectors is not null)
         {
             var posts = document.QuerySelectorAll(selectors.Posts).Length;

@@ -45,7 +45,7 @@ internal sealed partial class PasteArchiveAdapter : ISourceAdapter
                 if (ids.Count == 0)
                 {
                     var why = matched == 0
-                        ? ForumAdapter.WhyEmpty(document, session, null, $"no paste link matched '{selector}'")
+                        ? ForumAdapter.WhyEmpty(document, session.Source.ErrorPhrases, null, $"no paste link matched '{selector}'")
                         : $"no paste link kept: {matched} links matched '{selector}', {elsewhere} on another host, {shape} dropped by the default " +
                           $"paste-link filter (one path segment of 4 to 16 letters or digits under {directory.AbsolutePath}); Selectors:PasteLinks chooses them";
                     session.Fail(listing.FinalUrl.AbsoluteUri, why, entryPoint: n == 0);
