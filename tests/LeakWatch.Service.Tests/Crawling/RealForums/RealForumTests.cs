@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LeakWatch.Service.Tests.Hosting;
+using Xunit.Abstractions;
 
 namespace LeakWatch.Service.Tests.Crawling.RealForums;
 
@@ -15,8 +16,13 @@ public abstract partial class RealForumTests : IDisposable
 {
     private readonly CliHarness _cli = new();
     private readonly RealForum _forum;
+    private readonly ITestOutputHelper _output;
 
-    protected RealForumTests(RealForum forum) => _forum = forum;
+    protected RealForumTests(RealForum forum, ITestOutputHelper output)
+    {
+        _forum = forum;
+        _output = output;
+    }
 
     protected abstract string Preset { get; }
 
@@ -69,6 +75,8 @@ public abstract partial class RealForumTests : IDisposable
         var late = await ResolveAsync(third.Out);
         Assert.Contains(late, f => f.Id == ipp && f.Url.StartsWith(LongThread, StringComparison.Ordinal));
         var cost = Requests(third.Error);
+        // The figures, for whoever reads the test log: what each run cost.
+        _output.WriteLine(first.Error + second.Error + third.Error);
         Assert.True(cost <= 6, $"the late reply cost {cost} requests\n{third}");
     }
 
@@ -118,7 +126,7 @@ public abstract partial class RealForumTests : IDisposable
     private static partial Regex RequestCount();
 }
 
-public sealed class PhpbbRealForumTests(PhpbbForum forum) : RealForumTests(forum), IClassFixture<PhpbbForum>
+public sealed class PhpbbRealForumTests(PhpbbForum forum, ITestOutputHelper output) : RealForumTests(forum, output), IClassFixture<PhpbbForum>
 {
     protected override string Preset => "phpbb";
 
@@ -131,7 +139,7 @@ public sealed class PhpbbRealForumTests(PhpbbForum forum) : RealForumTests(forum
         CrawlFromIndex_PlantedPatients_AllFoundCheaplyAgainAndLateReplyFound();
 }
 
-public sealed class MybbRealForumTests(MybbForum forum) : RealForumTests(forum), IClassFixture<MybbForum>
+public sealed class MybbRealForumTests(MybbForum forum, ITestOutputHelper output) : RealForumTests(forum, output), IClassFixture<MybbForum>
 {
     protected override string Preset => "mybb";
 
