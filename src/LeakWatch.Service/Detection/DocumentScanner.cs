@@ -32,28 +32,20 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
         _logger = logger;
     }
 
-    public async Task<IReadOnlyList<DocumentScanResult>> ScanAsync(Stream content, string documentName, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DocumentScanResult>> ScanAsync(Stream content, string documentName, CancellationToken cancellationToken) =>
+        RunAsync(pipeline => Scan(pipeline, content, documentName, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<DocumentScanResult>> ScanAsync(FetchedDocument document, string documentName, CancellationToken cancellationToken) =>
+        RunAsync(pipeline => ScanFetched(pipeline, document, documentName, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<DocumentScanResult>> RunAsync(Func<ScanPipeline, List<DocumentScanResult>> scan, CancellationToken cancellationToken)
     {
         var pipeline = await GetPipelineAsync(cancellationToken);
         await _scanning.WaitAsync(cancellationToken);
         try
         {
             // Extraction and matching are CPU-bound and synchronous: keep them off the caller's thread.
-            return await Task.Run(() => Scan(pipeline, content, documentName, cancellationToken), cancellationToken);
-        }
-        finally
-        {
-            _scanning.Release();
-        }
-    }
-
-    public async Task<IReadOnlyList<DocumentScanResult>> ScanAsync(FetchedDocument document, string documentName, CancellationToken cancellationToken)
-    {
-        var pipeline = await GetPipelineAsync(cancellationToken);
-        await _scanning.WaitAsync(cancellationToken);
-        try
-        {
-            return await Task.Run(() => ScanFetched(pipeline, document, documentName, cancellationToken), cancellationToken);
+            return await Task.Run(() => scan(pipeline), cancellationToken);
         }
         finally
         {

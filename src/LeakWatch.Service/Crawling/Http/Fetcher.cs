@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -167,7 +166,8 @@ internal sealed class Fetcher(
                 Log.BodyTruncated(logger, policy.SourceName, at, maxBytes);
             }
             if (ErrorPages.Challenge(result) is { } challenge) return FetchResult.Fail(original, current, status, challenge);
-            if (validators?.ContentSha256 is { } previous && previous == Sha256(body))
+            // The document's one hash: the same string is what the page is committed and scanned with.
+            if (validators?.ContentSha256 is { } previous && previous == result.Document.Sha256)
             {
                 return result with { Outcome = FetchOutcome.NotModified };
             }
@@ -236,6 +236,4 @@ internal sealed class Fetcher(
             _ => null,
         };
     }
-
-    public static string Sha256(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
 }
