@@ -134,6 +134,8 @@ internal static class BombBuilder
 
         public void Write(uint value, int bits)
         {
+            _bits |= value << _bitCount;
+            _bitCount += bits;
             _buffer |= (ulong)value << _count;
             _count += bits;
             while (_count >= 8)
@@ -158,7 +160,26 @@ internal static class BombBuilder
             else Code(0x190u + (uint)(b - 144), 9);
         }
 
+        private readonly Dictionary<(int, int), (uint Bits, int Count)> _matches = [];
+
+        /// <summary>A back-reference; its bits are worked out once per (length, distance): a bomb repeats one.</summary>
         public void Match(int length, int distance)
+        {
+            if (!_matches.TryGetValue((length, distance), out var encoded))
+            {
+                var probe = new BitWriter();
+                probe.Encode(length, distance);
+                encoded = (probe._bits, probe._bitCount);
+                _matches[(length, distance)] = encoded;
+            }
+
+            Write(encoded.Bits, encoded.Count);
+        }
+
+        private uint _bits;
+        private int _bitCount;
+
+        private void Encode(int length, int distance)
         {
             var l = Array.FindLastIndex(LengthBase, v => v <= length);
             if (length == 258) l = 28;

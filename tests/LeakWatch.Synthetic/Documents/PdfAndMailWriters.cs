@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using LeakWatch.Synthetic.Dumps;
 using MimeKit;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
@@ -39,7 +40,8 @@ public static class PdfAndMailWriters
         {
             for (var c = 0; c < cells.Count; c++)
             {
-                if (!string.IsNullOrEmpty(cells[c])) page.AddText(cells[c], 8, new PdfPoint(40 + (c * width), y), font);
+                // The standard Helvetica of PdfPig's writer has no accented letters: reports then print them plain.
+                if (!string.IsNullOrEmpty(cells[c])) page.AddText(DumpStyle.StripAccents(cells[c]), 8, new PdfPoint(40 + (c * width), y), font);
             }
         }
     }

@@ -86,6 +86,16 @@ internal static class FlowDocument
         }
     }
 
+    /// <summary>
+    /// A sentence or a long paragraph is a window of its own (one person per paragraph is how reports and leaks are
+    /// written); short lines without a full stop (a form's "Nom : DUPONT", "Né le : ...") stay together with the next.
+    /// </summary>
+    internal static bool StandsAlone(ReadOnlySpan<char> paragraph)
+    {
+        var trimmed = paragraph.TrimEnd();
+        return trimmed.Length >= 50 || (trimmed.Length > 0 && trimmed[^1] is '.' or '!' or '?');
+    }
+
     private sealed class ParagraphsText(UnpackSession session, string name, IFlowReader reader) : TextLeafStream(session, name)
     {
         protected override bool Produce(StringBuilder text)
@@ -95,6 +105,7 @@ internal static class FlowDocument
                 if (item.Paragraph is not { } paragraph) continue;
                 foreach (var c in paragraph) text.Append(c == '\n' || !char.IsControl(c) ? c : ' ');
                 text.Append('\n');
+                if (StandsAlone(paragraph)) text.Append('\n');
                 return true;
             }
 

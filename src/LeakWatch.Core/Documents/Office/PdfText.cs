@@ -88,7 +88,10 @@ internal sealed class PdfText : TextLeafStream
         return false;
     }
 
-    /// <summary>Words on the same baseline (within half a word's height) make a line, read left to right.</summary>
+    /// <summary>
+    /// Words on the same baseline (within half a word's height) make a line, read left to right. A table's row (words
+    /// apart by column gaps) or a sentence is a window of its own; other lines (a form's labels) stay with the next.
+    /// </summary>
     internal static void AppendLines(StringBuilder text, List<Word> words)
     {
         words.Sort((a, b) => b.BoundingBox.Bottom.CompareTo(a.BoundingBox.Bottom));
@@ -117,13 +120,22 @@ internal sealed class PdfText : TextLeafStream
         {
             if (line.Count == 0) return;
             line.Sort((a, b) => a.BoundingBox.Left.CompareTo(b.BoundingBox.Left));
+            var gaps = 0;
+            var start = text.Length;
             for (var i = 0; i < line.Count; i++)
             {
-                if (i > 0) text.Append(' ');
+                if (i > 0)
+                {
+                    text.Append(' ');
+                    var gap = line[i].BoundingBox.Left - line[i - 1].BoundingBox.Right;
+                    if (gap > Math.Abs(line[i].BoundingBox.Height)) gaps++;
+                }
+
                 foreach (var c in line[i].Text) text.Append(char.IsControl(c) ? ' ' : c);
             }
 
             text.Append('\n');
+            if (gaps >= 2 || FlowDocument.StandsAlone(text.ToString(start, text.Length - start))) text.Append('\n');
         }
     }
 
