@@ -34,6 +34,32 @@ public sealed class OfficeDocumentTests
     }
 
     [Fact]
+    public void Unpack_Xls_EachSheetATableWithDatesAsDates()
+    {
+        var xls = XlsWriter.Write([new Table("Codes", ["CODE"], [["B123456"]]), Patients]);
+
+        var (result, leaves) = Unpack(xls, "ancien.xls");
+
+        Assert.Equal(["ancien.xls!Codes", "ancien.xls!Patients"], leaves.Select(l => l.Name));
+        var lines = leaves[1].Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("\"NOM\"\t\"PRENOM\"\t\"DATE_NAISSANCE\"\t\"NIR\"\t\"TELEPHONE\"", lines[0]);
+        Assert.Equal("\"DUPONT\"\t\"Marie\"\t\"12/03/1965\"\t\"265037512345618\"\t\"06 12 34 56 78\"", lines[1]);
+        Assert.StartsWith("\"LE GALL\"\t\"Jean \"\"Jo\"\"\"\t\"01/01/1901\"\t\"185031234567890\"", lines[2], StringComparison.Ordinal);
+        Assert.Empty(result.Skipped);
+    }
+
+    [Fact]
+    public void Unpack_Ole2ThatIsNoWorkbook_SkippedWithAReason()
+    {
+        var notXls = (byte[])[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, .. new byte[1024]];
+
+        var (result, leaves) = Unpack(notXls, "lettre.doc");
+
+        Assert.Empty(leaves);
+        Assert.Contains("no Excel workbook", Assert.Single(result.Skipped).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unpack_XlsmIn1904System_DatesShiftedRight()
     {
         var xlsm = OfficeWriters.Xlsx([Patients], date1904: true, macroEnabled: true);

@@ -8,7 +8,7 @@ namespace LeakWatch.Service.Tests.Detection;
 
 /// <summary>
 /// The quality bar of <see cref="DetectionQualityTests"/> for leaks that are not text: spreadsheets (.xlsx, .xlsm in the
-/// 1904 system, .ods), reports (.docx, .odt, .pdf) and mails (.eml with an attachment, .mbox), end to end through the
+/// 1904 system, .xls, .ods), reports (.docx, .odt, .pdf) and mails (.eml with an attachment, .mbox), end to end through the
 /// built executable: 150 planted patients among strangers and namesakes, recall at least 99 %, precision at least 99.9 %.
 /// </summary>
 public sealed class DocumentQualityTests(ITestOutputHelper output) : IDisposable

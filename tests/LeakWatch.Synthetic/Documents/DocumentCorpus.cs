@@ -6,12 +6,12 @@ namespace LeakWatch.Synthetic.Documents;
 
 /// <summary>
 /// The quality corpus in the shapes that are not text: spreadsheets (.xlsx, .xlsm in the 1904 date system, .ods,
-/// .xls when a writer is given), word-processing reports (.docx, .odt: a table and prose), a PDF report, a mail with
+/// .xls from <see cref="XlsWriter"/>), word-processing reports (.docx, .odt: a table and prose), a PDF report, a mail with
 /// an attachment and an mbox. Each holds planted patients, strangers and namesakes like <see cref="QualityCorpus"/>.
 /// </summary>
 public static class DocumentCorpus
 {
-    public static readonly string[] Kinds = ["xlsx", "xlsm", "ods", "docx", "odt", "pdf", "eml", "mbox"];
+    public static readonly string[] Kinds = ["xlsx", "xlsm", "xls", "ods", "docx", "odt", "pdf", "eml", "mbox"];
 
     public static List<PlantedDocument> Build(IReadOnlyList<SyntheticPatient> basePatients, int plantedPerKind, int strangersPerKind, int namesakesPerKind, int seed)
     {
@@ -78,6 +78,8 @@ public static class DocumentCorpus
                 return OfficeWriters.Xlsx([CodesTable(random), PatientTable("Patients", people)]);
             case "xlsm":
                 return OfficeWriters.Xlsx([PatientTable("Feuil1", people)], date1904: true, macroEnabled: true);
+            case "xls":
+                return XlsWriter.Write([PatientTable("Feuil1", people), CodesTable(random)]);
             case "ods":
                 return OfficeWriters.Ods([PatientTable("Feuille1", people), CodesTable(random)]);
             case "docx":
