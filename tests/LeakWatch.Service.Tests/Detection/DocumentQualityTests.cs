@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;
@@ -24,7 +25,7 @@ public sealed class DocumentQualityTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, (await _cli.RunAsync("key", "init")).ExitCode);
         var enroll = await _cli.RunAsync("enroll", export);
         Assert.True(enroll.ExitCode == 0, enroll.ToString());
-        var documents = DocumentCorpus.Build(_base, plantedPerKind: 150, strangersPerKind: 150, namesakesPerKind: 100, seed: 12);
+        var documents = DocumentCorpus.Build(_base, plantedPerKind: 150, strangersPerKind: 150, namesakesPerKind: 100, seed: 13);
         var folder = Path.Combine(_cli.Root, "suspect");
         Directory.CreateDirectory(folder);
         foreach (var document in documents) File.WriteAllBytes(Path.Combine(folder, document.Name), document.Content);
