@@ -77,13 +77,13 @@ internal static class DocumentUnpacker
                     ReadSevenZip(input, name, depth);
                     break;
                 case ArchiveKind.OfficeZip:
-                    ReadOffice(input, name, depth);
+                    Listed(name, () => ReadOffice(input, name, depth));
                     break;
                 case ArchiveKind.Ole2:
-                    ReadXls(input, name);
+                    Listed(name, () => ReadXls(input, name));
                     break;
                 case ArchiveKind.Pdf:
-                    ReadPdf(input, name);
+                    Listed(name, () => ReadPdf(input, name));
                     break;
                 case ArchiveKind.Mail or ArchiveKind.Mbox:
                     new MailReader(session, EmitText, (attachment, attachmentName, encodedLength) =>
@@ -203,6 +203,20 @@ internal static class DocumentUnpacker
             }
         }
 
+        /// <summary>
+        /// Runs a reader of a document that is not text; when it yields no text and no reason (an empty workbook, a PDF
+        /// of blank pages), the document is still handed over, empty, so that it is listed as read and found clean.
+        /// </summary>
+        private void Listed(string name, Action read)
+        {
+            var leaves = session.Leaves;
+            var skipped = session.Skipped.Count;
+            read();
+            if (session.Leaves != leaves || session.Skipped.Count != skipped) return;
+            using var empty = new StringText(session, name, "");
+            EmitText(empty);
+        }
+
         /// <summary>Hands a text made from a document that is not text to the callback.</summary>
         private void EmitText(TextLeafStream leaf)
         {
@@ -319,7 +333,7 @@ internal static class DocumentUnpacker
             session.BufferedBytes += copy.Length;
             try
             {
-                using var text = PdfText.Open(session, name, copy.ToArray());
+                using var text = PdfText.Open(session, name, copy.GetBuffer().AsMemory(0, (int)copy.Length));
                 if (text is null) return;
                 if (text.HasText()) EmitText(text);
                 else text.Drain();

@@ -173,6 +173,18 @@ public sealed class OfficeDocumentTests
     }
 
     [Fact]
+    public void Unpack_PdfOfBlankPages_ListedEmptyNotDropped()
+    {
+        var builder = new UglyToad.PdfPig.Writer.PdfDocumentBuilder();
+        builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+
+        var (result, leaves) = Unpack(builder.Build(), "vide.pdf");
+
+        Assert.Equal(("vide.pdf", ""), Assert.Single(leaves));
+        Assert.Empty(result.Skipped);
+    }
+
+    [Fact]
     public void Unpack_PdfWithSomeScannedPages_TextReadAndPartialReported()
     {
         var (result, leaves) = Unpack(PdfAndMailWriters.Pdf("Extraction", Patients, scannedPages: 2), "mixte.pdf");

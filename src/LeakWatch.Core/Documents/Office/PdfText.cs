@@ -37,7 +37,7 @@ internal sealed class PdfText : TextLeafStream
     }
 
     /// <summary>Opens the PDF; null (and recorded as skipped) when it cannot be parsed or is encrypted.</summary>
-    public static PdfText? Open(UnpackSession session, string name, byte[] pdf)
+    public static PdfText? Open(UnpackSession session, string name, ReadOnlyMemory<byte> pdf)
     {
         var filters = new BoundedFilters(session);
         try
@@ -47,7 +47,7 @@ internal sealed class PdfText : TextLeafStream
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            session.Skip(name, filters.Refusal ?? (ex.GetType().Name.Contains("Password", StringComparison.Ordinal)
+            session.Skip(name, filters.Refusal ?? (ex.GetType().Name.Contains("Password", StringComparison.Ordinal) || ex.GetType().Name.Contains("Encrypt", StringComparison.Ordinal)
                 ? "encrypted PDF (no password): not read"
                 : $"corrupt or unsupported PDF ({ex.GetType().Name})"));
             return null;

@@ -24,6 +24,13 @@ internal static class XlsxReader
         var stylesPart = relationships.FirstOrDefault(r => r.Type.EndsWith("/styles", StringComparison.Ordinal)).Target;
 
         var (sheets, date1904) = ReadWorkbook(package, workbookPart);
+        if (sheets.Count == 0)
+        {
+            // A strict-namespace or hand-made workbook the typed reader does not list: its worksheets, in relationship order.
+            sheets = [.. relationships.Where(r => r.Type.EndsWith("/worksheet", StringComparison.Ordinal))
+                .Select(r => (Path.GetFileNameWithoutExtension(r.Target), r.Id))];
+        }
+
         var dateStyles = ReadDateStyles(package, stylesPart);
         var strings = SharedStrings.Read(package, sharedPart);
         try
@@ -33,7 +40,7 @@ internal static class XlsxReader
                 if (package.Session.Exhausted) return;
                 if (!targets.TryGetValue(id, out var target) || !package.Contains(target)) continue;
                 using var sheet = new SheetText(package, package.Name + "!" + LeafName(sheetName), target, strings, dateStyles, date1904);
-                emit(sheet);
+                if (sheet.HasText()) emit(sheet);
             }
         }
         finally
