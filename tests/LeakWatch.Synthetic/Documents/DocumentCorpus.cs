@@ -21,24 +21,7 @@ public static class DocumentCorpus
         var strangerIndex = 0;
         foreach (var kind in Kinds)
         {
-            var people = new List<(SyntheticPatient Person, bool UsageName)>();
-            var planted = new List<string>();
-            for (var i = 0; i < plantedPerKind; i++)
-            {
-                var patient = basePatients[random.Next(basePatients.Count)];
-                if (planted.Contains(patient.Ipp)) continue;
-                planted.Add(patient.Ipp);
-                people.Add((patient, patient.UsageName is not null && random.Next(2) == 0));
-            }
-
-            while (people.Count < planted.Count + strangersPerKind)
-            {
-                var other = SyntheticPopulation.Create(strangerIndex++, seed + 1);
-                if (!QualityCorpus.Collides(known, other)) people.Add((other with { Ipp = "X" + other.Ipp }, random.Next(2) == 0));
-            }
-
-            for (var i = 0; i < namesakesPerKind; i++) people.Add((QualityCorpus.Namesake(basePatients[random.Next(basePatients.Count)], known, seed + 2, ref strangerIndex), false));
-            Shuffle(people, random);
+            var (people, planted) = QualityCorpus.Plant(basePatients, known, plantedPerKind, strangersPerKind, namesakesPerKind, random, seed, ref strangerIndex);
             documents.Add(new PlantedDocument("leak-" + kind + "." + kind, Write(kind, people, random), planted));
         }
 
@@ -108,13 +91,4 @@ public static class DocumentCorpus
     private static string Csv(IEnumerable<(SyntheticPatient Person, bool UsageName)> people) =>
         "nom;prenom;naissance;tel\n" + string.Concat(people.Select(x =>
             $"{DumpStyle.LastName(x.Person, x.UsageName)};{DumpStyle.FirstGiven(x.Person)};{DumpStyle.Date(x.Person.BirthDate, "dd/MM/yyyy")};{x.Person.Phone}\n"));
-
-    private static void Shuffle<T>(List<T> list, Random random)
-    {
-        for (var i = list.Count - 1; i > 0; i--)
-        {
-            var j = random.Next(i + 1);
-            (list[i], list[j]) = (list[j], list[i]);
-        }
-    }
 }
