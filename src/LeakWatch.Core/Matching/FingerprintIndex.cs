@@ -83,7 +83,7 @@ internal sealed class FingerprintIndex
         }
     }
 
-    // Keys are uniform HMAC output: the low bits are already a good hash. Zero marks an empty slot.
+    // Keys are uniform keyed-PRF output: their bits are already a good hash. Zero marks an empty slot.
     private static ulong NonZero(ulong key) => key == 0 ? 1 : key;
 
     private static int Slot(ulong key, int mask) => (int)(key >> 20) & mask;

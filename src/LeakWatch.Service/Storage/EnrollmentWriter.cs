@@ -23,7 +23,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
     private const string Activate = """
         UPDATE enrollments SET state = 'active', enrolled_at = @enrolledAt, rows_read = @rowsRead, patients = @patients,
             linked_fingerprints = @linked, set_members = @setMembers, rows_skipped = @rowsSkipped,
-            skipped_by_reason = @skippedByReason, duration_ms = @durationMs
+            skipped_by_reason = @skippedByReason, duration_ms = @durationMs, scheme = @scheme
         WHERE id = @id AND state = 'building'
         """;
     private const string DeleteSelf = "DELETE FROM enrollments WHERE id = @id AND state = 'building'";
@@ -134,6 +134,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
                 rowsSkipped = skipped,
                 skippedByReason = JsonSerializer.Serialize(totals.SkippedByReason),
                 durationMs = (long)totals.Duration.TotalMilliseconds,
+                scheme = FingerprintScheme.Current,
             }, tx, cancellationToken: cancellationToken));
             if (updated != 1) throw new InvalidOperationException("Another enrollment ran at the same time and replaced this one; run enroll again.");
             await tx.CommitAsync(cancellationToken);

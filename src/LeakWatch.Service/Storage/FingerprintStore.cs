@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
+using LeakWatch.Service.Hosting;
 
 namespace LeakWatch.Service.Storage;
 
@@ -14,7 +15,7 @@ internal sealed class FingerprintStore
 {
     private const string SelectActive = """
         SELECT id, enrolled_at AS EnrolledAt, file_name AS FileName, rows_read AS RowsRead, patients, linked_fingerprints AS LinkedFingerprints,
-               set_members AS SetMembers, rows_skipped AS RowsSkipped, skipped_by_reason AS SkippedByReason, duration_ms AS DurationMs
+               set_members AS SetMembers, rows_skipped AS RowsSkipped, skipped_by_reason AS SkippedByReason, duration_ms AS DurationMs, scheme AS Scheme
         FROM enrollments WHERE state = 'active'
         """;
     private const string SelectChunks = "SELECT part, seq, count, data FROM enrollment_chunks WHERE enrollment_id = @id ORDER BY part, seq";
@@ -55,6 +56,10 @@ internal sealed class FingerprintStore
         await using var tx = connection.BeginTransaction(deferred: true);
         var row = await connection.QuerySingleOrDefaultAsync<ActiveRow>(new CommandDefinition(SelectActive, transaction: tx, cancellationToken: cancellationToken));
         if (row is null) return null;
+        if (row.Scheme != FingerprintScheme.Current)
+        {
+            throw new LeakWatchException(FingerprintScheme.ChangedMessage(row.Scheme), ExitCodes.BadConfiguration);
+        }
 
         var patients = new Fingerprint[row.Patients];
         var linkedKeys = new ulong[row.LinkedFingerprints];
@@ -134,7 +139,7 @@ internal sealed class FingerprintStore
 
     // Every integer is long: SQLite hands Dapper 64-bit integers, and Dapper matches constructor types exactly.
     private sealed record ActiveRow(long Id, string EnrolledAt, string FileName, long RowsRead, long Patients, long LinkedFingerprints,
-        long SetMembers, long RowsSkipped, string SkippedByReason, long DurationMs)
+        long SetMembers, long RowsSkipped, string SkippedByReason, long DurationMs, long Scheme)
     {
         public EnrollmentInfo ToInfo() => new(
             Id,
