@@ -72,32 +72,49 @@ internal sealed class FingerprintStore
         command.CommandText = SelectChunks;
         command.Parameters.AddWithValue("@id", row.Id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        // One buffer for every chunk: a fresh byte[] per BLOB would leave the whole index's size as garbage on the
+        // large-object heap, and the peak memory of a scan with it.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkFormat.DefaultChunkEntries * Fingerprint.Size);
+        try
         {
-            var part = reader.GetInt32(0);
-            var count = reader.GetInt32(2);
-            var data = (byte[])reader.GetValue(3);
-            switch (part)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                case ChunkFormat.PatientsPart:
-                    ChunkFormat.ReadPatients(data, count, patients.AsSpan(patientsAt, count));
-                    patientsAt += count;
-                    break;
-                case ChunkFormat.LinkedKeysPart:
-                    ChunkFormat.ReadUInt64s(data, count, linkedKeys.AsSpan(keysAt, count));
-                    keysAt += count;
-                    break;
-                case ChunkFormat.LinkedPatientsPart:
-                    ChunkFormat.ReadOrdinalDeltas(data, count, linkedPatients.AsSpan(ordinalsAt, count));
-                    ordinalsAt += count;
-                    break;
-                case ChunkFormat.SetMembersPart:
-                    ChunkFormat.ReadUInt64s(data, count, setMembers.AsSpan(membersAt, count));
-                    membersAt += count;
-                    break;
-                default:
-                    throw new InvalidDataException($"Enrollment {row.Id} has a chunk of unknown part {part}.");
+                var part = reader.GetInt32(0);
+                var count = reader.GetInt32(2);
+                var length = (int)reader.GetBytes(3, 0, null, 0, 0);
+                if (length > buffer.Length)
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+                }
+                reader.GetBytes(3, 0, buffer, 0, length);
+                var data = buffer.AsSpan(0, length);
+                switch (part)
+                {
+                    case ChunkFormat.PatientsPart:
+                        ChunkFormat.ReadPatients(data, count, patients.AsSpan(patientsAt, count));
+                        patientsAt += count;
+                        break;
+                    case ChunkFormat.LinkedKeysPart:
+                        ChunkFormat.ReadUInt64s(data, count, linkedKeys.AsSpan(keysAt, count));
+                        keysAt += count;
+                        break;
+                    case ChunkFormat.LinkedPatientsPart:
+                        ChunkFormat.ReadOrdinalDeltas(data, count, linkedPatients.AsSpan(ordinalsAt, count));
+                        ordinalsAt += count;
+                        break;
+                    case ChunkFormat.SetMembersPart:
+                        ChunkFormat.ReadUInt64s(data, count, setMembers.AsSpan(membersAt, count));
+                        membersAt += count;
+                        break;
+                    default:
+                        throw new InvalidDataException($"Enrollment {row.Id} has a chunk of unknown part {part}.");
+                }
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
         if (patientsAt != patients.Length || keysAt != linkedKeys.Length || ordinalsAt != linkedPatients.Length || membersAt != setMembers.Length)
         {
