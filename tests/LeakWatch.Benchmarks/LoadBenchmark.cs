@@ -32,7 +32,7 @@ internal static class LoadBenchmark
         {
             process.Refresh();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{step}: {watch.Elapsed.TotalSeconds:F2} s; working set {process.WorkingSet64 / 1e6:F0} MB, peak {process.PeakWorkingSet64 / 1e6:F0} MB, GC heap {GC.GetTotalMemory(false) / 1e6:F0} MB"));
+                $"{step}: {watch.Elapsed.TotalSeconds:F2} s (process CPU so far {process.TotalProcessorTime.TotalSeconds:F2} s); working set {process.WorkingSet64 / 1e6:F0} MB, peak {process.PeakWorkingSet64 / 1e6:F0} MB, GC heap {GC.GetTotalMemory(false) / 1e6:F0} MB"));
         }
 
         var total = Stopwatch.StartNew();

@@ -49,17 +49,11 @@ internal readonly struct SipHash
         v0 ^= b;
 
         v2 ^= 0xee;
-        Round(ref v0, ref v1, ref v2, ref v3);
-        Round(ref v0, ref v1, ref v2, ref v3);
-        Round(ref v0, ref v1, ref v2, ref v3);
-        Round(ref v0, ref v1, ref v2, ref v3);
+        for (var r = 0; r < 4; r++) Round(ref v0, ref v1, ref v2, ref v3);
         var low = v0 ^ v1 ^ v2 ^ v3;
 
         v1 ^= 0xdd;
-        Round(ref v0, ref v1, ref v2, ref v3);
-        Round(ref v0, ref v1, ref v2, ref v3);
-        Round(ref v0, ref v1, ref v2, ref v3);
-        Round(ref v0, ref v1, ref v2, ref v3);
+        for (var r = 0; r < 4; r++) Round(ref v0, ref v1, ref v2, ref v3);
         var high = v0 ^ v1 ^ v2 ^ v3;
         return new UInt128(high, low);
     }

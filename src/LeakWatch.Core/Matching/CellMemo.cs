@@ -29,8 +29,6 @@ internal sealed class CellMemo
         _mask = slots - 1;
     }
 
-    public int Count { get; private set; }
-
     public bool TryGet(ReadOnlySpan<char> text, int hash, out CellReading reading)
     {
         var slot = hash & _mask;
@@ -53,7 +51,6 @@ internal sealed class CellMemo
             _doorkeeper[slot] = hash;
             return;
         }
-        if (_texts[slot] is null) Count++;
         _texts[slot] = text.ToString();
         _readings[slot] = reading;
     }

@@ -23,7 +23,7 @@ internal sealed class CellReading(NameEntry[] names, int[] dates)
 
 /// <summary>
 /// Reads cells and prose into names, dates and identifiers. Owned by one <see cref="RecordMatcher"/> (one thread);
-/// its memos live as long as the matcher, across documents, fixed in size (about 1 MB each).
+/// its memos live as long as the matcher, across documents, fixed in size (a few MB at most).
 /// <para>
 /// Cost follows bytes, not vocabulary: a word is a name only if it is letters alone (a barcode with a digit costs a
 /// character scan), and a letters-only word costs two SipHash computations (about 50 ns) and two probes of the

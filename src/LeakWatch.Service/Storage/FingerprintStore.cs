@@ -18,7 +18,7 @@ internal sealed class FingerprintStore
                set_members AS SetMembers, rows_skipped AS RowsSkipped, skipped_by_reason AS SkippedByReason, duration_ms AS DurationMs, scheme AS Scheme
         FROM enrollments WHERE state = 'active'
         """;
-    private const string SelectChunks = "SELECT part, seq, count, data FROM enrollment_chunks WHERE enrollment_id = @id ORDER BY part, seq";
+    private const string SelectChunks = "SELECT rowid, part, seq, count, data FROM enrollment_chunks WHERE enrollment_id = @id ORDER BY part, seq";
 
     private readonly Database _database;
     private readonly TimeProvider _time;
@@ -72,22 +72,24 @@ internal sealed class FingerprintStore
         command.CommandText = SelectChunks;
         command.Parameters.AddWithValue("@id", row.Id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        // One buffer for every chunk: a fresh byte[] per BLOB would leave the whole index's size as garbage on the
-        // large-object heap, and the peak memory of a scan with it.
+        // One buffer for every chunk: a byte[] per BLOB (what GetValue and GetBytes make) would leave the whole index's
+        // size as garbage on the large-object heap, and in the peak memory of every scan.
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkFormat.DefaultChunkEntries * Fingerprint.Size);
         try
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var part = reader.GetInt32(0);
-                var count = reader.GetInt32(2);
-                var length = (int)reader.GetBytes(3, 0, null, 0, 0);
+                var part = reader.GetInt32(1);
+                var count = reader.GetInt32(3);
+                // With the rowid selected, the BLOB is read straight from the database page by page (incremental I/O).
+                using var blob = reader.GetStream(4);
+                var length = checked((int)blob.Length);
                 if (length > buffer.Length)
                 {
                     System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                     buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
                 }
-                reader.GetBytes(3, 0, buffer, 0, length);
+                blob.ReadExactly(buffer, 0, length);
                 var data = buffer.AsSpan(0, length);
                 switch (part)
                 {
