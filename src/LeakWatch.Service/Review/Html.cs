@@ -44,8 +44,22 @@ internal ref struct HtmlHandler
 
     public readonly void AppendFormatted(string? text) => _builder.Append(Html.Encode(text).Value);
 
-    public readonly void AppendFormatted<T>(T value) =>
-        _builder.Append(Html.Encode(Convert.ToString(value, CultureInfo.InvariantCulture)).Value);
+    // Overload resolution prefers this generic one to the IEnumerable<Html> one for a List<Html>: both are handled here.
+    public readonly void AppendFormatted<T>(T value)
+    {
+        switch (value)
+        {
+            case Html html:
+                _builder.Append(html.Value);
+                break;
+            case IEnumerable<Html> parts:
+                AppendFormatted(parts);
+                break;
+            default:
+                _builder.Append(Html.Encode(Convert.ToString(value, CultureInfo.InvariantCulture)).Value);
+                break;
+        }
+    }
 
     public readonly Html ToHtml() => new(_builder.ToString());
 }
