@@ -110,6 +110,7 @@ internal static class ConsolePage
         main { max-width: 70rem; margin: 0 auto; padding: 1rem; }
         h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
         h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
+        section > h2:first-child { margin-top: .25rem; }
         section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin: 0 0 1rem; }
         table { width: 100%; border-collapse: collapse; background: #fff; }
         th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
