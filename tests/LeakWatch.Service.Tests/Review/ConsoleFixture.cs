@@ -34,6 +34,9 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
 
     internal CliHarness Cli => _cli;
 
+    /// <summary>The lab's export (plaintext), as the DPO keeps it on a workstation for `resolve`.</summary>
+    public string ExportPath { get; private set; } = "";
+
     public Uri BaseUri { get; private set; } = null!;
 
     public long CrawledIncident { get; private set; }
@@ -44,7 +47,7 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var export = ExportFiles.Write(_cli.Root, Base);
+        var export = ExportPath = ExportFiles.Write(_cli.Root, Base);
         Assert.Equal(0, (await _cli.RunAsync("key", "init")).ExitCode);
         var enroll = await _cli.RunAsync("enroll", export);
         Assert.True(enroll.ExitCode == 0, enroll.ToString());

@@ -200,6 +200,13 @@ public sealed class ConsoleSecurityTests(ConsoleFixture console) : IClassFixture
         var lines = pages[4].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.All(lines, l => Assert.Matches("^\\{\"patient\":\"[0-9a-f]{32}\",\"confidence\":\"(high|medium|low)\",\"rules\":\"[^\"]*\",\"incident\":\\d+\\}$", l));
+        // ...and `leakwatch resolve` turns them into the patients of the hostile document, on the DPO's workstation.
+        console.Cli.StandardInput = pages[4];
+        var resolve = await console.Cli.RunAsync("resolve", console.ExportPath);
+        console.Cli.StandardInput = null;
+        Assert.True(resolve.ExitCode == 0, resolve.ToString());
+        Assert.Equal(console.Base.Skip(120).Take(3).Select(p => p.Ipp).Order(StringComparer.Ordinal),
+            resolve.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
     }
 
     private IEnumerable<(string Method, string Path, RouteEndpoint Endpoint)> Routes()
