@@ -125,7 +125,6 @@ internal sealed class WebListener(
         builder.Services.AddTransient(sp => ActivatorUtilities.CreateInstance<SessionAuthenticationHandler>(new FallbackServiceProvider(sp, services)));
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(ReadyPolicy())
-            .SetFallbackPolicy(ReadyPolicy())
             .AddPolicy(SignedInPolicy, p => p.RequireAuthenticatedUser());
         if (certificate is not null)
         {
@@ -156,7 +155,18 @@ internal sealed class WebListener(
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
-        foreach (var feature in all) feature.Map(app);
+        // Every feature's route needs a ready session unless it says .AllowAnonymous() or names its own policy; roles
+        // add to the ready session. Applied once all conventions ran (rather than as a fallback policy, which would
+        // also answer unknown paths with a sign-in page instead of 404).
+        var routes = app.MapGroup("");
+        ((IEndpointConventionBuilder)routes).Finally(endpoint =>
+        {
+            if (!endpoint.Metadata.OfType<IAuthorizeData>().Any() && !endpoint.Metadata.OfType<IAllowAnonymous>().Any())
+            {
+                endpoint.Metadata.Add(new AuthorizeAttribute());
+            }
+        });
+        foreach (var feature in all) feature.Map(routes);
         return app;
     }
 

@@ -81,13 +81,7 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
         _cli.Settings["LeakWatch:Console:Organisation"] = "Laboratoire Synthétique";
         _cli.Settings["LeakWatch:Console:DpoContact"] = "dpo@lab.example";
 
-        var started = new TaskCompletionSource<IServiceProvider>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _cli.Services = services => services.AddHostedService(sp => new Started(sp, started));
-        _run = _cli.RunAsync("run");
-        _services = await Task.WhenAny(started.Task, _run) == started.Task
-            ? await started.Task
-            : throw new InvalidOperationException("leakwatch run stopped: " + await _run);
-        _cli.Services = null;
+        (_run, _services) = await StartRunAsync(_cli);
         BaseUri = Listener.Addresses[0];
 
         // A second incident through the real recorder, from a document whose URL is hostile markup.
@@ -139,6 +133,23 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
 
     public void Dispose() => _cli.Dispose();
 
+    /// <summary>Starts `leakwatch run` in process; returns once every hosted service (the web listener too) has started.</summary>
+    internal static async Task<(Task<CliResult> Run, IServiceProvider Services)> StartRunAsync(CliHarness cli, Action<IServiceCollection>? services = null)
+    {
+        var started = new TaskCompletionSource<IServiceProvider>(TaskCreationOptions.RunContinuationsAsynchronously);
+        cli.Services = s =>
+        {
+            services?.Invoke(s);
+            s.AddHostedService(sp => new Started(sp, started));
+        };
+        var run = cli.RunAsync("run");
+        var provider = await Task.WhenAny(started.Task, run) == started.Task
+            ? await started.Task
+            : throw new InvalidOperationException("leakwatch run stopped: " + await run);
+        cli.Services = null;
+        return (run, provider);
+    }
+
     internal static string Rows(IEnumerable<SyntheticPatient> patients)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
@@ -164,10 +175,13 @@ public sealed partial class ConsoleClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ConsoleClient(Uri baseUri)
+    public ConsoleClient(Uri baseUri, bool acceptAnyCertificate = false)
     {
         Cookies = new CookieContainer();
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseUri };
+        var handler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
+        // Only for the test's own self-signed certificate on loopback.
+        if (acceptAnyCertificate) handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
+        _http = new HttpClient(handler) { BaseAddress = baseUri };
     }
 
     public CookieContainer Cookies { get; }
