@@ -43,6 +43,9 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
 
     public long HostileIncident { get; private set; }
 
+    /// <summary>The incident of the post with rows (the other crawled document).</summary>
+    public long PostIncident { get; private set; }
+
     internal WebListener Listener => _services!.GetRequiredService<WebListener>();
 
     public async Task InitializeAsync()
@@ -91,6 +94,7 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
         // The post and the attachment are two documents, so two incidents; the attachment's shows a masked entry name.
         Assert.Equal(2, list.Items.Count);
         CrawledIncident = list.Items.Single(i => i.Incident.Url.Contains('!', StringComparison.Ordinal)).Incident.Id;
+        PostIncident = list.Items.Single(i => !i.Incident.Url.Contains('!', StringComparison.Ordinal)).Incident.Id;
         var scanner = _services.GetRequiredService<LeakWatch.Service.Detection.IDocumentScanner>();
         using var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Rows(Base.Skip(120).Take(3))));
         var results = await scanner.ScanAsync(content, "hostile.csv", CancellationToken.None);

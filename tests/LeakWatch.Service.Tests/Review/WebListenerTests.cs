@@ -83,7 +83,7 @@ public sealed class WebListenerTests : IDisposable
             var san = new SubjectAlternativeNameBuilder();
             san.AddIpAddress(IPAddress.Loopback);
             request.CertificateExtensions.Add(san.Build());
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            using var certificate = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddDays(30));
             await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx));
         }
         Assert.Equal(0, (await _cli.RunAsync("key", "init")).ExitCode);
