@@ -3,6 +3,7 @@ using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Detection;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Keys;
+using LeakWatch.Service.Review;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -67,6 +68,8 @@ internal static class LeakWatchHost
         services.AddDetection();
         services.AddAlerting();
         services.AddCrawling();
+        services.AddWebListener();
+        services.AddConsole();
         services.AddSingleton<ServiceStartup>();
         return services;
     }
