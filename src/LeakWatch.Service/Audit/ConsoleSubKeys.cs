@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Service.Keys;
 
@@ -23,5 +21,5 @@ internal sealed class ConsoleSubKeys(KeyProvider keys)
     }
 
     public static byte[] Derive(FingerprintKeys keys, string purpose) =>
-        HKDF.Expand(HashAlgorithmName.SHA256, keys.For(FingerprintKind.KeyId), 32, Encoding.ASCII.GetBytes("leakwatch/v1/console/" + purpose));
+        keys.DerivePurposeKey("leakwatch/v1/console/" + purpose);
 }
