@@ -94,6 +94,23 @@ public sealed class DocumentIntakeTests : IDisposable
         Assert.Equal(2, recorder.Recorded.Count);
     }
 
+    [Fact]
+    public async Task AcceptAsync_PdfAndXlsxAttachments_AreReadByTheUnpackersDocumentReaders()
+    {
+        var (intake, _) = await StartAsync();
+        var table = new LeakWatch.Synthetic.Documents.Table("Patients", ["NOM", "PRENOM", "DATE_NAISSANCE", "NIR"],
+            [.. _base.Skip(40).Take(5).Select(p => (IReadOnlyList<LeakWatch.Synthetic.Documents.TableCell>)[p.BirthName, p.FirstNames, p.BirthDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), p.Nir])]);
+
+        // Servers send attachments as application/octet-stream: the bytes say what they are, not the header.
+        var pdf = await intake.AcceptAsync("forum", "https://forum.example/download/file.php?id=3",
+            new FetchedDocument(LeakWatch.Synthetic.Documents.PdfAndMailWriters.Pdf("Extrait", table), "application/octet-stream", null), CancellationToken.None);
+        var xlsx = await intake.AcceptAsync("forum", "https://forum.example/download/file.php?id=4",
+            new FetchedDocument(LeakWatch.Synthetic.Documents.OfficeWriters.Xlsx([table]), "application/octet-stream", null), CancellationToken.None);
+
+        Assert.Equal(5, pdf.Patients);
+        Assert.Equal(5, xlsx.Patients);
+    }
+
     private static string Rows(IEnumerable<SyntheticPatient> patients)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
