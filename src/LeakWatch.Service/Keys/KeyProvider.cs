@@ -68,7 +68,9 @@ internal sealed class KeyProvider : IDisposable
         {
             if (_keys is { } again) return again;
             var key = Load() ?? await CreateAsync(createIfNone, cancellationToken);
-            var recorded = await _meta.SetIfAbsentAsync(KeyIdName, key.Id, cancellationToken);
+            // Read first: a verb that only reads must not need to write (a full or read-only disk).
+            var recorded = await _meta.GetAsync(KeyIdName, cancellationToken)
+                ?? await _meta.SetIfAbsentAsync(KeyIdName, key.Id, cancellationToken);
             if (recorded != key.Id) throw Mismatch(recorded, key.Id);
             Log.KeyLoaded(_logger, key.Id, Source);
             _keys = new FingerprintKeys(key);

@@ -82,7 +82,17 @@ internal sealed class Database
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
         pragma.CommandText = _pragmas;
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (SqliteException e) when (StorageFailure.CannotWrite(e) && connection.State == System.Data.ConnectionState.Open)
+        {
+            // A full or read-only disk on a database that already has its settings (WAL among them): the settings
+            // cannot be re-asserted, but reading needs none of them; a write on this connection fails on its own.
+            pragma.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
         return connection;
     }
 
