@@ -8,8 +8,8 @@ namespace LeakWatch.Service.Audit;
 /// <summary>
 /// The console's own keys (the audit chain, sealed second-factor secrets), derived with HKDF from the secret key, so a
 /// copy of the database alone can neither forge audit entries nor read a second-factor secret. They expand the
-/// key-identifier sub-key (itself an HKDF output that never leaves the process; only a hash of it is published) with
-/// a purpose of their own, which keeps Core's fingerprint kinds untouched.
+/// patient-reference HMAC sub-key (itself an HKDF output of the secret key that never leaves the process) with an info
+/// of their own, so the outputs are independent of it and of each other, and Core's fingerprint kinds stay untouched.
 /// </summary>
 internal sealed class ConsoleSubKeys(KeyProvider keys)
 {
@@ -23,5 +23,5 @@ internal sealed class ConsoleSubKeys(KeyProvider keys)
     }
 
     public static byte[] Derive(FingerprintKeys keys, string purpose) =>
-        HKDF.Expand(HashAlgorithmName.SHA256, keys.For(FingerprintKind.KeyId), 32, Encoding.ASCII.GetBytes("leakwatch/v1/console/" + purpose));
+        HKDF.Expand(HashAlgorithmName.SHA256, keys.HmacKey(FingerprintKind.PatientRef), 32, Encoding.ASCII.GetBytes("leakwatch/v1/console/" + purpose));
 }
