@@ -35,7 +35,7 @@ internal sealed class WebListener(
     ILoggerFactory loggerFactory,
     TimeProvider time) : IHostedService, IAsyncDisposable
 {
-    /// <summary>Ready and role checks apply to every route but those marked anonymous.</summary>
+    /// <summary>Signed in, session not necessarily ready: for the steps of signing in (one-time password, second factor).</summary>
     public const string SignedInPolicy = "signed-in";
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<WebListener>();
