@@ -1,0 +1,37 @@
+using LeakWatch.Service.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace LeakWatch.Service.Operations;
+
+internal static class OperationsRegistration
+{
+    /// <summary>
+    /// The persistent schedule (Quartz's ADO.NET job store on the service's own SQLite file), health and metrics on the
+    /// web listener, and the retention purge job.
+    /// </summary>
+    public static IServiceCollection AddOperations(this IServiceCollection services)
+    {
+        services.AddOptions<OperationsOptions>()
+            .BindConfiguration(OperationsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OperationsOptions>, OperationsOptionsValidator>();
+
+        // The schema is migration 0500: the database applies it on first open, which `run` does before the scheduler starts.
+        services.AddQuartz(q => q.UsePersistentStore(store =>
+        {
+            store.UseSqlite(source => source.DataSourceFactory = sp => SqliteFactory.Instance.CreateDataSource(sp.GetRequiredService<Database>().ConnectionString));
+            store.UseSystemTextJsonSerializer();
+        }));
+        services.AddSingleton<IPostConfigureOptions<AdoJobStoreOptions>>(sp => new PostConfigureOptions<AdoJobStoreOptions, IOptions<OperationsOptions>>(
+            null, sp.GetRequiredService<IOptions<OperationsOptions>>(), (store, operations) =>
+            {
+                store.MisfireThreshold = operations.Value.MisfireThreshold;
+                store.StoreJobDataAsStrings = true;
+            }));
+        return services;
+    }
+}
