@@ -78,6 +78,7 @@ internal sealed class SourceCrawler(
 
         var duration = time.GetElapsedTime(started);
         var succeeded = session.Fatal is null;
+        Operations.LeakWatchMetrics.CrawlFinished(source.Name, duration, succeeded);
         try
         {
             await health.RecordAsync(new RunReport(source.Name, source.Kind, startedAt, duration, succeeded, session.Fatal ?? session.LastError,

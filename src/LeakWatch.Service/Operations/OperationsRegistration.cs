@@ -1,7 +1,9 @@
+using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Quartz;
 
 namespace LeakWatch.Service.Operations;
@@ -32,6 +34,18 @@ internal static class OperationsRegistration
                 store.MisfireThreshold = operations.Value.MisfireThreshold;
                 store.StoreJobDataAsStrings = true;
             }));
+
+        services.AddSingleton<OutboxBacklog>();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<KeyCheck>("key", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<EnrollmentCheck>("enrollment", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<SourcesCheck>("sources", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<OutboxCheck>("outbox", tags: [HealthEndpoints.ReadyTag]);
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(LeakWatchMetrics.MeterName)
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        services.AddSingleton<IWebEndpoints, HealthEndpoints>();
+        services.AddHostedService<PendingAlertsGauge>();
         return services;
     }
 }
