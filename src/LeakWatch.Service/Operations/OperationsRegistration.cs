@@ -46,6 +46,15 @@ internal static class OperationsRegistration
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddSingleton<IWebEndpoints, HealthEndpoints>();
         services.AddHostedService<PendingAlertsGauge>();
+
+        services.AddSingleton<RetentionPurger>();
+        services.AddSingleton<IRetentionAudit, LoggedRetentionAudit>();
+        services.AddQuartz(q => q.ScheduleJob<RetentionJob>(
+            (sp, trigger) => trigger
+                .WithIdentity(RetentionJob.Name)
+                .WithCronSchedule(sp.GetRequiredService<IOptions<OperationsOptions>>().Value.Retention.Schedule,
+                    b => b.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)),
+            (_, job) => job.WithIdentity(RetentionJob.Name)));
         return services;
     }
 }
