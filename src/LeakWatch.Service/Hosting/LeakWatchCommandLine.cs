@@ -24,6 +24,7 @@ internal static class LeakWatchCommandLine
         root.Subcommands.Add(Crawling.CrawlVerb.Create(configArgs));
         root.Subcommands.Add(Crawling.SourcesVerb.Create(configArgs));
         root.Subcommands.Add(Operations.DoctorVerb.Create(configArgs));
+        root.Subcommands.Add(Demo.DemoVerb.Create(configArgs));
         // No verb means `run`: the service itself.
         root.SetAction((parse, ct) => RunVerb.RunAsync(configArgs, parse, ct));
 
