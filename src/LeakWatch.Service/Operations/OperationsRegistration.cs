@@ -22,10 +22,10 @@ internal static class OperationsRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<OperationsOptions>, OperationsOptionsValidator>();
 
-        // The schema is migration 0500: the database applies it on first open, which `run` does before the scheduler starts.
+        // The schema is migration 0500, applied when the database is first opened.
         services.AddQuartz(q => q.UsePersistentStore(store =>
         {
-            store.UseSqlite(source => source.DataSourceFactory = sp => SqliteFactory.Instance.CreateDataSource(sp.GetRequiredService<Database>().ConnectionString));
+            store.UseSqlite(source => source.DataSourceFactory = sp => SqliteFactory.Instance.CreateDataSource(MigratedConnectionString(sp)));
             store.UseSystemTextJsonSerializer();
         }));
         services.AddSingleton<IPostConfigureOptions<AdoJobStoreOptions>>(sp => new PostConfigureOptions<AdoJobStoreOptions, IOptions<OperationsOptions>>(
@@ -56,5 +56,16 @@ internal static class OperationsRegistration
                     b => b.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)),
             (_, job) => job.WithIdentity(RetentionJob.Name)));
         return services;
+    }
+
+    /// <summary>
+    /// Quartz asks once, when its scheduler is made: the database (folder, file, migrations) is made first, so whoever
+    /// gets a scheduler finds its tables. Synchronous because Quartz's factory is; SQLite's calls are synchronous anyway.
+    /// </summary>
+    private static string MigratedConnectionString(IServiceProvider services)
+    {
+        var database = services.GetRequiredService<Database>();
+        database.OpenAsync().GetAwaiter().GetResult().Dispose();
+        return database.ConnectionString;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LeakWatch.Service.Tests.Hosting;
 
 namespace LeakWatch.Service.Tests.Demo;
@@ -11,9 +10,11 @@ public sealed class DemoVerbTests : IDisposable
     [Fact]
     public async Task DemoOnce_EmptyFolder_DeliversTheAlertToItsSinksAndExitsZero()
     {
-        var (exit, output, error) = await RunAsync("demo", "--once");
+        var result = await Executable.RunAsync(_folder, null, "demo", "--once");
+        var output = result.Out;
 
-        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
+        // Were the real settings in the environment (the harness sets them), the demo must still keep to its folder.
+        Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("ALERT (webhook, signature valid): incident #", output, StringComparison.Ordinal);
         Assert.Contains("E-mail received by the SMTP sink for security@demo.invalid: \"[LeakWatch] Incident #", output, StringComparison.Ordinal);
         // Its own folder, never the real data folder or key.
@@ -31,34 +32,11 @@ public sealed class DemoVerbTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(theirs)!);
         await File.WriteAllTextAsync(theirs, "not LeakWatch's");
 
-        var (exit, _, error) = await RunAsync("demo", "--once");
+        var result = await Executable.RunAsync(_folder, null, "demo", "--once");
 
-        Assert.Equal(2, exit);
-        Assert.Contains("is not a LeakWatch demo folder", error, StringComparison.Ordinal);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is not a LeakWatch demo folder", result.Error, StringComparison.Ordinal);
         Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(Path.GetDirectoryName(theirs)!).Select(Path.GetFileName));
-    }
-
-    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _folder.Root,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "leakwatch.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        // Were the real settings in the environment, the demo must still keep to its folder.
-        start.Environment["LeakWatch__DataDirectory"] = _folder.DataDirectory;
-        start.Environment["LeakWatch__KeyFile"] = _folder.KeyFile;
-        start.Environment.Remove("LEAKWATCH_KEY");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
     }
 
     public void Dispose() => _folder.Dispose();

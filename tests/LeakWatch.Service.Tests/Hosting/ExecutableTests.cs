@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Tests.Enrollment;
@@ -31,31 +30,7 @@ public sealed class ExecutableTests : IDisposable
         Assert.Equal($"{{\"patient\":\"{reference}\",\"id\":\"{patients[3].Ipp}\"}}", resolve.Out.Trim());
     }
 
-    private async Task<CliResult> RunAsync(string? input, params string[] args)
-    {
-        var executable = Path.Combine(AppContext.BaseDirectory, "leakwatch.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _folders.Root,
-        };
-        start.ArgumentList.Add(executable);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["LeakWatch__DataDirectory"] = _folders.DataDirectory;
-        start.Environment["LeakWatch__KeyFile"] = _folders.KeyFile;
-        start.Environment.Remove("LEAKWATCH_KEY");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (input is not null) await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await output, await error, []);
-    }
+    private Task<CliResult> RunAsync(string? input, params string[] args) => Executable.RunAsync(_folders, input, args);
 
     public void Dispose() => _folders.Dispose();
 }
