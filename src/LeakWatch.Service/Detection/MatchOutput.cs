@@ -5,22 +5,40 @@ namespace LeakWatch.Service.Detection;
 
 /// <summary>
 /// The JSON-lines form of matches, shared by <c>scan --json</c> and <c>crawl --once --json</c>: one object per matched
-/// patient per document. Only references, rule names, offsets and counts: nothing read from the document.
+/// patient per document, and one object for a document read in part that matched nobody. Only references, rule ids,
+/// offsets and counts: nothing read from the document, and entry names masked (<see cref="DocumentNames"/>).
 /// </summary>
 internal static class MatchOutput
 {
-    public static void WriteJsonLines(TextWriter output, DocumentScanResult result)
+    /// <param name="shown">The document's name as it may be printed; null: <see cref="DocumentNames.Mask"/> of it.</param>
+    public static void WriteJsonLines(TextWriter output, DocumentScanResult result, string? shown = null)
     {
+        var document = shown ?? DocumentNames.Mask(result.Document);
+        if (result.Matches.Count == 0)
+        {
+            // Nothing found in a document read in part is not "nothing found": say so.
+            if (result.Skipped is { } reason)
+            {
+                WriteLine(output, json =>
+                {
+                    json.WriteString("document", document);
+                    json.WriteString("sha256", result.ContentSha256);
+                    json.WriteString("partial", reason);
+                });
+            }
+            return;
+        }
         foreach (var match in result.Matches)
         {
-            using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer))
+            WriteLine(output, json =>
             {
-                json.WriteStartObject();
-                json.WriteString("document", result.Document);
+                json.WriteString("document", document);
                 json.WriteString("sha256", result.ContentSha256);
                 json.WriteString("patient", match.Patient.ToHex());
-                json.WriteString("rule", string.Join('+', match.Rules));
+                // Rule ids contain "+" (nir+name): an array, never a joined string.
+                json.WriteStartArray("rules");
+                foreach (var rule in match.Rules) json.WriteStringValue(rule);
+                json.WriteEndArray();
                 json.WriteString("confidence", match.Confidence.ToString().ToLowerInvariant());
                 json.WriteStartArray("fields");
                 foreach (var field in Enum.GetValues<MatchedFields>())
@@ -37,9 +55,20 @@ internal static class MatchOutput
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
-                json.WriteEndObject();
-            }
-            output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+                if (result.Skipped is { } partly) json.WriteString("partial", partly);
+            });
         }
+    }
+
+    private static void WriteLine(TextWriter output, Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 }

@@ -3,15 +3,17 @@ using LeakWatch.Core.Matching;
 
 namespace LeakWatch.Service.Detection;
 
-/// <summary>The readable form of a scan: one paragraph per document, counts and rule names only.</summary>
+/// <summary>The readable form of a scan: one paragraph per document, counts and rule names only, entry names masked.</summary>
 internal static class ScanSummary
 {
-    public static void Write(TextWriter output, DocumentScanResult result)
+    /// <param name="shown">The document's name as it may be printed; null: <see cref="DocumentNames.Mask"/> of it.</param>
+    public static void Write(TextWriter output, DocumentScanResult result, string? shown = null)
     {
         var inv = CultureInfo.InvariantCulture;
+        result = result with { Document = shown ?? DocumentNames.Mask(result.Document) };
         if (result.Skipped is { } reason && result.Matches.Count == 0)
         {
-            output.WriteLine(string.Create(inv, $"{result.Document}: not scanned whole ({reason})"));
+            output.WriteLine(string.Create(inv, $"{result.Document}: not read whole, nothing found in what was read ({reason})"));
             return;
         }
         if (result.Matches.Count == 0)

@@ -7,14 +7,16 @@ using Microsoft.Extensions.Logging;
 namespace LeakWatch.Service.Detection;
 
 /// <summary>
-/// <c>leakwatch scan PATH... [--json]</c>: for a DPO who has been sent a suspect file. Exit codes as grep:
-/// 0 no match, 1 matches found, 2 error.
+/// <c>leakwatch scan PATH... [--json] [--show-entry-names]</c>: for a DPO who has been sent a suspect file. Exit codes
+/// (<see cref="ExitCodes"/>): 0 everything read, nothing found; 1 found (whatever else happened); 2 a path that does
+/// not exist or another usage error; 3 something could not be read whole (refused archive, device, unreadable file)
+/// and nothing was found in the rest.
 /// </summary>
 internal static class ScanVerb
 {
-    public const int NoMatch = 0;
-    public const int Matches = 1;
-    public const int Error = 2;
+    public const int NoMatch = ExitCodes.Success;
+    public const int Matches = ExitCodes.Found;
+    public const int Error = ExitCodes.BadConfiguration;
 
     public static Command Create(IReadOnlyList<string> configArgs)
     {
@@ -25,67 +27,97 @@ internal static class ScanVerb
             Description = "Report matches of at least this confidence. Low: a bare email or phone, with nothing else of the patient.",
             DefaultValueFactory = _ => Confidence.Medium,
         };
-        var command = new Command("scan", "Look for the enrolled patients in files, folders and archives (exit 0: none, 1: found, 2: error).") { paths, json, minimum };
+        var showNames = new Option<bool>("--show-entry-names")
+        {
+            Description = "Print the names of archive entries and of files found in folders (they may hold a patient's name); by default they are masked by a hash.",
+        };
+        var command = new Command("scan", "Look for the enrolled patients in files, folders and archives (exit 0: none, 1: found, 2: usage error, 3: not all read, none found).")
+        {
+            paths, json, minimum, showNames,
+        };
         VerbHost.SetAction(
             command,
             configArgs,
-            (parse, services, console, ct) => RunAsync(parse.GetValue(paths)!, parse.GetValue(json), parse.GetValue(minimum), services, console, ct),
+            (parse, services, console, ct) => RunAsync(parse.GetValue(paths)!, parse.GetValue(json), parse.GetValue(minimum), parse.GetValue(showNames), services, console, ct),
             failureExitCode: Error);
         return command;
     }
 
-    private static async Task<int> RunAsync(IReadOnlyList<string> paths, bool json, Confidence minimum, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(IReadOnlyList<string> paths, bool json, Confidence minimum, bool showNames, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
     {
         var scanner = services.GetRequiredService<IDocumentScanner>();
         var logger = services.GetRequiredService<ILogger<DocumentScanner>>();
         var errors = 0;
+        var partial = 0;
         var matched = 0;
-        foreach (var file in Expand(paths, logger, ref errors))
+        var files = Expand(paths, showNames, out var missing);
+        foreach (var path in missing)
         {
+            await console.Error.WriteLineAsync($"leakwatch: {path}: no such file or folder; check the path.");
+            errors++;
+        }
+        foreach (var (file, name) in files)
+        {
+            if (FileKinds.NotRegular(file) is { } kind)
+            {
+                await console.Error.WriteLineAsync($"leakwatch: {name} is {kind}, not a file: refused (it could never be read to its end, or would block). Copy its content to a file and scan that.");
+                partial++;
+                continue;
+            }
             IReadOnlyList<DocumentScanResult> results;
             try
             {
                 await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
-                results = await scanner.ScanAsync(stream, file, cancellationToken);
+                results = await scanner.ScanAsync(stream, name, cancellationToken);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The exception's own message may quote a path only; still, the type is all the log needs.
-                Log.Unreadable(logger, file, e.GetType().Name);
-                await console.Error.WriteLineAsync($"leakwatch: cannot read {file}");
-                errors++;
+                Log.Unreadable(logger, name, e.GetType().Name);
+                await console.Error.WriteLineAsync($"leakwatch: cannot read {name} ({e.GetType().Name}); check that it exists and that this account may read it.");
+                partial++;
                 continue;
             }
             foreach (var found in results)
             {
                 var result = found with { Matches = [.. found.Matches.Where(m => m.Confidence >= minimum)] };
                 if (result.Matches.Count > 0) matched++;
-                if (json) MatchOutput.WriteJsonLines(console.Out, result);
-                else ScanSummary.Write(console.Out, result);
+                if (result.Skipped is not null) partial++;
+                var shown = showNames ? result.Document : DocumentNames.Mask(result.Document);
+                if (json) MatchOutput.WriteJsonLines(console.Out, result, shown);
+                else ScanSummary.Write(console.Out, result, shown);
             }
         }
         await console.Out.FlushAsync(cancellationToken);
-        return errors > 0 ? Error : matched > 0 ? Matches : NoMatch;
+        if (!json && partial > 0 && matched == 0)
+        {
+            await console.Error.WriteLineAsync($"leakwatch: nothing found, but {partial} input(s) could not be read whole (listed above): this is not a clean result.");
+        }
+        return matched > 0 ? Matches : errors > 0 ? Error : partial > 0 ? ExitCodes.Partial : NoMatch;
     }
 
-    private static List<string> Expand(IReadOnlyList<string> paths, ILogger logger, ref int errors)
+    /// <summary>The files to scan, each with the name it is scanned and shown under (file names below a folder masked).</summary>
+    private static List<(string File, string Name)> Expand(IReadOnlyList<string> paths, bool showNames, out List<string> missing)
     {
-        var files = new List<string>();
+        var files = new List<(string, string)>();
+        missing = [];
         foreach (var path in paths)
         {
-            if (File.Exists(path))
-            {
-                files.Add(path);
-            }
-            else if (Directory.Exists(path))
+            if (Directory.Exists(path))
             {
                 var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-                files.AddRange(Directory.EnumerateFiles(path, "*", options).Order(StringComparer.Ordinal));
+                foreach (var file in Directory.EnumerateFiles(path, "*", options).Order(StringComparer.Ordinal))
+                {
+                    files.Add((file, showNames ? file : DocumentNames.MaskBelow(path, file)));
+                }
+            }
+            else if (File.Exists(path))
+            {
+                files.Add((path, path));
             }
             else
             {
-                Log.Unreadable(logger, path, "no such file or folder");
-                errors++;
+                missing.Add(path); // said on standard error by the caller: a usage error, not a log event
             }
         }
         return files;

@@ -5,6 +5,7 @@ using LeakWatch.Core.Normalization;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Enrollment;
 
@@ -22,13 +23,15 @@ internal sealed class Enroller
     private readonly KeyProvider _keys;
     private readonly TimeProvider _time;
     private readonly ILogger<Enroller> _logger;
+    private readonly EnrollmentOptions _options;
 
-    public Enroller(FingerprintStore store, KeyProvider keys, TimeProvider time, ILogger<Enroller> logger)
+    public Enroller(FingerprintStore store, KeyProvider keys, TimeProvider time, ILogger<Enroller> logger, IOptions<EnrollmentOptions>? options = null)
     {
         _store = store;
         _keys = keys;
         _time = time;
         _logger = logger;
+        _options = options?.Value ?? new EnrollmentOptions();
     }
 
     /// <summary>Entries per stored chunk; tests lower it to cross chunk boundaries with few rows.</summary>
@@ -36,7 +39,9 @@ internal sealed class Enroller
 
     /// <param name="fileName">The export's file name, recorded with the enrollment (no folder).</param>
     /// <param name="progress">Called from the reading thread with the rows read so far, once per batch.</param>
-    public async Task<EnrollmentInfo> EnrollAsync(ExportReader export, string fileName, Action<long>? progress, CancellationToken cancellationToken)
+    /// <param name="force">Accept an enrollment that <see cref="EnrollmentOptions"/> would refuse.</param>
+    /// <exception cref="EnrollmentRefusedException">Empty, far smaller than the active one, or too many rows skipped.</exception>
+    public async Task<EnrollmentInfo> EnrollAsync(ExportReader export, string fileName, Action<long>? progress, CancellationToken cancellationToken, bool force = false)
     {
         var keys = await _keys.GetOrCreateKeysAsync(cancellationToken);
         var started = _time.GetTimestamp();
@@ -82,10 +87,42 @@ internal sealed class Enroller
             while (fingerprinters.Reader.TryRead(out var fingerprinter)) fingerprinter.Dispose();
         }
 
+        foreach (var (reason, (count, _)) in export.Problems.Skipped) skipped[reason] = skipped.GetValueOrDefault(reason) + count;
+        if (Refusal(export.RowsRead, skipped, export.Problems.SkippedRows, writer.DistinctPatients, await writer.GetActivePatientsAsync(cancellationToken)) is { } refusal)
+        {
+            Log.EnrollmentRefused(_logger, force);
+            if (!force) throw new EnrollmentRefusedException(refusal, skipped);
+        }
         var totals = new EnrollmentTotals(export.RowsRead, skipped, _time.GetElapsedTime(started));
         var info = await writer.CommitAsync(totals, _time.GetUtcNow(), cancellationToken);
         Log.EnrollmentDone(_logger, info.Patients, info.LinkedFingerprints, info.SetMembers, info.RowsSkipped, info.Duration.TotalSeconds);
         return info;
+    }
+
+    /// <summary>Why this enrollment must not replace the active one, with the counts; null when it may.</summary>
+    private string? Refusal(long rowsRead, Dictionary<string, long> skipped, long unreadable, long patients, long? active)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var rowsSkipped = skipped.Values.Sum();
+        var kept = active is { } a ? string.Create(c, $"The active enrollment ({a:N0} patients) is unchanged.") : "Nothing was enrolled.";
+        const string Remedy = "Check the export (rows skipped above); if it is right, run enroll again with --force.";
+        if (patients == 0)
+        {
+            return string.Create(c, $"Enrollment refused: the export holds no patient ({rowsRead:N0} rows read, {rowsSkipped:N0} skipped). {kept} {Remedy}");
+        }
+        if (active is { } current && patients < current * _options.MinimumShareOfActive)
+        {
+            return string.Create(c, $"Enrollment refused: the export holds {patients:N0} patients, fewer than {_options.MinimumShareOfActive:P0} of the {current:N0} enrolled now (LeakWatch:Enrollment:MinimumShareOfActive). {kept} {Remedy}");
+        }
+        if (unreadable > _options.MaximumUnreadableRows)
+        {
+            return string.Create(c, $"Enrollment refused: {unreadable:N0} rows of the export could not be read (line numbers above); the export is damaged (LeakWatch:Enrollment:MaximumUnreadableRows). {kept} Correct those lines and enroll again, or run enroll again with --force to enroll the {patients:N0} patients that could be read.");
+        }
+        if (rowsSkipped > rowsRead * _options.MaximumSkippedShare)
+        {
+            return string.Create(c, $"Enrollment refused: {rowsSkipped:N0} of the export's {rowsRead:N0} rows were skipped ({(double)rowsSkipped / Math.Max(rowsRead, 1):P1}), more than {_options.MaximumSkippedShare:P1} (LeakWatch:Enrollment:MaximumSkippedShare). {kept} {Remedy}");
+        }
+        return null;
     }
 
     private static async Task ReadAsync(ExportReader export, ChannelWriter<Task<BatchResult>> pending, Channel<Fingerprinter> fingerprinters,

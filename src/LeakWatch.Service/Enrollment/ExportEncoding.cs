@@ -4,8 +4,10 @@ using LeakWatch.Service.Hosting;
 namespace LeakWatch.Service.Enrollment;
 
 /// <summary>
-/// Lab exports come as UTF-8 (with or without BOM) or Windows-1252. A file that decodes as UTF-8 throughout is UTF-8;
-/// anything else is Windows-1252, where every byte is a character, so nothing is lost.
+/// Lab exports come as UTF-8 (with or without BOM) or Windows-1252. A file in which at least one multi-byte UTF-8
+/// sequence is well formed is UTF-8, even with a few invalid bytes: those are read as U+FFFD and reported with their
+/// line numbers (<see cref="RowFramer"/>), never allowed to switch the whole file to another encoding. A file whose
+/// bytes above 0x7F never form UTF-8 is Windows-1252, where every byte is a character, so nothing is lost.
 /// </summary>
 internal static class ExportEncoding
 {
@@ -20,7 +22,8 @@ internal static class ExportEncoding
     {
         try
         {
-            return int.TryParse(name, out var codePage) ? Encoding.GetEncoding(codePage) : Encoding.GetEncoding(name);
+            var encoding = int.TryParse(name, out var codePage) ? Encoding.GetEncoding(codePage) : Encoding.GetEncoding(name);
+            return encoding.CodePage == Encoding.UTF8.CodePage ? Utf8 : encoding;
         }
         catch (ArgumentException)
         {
@@ -32,26 +35,39 @@ internal static class ExportEncoding
     public static Encoding Detect(Stream stream)
     {
         var start = stream.Position;
-        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
         var bytes = new byte[1 << 16];
-        var chars = new char[Utf8.GetMaxCharCount(bytes.Length)];
+        var carried = 0;
+        var invalid = false;
         try
         {
             int read;
-            while ((read = stream.Read(bytes, 0, bytes.Length)) > 0)
+            while ((read = stream.Read(bytes, carried, bytes.Length - carried)) > 0 || carried > 0)
             {
-                decoder.GetChars(bytes, 0, read, chars, 0, flush: false);
+                var span = bytes.AsSpan(0, carried + read);
+                var final = read == 0;
+                carried = 0;
+                while (!span.IsEmpty)
+                {
+                    var ascii = span.IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+                    if (ascii < 0) break;
+                    span = span[ascii..];
+                    var status = System.Text.Rune.DecodeFromUtf8(span, out _, out var consumed);
+                    if (status == System.Buffers.OperationStatus.NeedMoreData && !final)
+                    {
+                        span.CopyTo(bytes);
+                        carried = span.Length;
+                        break;
+                    }
+                    if (status == System.Buffers.OperationStatus.Done) return Utf8;
+                    invalid = true;
+                    span = span[Math.Max(consumed, 1)..];
+                }
+                if (final) break;
             }
-            decoder.GetChars([], 0, 0, chars, 0, flush: true);
-            return Utf8;
-        }
-        catch (DecoderFallbackException)
-        {
-            return Windows1252;
+            return invalid ? Windows1252 : Utf8;
         }
         finally
         {
-            Array.Clear(chars);
             stream.Position = start;
         }
     }

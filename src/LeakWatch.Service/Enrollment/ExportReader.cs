@@ -7,70 +7,78 @@ namespace LeakWatch.Service.Enrollment;
 
 /// <summary>How to read a lab export: the command-line options shared by <c>enroll</c> and <c>resolve</c>.</summary>
 /// <param name="Delimiter">Null: detected from the header line.</param>
-/// <param name="EncodingName">Null: UTF-8 if the file is valid UTF-8, otherwise Windows-1252.</param>
+/// <param name="EncodingName">Null: see <see cref="ExportEncoding.Detect"/>.</param>
 /// <param name="Maps"><c>kind=COLUMN</c> overrides of the guessed column roles.</param>
 internal sealed record ExportFormat(char? Delimiter = null, string? EncodingName = null, IReadOnlyList<string>? Maps = null);
 
 /// <summary>
-/// Streams the rows of a lab export (delimited text with a header) as <see cref="RawPatient"/>s, one at a time, with Sep.
-/// Only the mapped columns are turned into strings; nothing is kept once a row is handed on.
+/// Streams the rows of a lab export (delimited text with a header) as <see cref="RawPatient"/>s, one at a time, with Sep,
+/// behind a <see cref="RowFramer"/> that withholds malformed rows (counted in <see cref="Problems"/>) so that one bad
+/// row costs that row only. Only the mapped columns are turned into strings; nothing is kept once a row is handed on.
 /// </summary>
 internal sealed class ExportReader : IDisposable
 {
     private readonly SepReader _reader;
+    private readonly RowFramer _framer;
 
-    private ExportReader(SepReader reader, Encoding encoding, ColumnMap columns)
+    private ExportReader(SepReader reader, RowFramer framer, Encoding encoding, ColumnMap columns)
     {
         _reader = reader;
+        _framer = framer;
         Encoding = encoding;
         Columns = columns;
     }
 
     public Encoding Encoding { get; }
 
-    public char Delimiter => _reader.Spec.Sep.Separator;
+    public char Delimiter => _framer.Delimiter;
 
     public ColumnMap Columns { get; }
 
+    /// <summary>Data rows seen so far: those handed out and those skipped as malformed.</summary>
+    public long RowsRead => RowsHandedOut + _framer.Problems.SkippedRows;
+
     /// <summary>Data rows handed out so far.</summary>
-    public long RowsRead { get; private set; }
+    public long RowsHandedOut { get; private set; }
+
+    /// <summary>Rows that could not be read (with reasons and line numbers) and invalid bytes, so far.</summary>
+    public ReadProblems Problems => _framer.Problems;
 
     /// <param name="classify">How header names are read (ColumnNames.Classify).</param>
     public static ExportReader Open(Stream stream, ExportFormat format, Func<string, Core.Extraction.FieldHint> classify)
     {
         var encoding = format.EncodingName is { } name ? ExportEncoding.Parse(name) : ExportEncoding.Detect(stream);
         var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: false);
-        var options = (format.Delimiter is { } d ? new SepReaderOptions(new Sep(d)) : new SepReaderOptions()) with
-        {
-            HasHeader = true,
-            Unescape = true,
-            Trim = SepTrim.Outer,
-            // Exports with a missing trailing field are common; a short row reads as empty fields.
-            DisableColCountCheck = true,
-        };
-        SepReader reader;
+        var framer = new RowFramer(text, countReplacements: encoding.CodePage == Encoding.UTF8.CodePage);
+        SepReader? reader = null;
         try
         {
-            reader = options.From(text);
-        }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or NotSupportedException)
-        {
-            text.Dispose();
-            throw new LeakWatchException("The export's header line could not be read as delimited text; give the delimiter with --delimiter.");
-        }
-        try
-        {
+            if (!framer.ReadHeader(format.Delimiter))
+            {
+                throw new LeakWatchException("The export is empty: it has no header line. Export the patients again, with the column names on the first line.");
+            }
+            var options = new SepReaderOptions(new Sep(framer.Delimiter))
+            {
+                HasHeader = true,
+                Unescape = true,
+                Trim = SepTrim.Outer,
+                // Exports with a missing trailing field are common; a short row reads as empty fields. Rows with more
+                // cells than the header never get here (the framer skips them).
+                DisableColCountCheck = true,
+            };
+            reader = options.From(framer);
             var header = reader.Header.ColNames;
             if (header.Count == 0 || header.All(string.IsNullOrWhiteSpace))
             {
-                throw new LeakWatchException("The export is empty: it has no header line.");
+                throw new LeakWatchException("The export is empty: it has no header line. Export the patients again, with the column names on the first line.");
             }
             var columns = ColumnMap.Build(header, classify, format.Maps ?? []);
-            return new ExportReader(reader, text.CurrentEncoding, columns);
+            return new ExportReader(reader, framer, text.CurrentEncoding, columns);
         }
         catch
         {
-            reader.Dispose();
+            if (reader is not null) reader.Dispose();
+            else framer.Dispose();
             throw;
         }
     }
@@ -87,7 +95,7 @@ internal sealed class ExportReader : IDisposable
         var email = Columns[ColumnRole.Email];
         foreach (var row in _reader)
         {
-            RowsRead++;
+            RowsHandedOut++;
             yield return new RawPatient(
                 Field(row, id), Field(row, birthName), Field(row, usageName), Field(row, firstNames),
                 Field(row, birthDate), Field(row, nir), Field(row, phone), Field(row, email));
@@ -97,5 +105,9 @@ internal sealed class ExportReader : IDisposable
     private static string Field(SepReader.Row row, int index) =>
         index >= 0 && index < row.ColCount ? row[index].ToString() : "";
 
-    public void Dispose() => _reader.Dispose();
+    public void Dispose()
+    {
+        _reader.Dispose();
+        _framer.Dispose();
+    }
 }

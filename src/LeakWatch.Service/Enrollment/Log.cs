@@ -9,4 +9,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Enrolled {Patients} patients: {Linked} linked fingerprints, {SetMembers} set members, {Skipped} rows skipped, in {Seconds:F1} s")]
     public static partial void EnrollmentDone(ILogger logger, int patients, long linked, long setMembers, long skipped, double seconds);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "The new enrollment falls under the refusal rules (LeakWatch:Enrollment); forced: {Forced}")]
+    public static partial void EnrollmentRefused(ILogger logger, bool forced);
 }

@@ -28,6 +28,7 @@ internal sealed class PatientResolver
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
+            if (IsPartialNote(line)) continue; // scan --json's note on a document read in part: no patient to resolve
             if (ReadPatient(line) is not { } patient)
             {
                 await error.WriteLineAsync($"line {lineNumber}: not a JSON object with a \"patient\" field; skipped.");
@@ -61,6 +62,21 @@ internal sealed class PatientResolver
         }
         await output.FlushAsync(cancellationToken);
         return (found, unknown);
+    }
+
+    private static bool IsPartialNote(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && !document.RootElement.TryGetProperty("patient", out _)
+                && document.RootElement.TryGetProperty("partial", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static string? ReadPatient(string line)

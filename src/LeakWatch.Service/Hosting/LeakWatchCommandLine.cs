@@ -29,6 +29,13 @@ internal static class LeakWatchCommandLine
         root.SetAction((parse, ct) => RunVerb.RunAsync(configArgs, parse, ct));
 
         var parse = root.Parse(verbArgs);
+        if (parse.Errors.Count > 0)
+        {
+            // System.CommandLine exits 1 on a parse error, which for scan and crawl means "found": usage errors are 2.
+            foreach (var error in parse.Errors) await invocation.Error.WriteLineAsync("leakwatch: " + error.Message);
+            await invocation.Error.WriteLineAsync("Run `leakwatch --help`, or `leakwatch VERB --help`, for the verbs and their options.");
+            return ExitCodes.BadConfiguration;
+        }
         return await parse.InvokeAsync(invocation, cancellationToken);
     }
 

@@ -18,6 +18,14 @@ internal sealed class LeakWatchOptions
     /// </summary>
     public string? KeyFile { get; set; }
 
+    /// <summary>
+    /// A ceiling on the database's size, in MiB (0: none). Past it a write fails exactly as on a full disk, with the
+    /// same message and the previous data intact: a guard for a shared disk, and how tests make a full disk where they
+    /// cannot mount a small file system.
+    /// </summary>
+    [Range(0, 1 << 30, ErrorMessage = "LeakWatch:MaxDatabaseMegabytes must be 0 (no limit) or a size in MiB.")]
+    public int MaxDatabaseMegabytes { get; set; }
+
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
 
     /// <summary>Empty while DataDirectory is unset: validation reads every property and reports the setting instead.</summary>
@@ -71,10 +79,40 @@ internal sealed class LeakWatchOptionsValidator : IValidateOptions<LeakWatchOpti
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
+    /// <summary>Compared as real paths, links followed on both sides: a link must not smuggle the key into the data.</summary>
     private static bool IsInside(string file, string folder)
     {
         var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        var prefix = Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
-        return file.StartsWith(prefix, comparison);
+        var prefix = Path.TrimEndingDirectorySeparator(RealPath(folder)) + Path.DirectorySeparatorChar;
+        return RealPath(file).StartsWith(prefix, comparison) || file.StartsWith(Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar, comparison);
+    }
+
+    /// <summary>
+    /// The path with every link along it followed, as far as it exists; the part that does not exist yet (a key file
+    /// or data folder still to be created) is appended as written.
+    /// </summary>
+    internal static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full) ?? "";
+        var current = root;
+        var segments = new Queue<string>(full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries));
+        for (var hops = 0; segments.Count > 0;)
+        {
+            var next = Path.Combine(current, segments.Dequeue());
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (info.LinkTarget is { } target && hops++ < 40)
+            {
+                // Resolve the target from the folder holding the link, then walk what remains from there.
+                var resolved = Path.GetFullPath(target, current);
+                var rest = segments.ToArray();
+                var resolvedRoot = Path.GetPathRoot(resolved) ?? "";
+                segments = new Queue<string>(resolved[resolvedRoot.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Concat(rest));
+                current = resolvedRoot;
+                continue;
+            }
+            current = next;
+        }
+        return current;
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using LeakWatch.Service.Keys;
+using LeakWatch.Service.Storage;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -48,6 +50,11 @@ internal static class VerbHost
         AggregateException { InnerExceptions.Count: 1 } e => Describe(e.InnerException!),
         Detection.NoEnrollmentException e => ("leakwatch: " + e.Message, ExitCodes.Failure),
         OperationCanceledException => ("leakwatch: cancelled.", ExitCodes.Failure),
+        SqliteException e => ("leakwatch: " + StorageFailure.Describe(e), ExitCodes.Failure),
+        IOException e when StorageFailure.IsDiskFull(e) =>
+            ("leakwatch: the disk is full; nothing was changed. Free space on the file system of the data folder (LeakWatch:DataDirectory) and run the command again.", ExitCodes.Failure),
+        UnauthorizedAccessException =>
+            ("leakwatch: a file or folder LeakWatch needs cannot be written or read by this account (data folder, key file or input); check its owner and permissions.", ExitCodes.Failure),
         _ => null,
     };
 }

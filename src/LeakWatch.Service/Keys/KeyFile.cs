@@ -53,6 +53,14 @@ internal static class KeyFile
     /// <summary>Reads the key file, or null when there is none. Refuses a file others can read.</summary>
     public static SecretKey? Read(string path)
     {
+        // A link whose target is gone is not "no key": a new key written there would make the database useless.
+        var link = new FileInfo(path);
+        if (link.LinkTarget is { } target && link.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true })
+        {
+            throw new LeakWatchException(
+                $"The key file {path} is a link to {target}, which does not exist (a disk not mounted, a file moved?). Restore the key it points to, or set LeakWatch:KeyFile to where the key is.",
+                ExitCodes.BadConfiguration);
+        }
         if (!File.Exists(path)) return null;
         if (!OperatingSystem.IsWindows())
         {

@@ -11,7 +11,12 @@ internal sealed record EnrollmentInfo(
     long SetMembers,
     long RowsSkipped,
     IReadOnlyDictionary<string, long> SkippedByReason,
-    TimeSpan Duration);
+    TimeSpan Duration,
+    long DuplicateRows = 0)
+{
+    /// <summary>Patients once rows repeating an identifier are merged into one.</summary>
+    public long DistinctPatients => Patients - DuplicateRows;
+}
 
 /// <summary>The counts an enrollment ends with, handed to <see cref="EnrollmentWriter.CommitAsync"/>.</summary>
 internal sealed record EnrollmentTotals(long RowsRead, IReadOnlyDictionary<string, long> SkippedByReason, TimeSpan Duration);

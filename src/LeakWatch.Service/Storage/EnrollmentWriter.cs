@@ -10,7 +10,9 @@ namespace LeakWatch.Service.Storage;
 /// <summary>
 /// Writes one enrollment as it streams in: full chunks go to the database at once, so memory holds one chunk per
 /// part plus the distinct set members. The new enrollment stays 'building' (invisible) until <see cref="CommitAsync"/>
-/// swaps it for the active one in one transaction; disposed without a commit, it removes what it wrote.
+/// swaps it for the active one in one transaction; disposed without a commit, it removes what it wrote. While it lives
+/// it holds the data folder's enrollment lock, so that another process opening the database knows its rows are not the
+/// leftovers of a dead enrollment (<see cref="Database"/> removes those).
 /// Not thread-safe: one writer thread feeds it, in patient order.
 /// </summary>
 internal sealed class EnrollmentWriter : IAsyncDisposable
@@ -23,12 +25,17 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
     private const string Activate = """
         UPDATE enrollments SET state = 'active', enrolled_at = @enrolledAt, rows_read = @rowsRead, patients = @patients,
             linked_fingerprints = @linked, set_members = @setMembers, rows_skipped = @rowsSkipped,
-            skipped_by_reason = @skippedByReason, duration_ms = @durationMs
+            skipped_by_reason = @skippedByReason, duration_ms = @durationMs, duplicate_rows = @duplicateRows
         WHERE id = @id AND state = 'building'
         """;
+    private const string SelectActivePatients = "SELECT patients - duplicate_rows FROM enrollments WHERE state = 'active'";
     private const string DeleteSelf = "DELETE FROM enrollments WHERE id = @id AND state = 'building'";
 
     private readonly SqliteConnection _connection;
+    private readonly IDisposable _lock;
+    // The references seen so far, by their low 64 bits (a collision would only miscount, never merge fingerprints):
+    // rows repeating an identifier are one patient, counted, and the refusal rules compare distinct patients.
+    private readonly HashSet<ulong> _references = [];
     private readonly SqliteCommand _insertChunk;
     private readonly string _fileName;
     private readonly int _chunkEntries;
@@ -44,9 +51,10 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
     private int _linkedChunks;
     private bool _committed;
 
-    private EnrollmentWriter(SqliteConnection connection, long id, string fileName, int chunkEntries)
+    private EnrollmentWriter(SqliteConnection connection, IDisposable enrollmentLock, long id, string fileName, int chunkEntries)
     {
         _connection = connection;
+        _lock = enrollmentLock;
         Id = id;
         _fileName = fileName;
         _chunkEntries = chunkEntries;
@@ -71,18 +79,27 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
 
     public int SetMembers => _setMembers.Count;
 
+    /// <summary>Patients added whose reference an earlier row already had: the same patient, enrolled once.</summary>
+    public int DuplicateRows { get; private set; }
+
+    public int DistinctPatients => Patients - DuplicateRows;
+
     internal static async Task<EnrollmentWriter> BeginAsync(Database database, string fileName, DateTimeOffset startedAt, int chunkEntries, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkEntries, 1);
+        // Opened first: opening removes a dead enrollment's leftovers, which needs the lock free.
         var connection = await database.OpenAsync(cancellationToken);
+        IDisposable? enrollmentLock = null;
         try
         {
+            enrollmentLock = database.LockEnrollment();
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 InsertEnrollment, new { startedAt = Iso(startedAt), fileName }, cancellationToken: cancellationToken));
-            return new EnrollmentWriter(connection, id, fileName, chunkEntries);
+            return new EnrollmentWriter(connection, enrollmentLock, id, fileName, chunkEntries);
         }
         catch
         {
+            enrollmentLock?.Dispose();
             await connection.DisposeAsync();
             throw;
         }
@@ -91,6 +108,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
     /// <summary>Adds a patient; returns its ordinal, which its linked fingerprints carry.</summary>
     public int AddPatient(Fingerprint reference)
     {
+        if (!_references.Add((ulong)reference.Value)) DuplicateRows++;
         reference.Write(_patients.AsSpan(_patientsInChunk * Fingerprint.Size));
         _patientsInChunk++;
         if (_patientsInChunk == _chunkEntries) FlushPatients();
@@ -110,6 +128,10 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
     }
 
     public void AddSetMember(ulong key) => _setMembers.Add(key);
+
+    /// <summary>The distinct patients of the active enrollment, or null when there is none.</summary>
+    public async Task<long?> GetActivePatientsAsync(CancellationToken cancellationToken) =>
+        await _connection.ExecuteScalarAsync<long?>(new CommandDefinition(SelectActivePatients, cancellationToken: cancellationToken));
 
     /// <summary>Writes what is pending and makes this enrollment the active one, deleting the previous, in one transaction.</summary>
     public async Task<EnrollmentInfo> CommitAsync(EnrollmentTotals totals, DateTimeOffset enrolledAt, CancellationToken cancellationToken)
@@ -134,6 +156,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
                 rowsSkipped = skipped,
                 skippedByReason = JsonSerializer.Serialize(totals.SkippedByReason),
                 durationMs = (long)totals.Duration.TotalMilliseconds,
+                duplicateRows = DuplicateRows,
             }, tx, cancellationToken: cancellationToken));
             if (updated != 1) throw new InvalidOperationException("Another enrollment ran at the same time and replaced this one; run enroll again.");
             await tx.CommitAsync(cancellationToken);
@@ -145,7 +168,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
         await _connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)");
 
         return new EnrollmentInfo(Id, enrolledAt, _fileName, totals.RowsRead, Patients, LinkedFingerprints, SetMembers, skipped,
-            totals.SkippedByReason, totals.Duration);
+            totals.SkippedByReason, totals.Duration, DuplicateRows);
     }
 
     private void FlushPatients()
@@ -209,6 +232,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
         {
             await _insertChunk.DisposeAsync();
             await _connection.DisposeAsync();
+            _lock.Dispose();
         }
     }
 }

@@ -24,7 +24,10 @@ internal static class Migrator
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition(CreateTable, cancellationToken: cancellationToken));
+        // Up to date, nothing is written: a database on a full or read-only disk still opens for reading.
+        var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", cancellationToken: cancellationToken));
+        if (exists == 0) await connection.ExecuteAsync(new CommandDefinition(CreateTable, cancellationToken: cancellationToken));
         var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();
         foreach (var (version, name, sql) in All)
         {

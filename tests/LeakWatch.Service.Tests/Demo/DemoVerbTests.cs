@@ -5,12 +5,12 @@ namespace LeakWatch.Service.Tests.Demo;
 /// <summary>`leakwatch demo --once` from the built executable, in an empty folder, as a new user or a CI script runs it.</summary>
 public sealed class DemoVerbTests : IDisposable
 {
-    private readonly CliHarness _folder = new();
+    private readonly ExecutableHarness _folder = new();
 
     [Fact]
     public async Task DemoOnce_EmptyFolder_DeliversTheAlertToItsSinksAndExitsZero()
     {
-        var result = await Executable.RunAsync(_folder, null, "demo", "--once");
+        var result = await _folder.RunAsync("demo", "--once");
         var output = result.Out;
 
         // Were the real settings in the environment (the harness sets them), the demo must still keep to its folder.
@@ -21,8 +21,8 @@ public sealed class DemoVerbTests : IDisposable
         var demo = Path.Combine(_folder.Root, "demo");
         Assert.True(File.Exists(Path.Combine(demo, "data", "leakwatch.db")));
         Assert.True(File.Exists(Path.Combine(demo, "key", "leakwatch.key")));
-        Assert.False(Directory.Exists(Path.Combine(_folder.Root, "data")));
         Assert.False(File.Exists(_folder.KeyFile));
+        Assert.False(Directory.Exists(_folder.DataDirectory));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class DemoVerbTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(theirs)!);
         await File.WriteAllTextAsync(theirs, "not LeakWatch's");
 
-        var result = await Executable.RunAsync(_folder, null, "demo", "--once");
+        var result = await _folder.RunAsync("demo", "--once");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("is not a LeakWatch demo folder", result.Error, StringComparison.Ordinal);

@@ -24,7 +24,7 @@ public sealed class DetectionQualityTests : IDisposable
         var documents = QualityCorpus.Build(_base, plantedPerKind: 150, strangersPerKind: 150, namesakesPerKind: 100, seed: 7);
         var folder = WriteAll(documents);
 
-        var scan = await _cli.RunAsync("scan", "--json", folder);
+        var scan = await _cli.RunAsync("scan", "--json", "--show-entry-names", folder); // per-document recall needs the names
         Assert.True(scan.ExitCode == 1, scan.ToString());
         var found = await ResolveAsync(export, scan.Out);
 
@@ -53,7 +53,7 @@ public sealed class DetectionQualityTests : IDisposable
         var strangers = QualityCorpus.StrangersOnly(_base, count: 4_850, namesakes: 300, seed: 11);
         var folder = WriteAll([strangers]);
 
-        var scan = await _cli.RunAsync("scan", "--json", folder);
+        var scan = await _cli.RunAsync("scan", "--json", "--show-entry-names", folder); // per-document recall needs the names
 
         Assert.True(scan.ExitCode == 0, scan.ToString());
         Assert.Equal("", scan.Out);

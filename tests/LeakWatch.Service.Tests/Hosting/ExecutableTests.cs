@@ -7,7 +7,7 @@ namespace LeakWatch.Service.Tests.Hosting;
 /// <summary>The built executable, as a person runs it: settings from the environment, references on standard input.</summary>
 public sealed class ExecutableTests : IDisposable
 {
-    private readonly CliHarness _folders = new();
+    private readonly ExecutableHarness _folders = new();
 
     [Fact]
     public async Task Executable_SettingsFromEnvironment_KeyInitEnrollAndResolveThroughStandardInput()
@@ -30,7 +30,7 @@ public sealed class ExecutableTests : IDisposable
         Assert.Equal($"{{\"patient\":\"{reference}\",\"id\":\"{patients[3].Ipp}\"}}", resolve.Out.Trim());
     }
 
-    private Task<CliResult> RunAsync(string? input, params string[] args) => Executable.RunAsync(_folders, input, args);
+    private Task<CliResult> RunAsync(string? input, params string[] args) => _folders.RunWithInputAsync(input, args);
 
     public void Dispose() => _folders.Dispose();
 }

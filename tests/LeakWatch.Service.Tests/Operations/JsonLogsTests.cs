@@ -7,14 +7,14 @@ namespace LeakWatch.Service.Tests.Operations;
 /// <summary>Logs on standard error as JSON lines when Logging:Console:FormatterName=json, from the built executable.</summary>
 public sealed class JsonLogsTests : IDisposable
 {
-    private readonly CliHarness _folder = new();
+    private readonly ExecutableHarness _folder = new();
 
     [Fact]
     public async Task Executable_JsonFormatter_WritesOneJsonObjectPerLogLine()
     {
         var export = ExportFiles.Write(_folder.Root, count: 5, seed: 3);
 
-        var result = await Executable.RunAsync(_folder, null, "enroll", export, "--Logging:Console:FormatterName=json");
+        var result = await _folder.RunAsync("enroll", export, "--Logging:Console:FormatterName=json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -33,7 +33,7 @@ public sealed class JsonLogsTests : IDisposable
     {
         var export = ExportFiles.Write(_folder.Root, count: 5, seed: 3);
 
-        var result = await Executable.RunAsync(_folder, null, "enroll", export);
+        var result = await _folder.RunAsync("enroll", export);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("info: LeakWatch.Service.Enrollment.Enroller", result.Error, StringComparison.Ordinal);

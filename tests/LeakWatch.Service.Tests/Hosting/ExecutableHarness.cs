@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using LeakWatch.Service.Tests.Enrollment;
+
+namespace LeakWatch.Service.Tests.Hosting;
+
+/// <summary>
+/// Runs the built `leakwatch` executable as a person does (a process of its own, settings from the environment,
+/// standard input and output), in a fresh folder with its own data folder and key file.
+/// </summary>
+internal sealed class ExecutableHarness : IDisposable
+{
+    private readonly CliHarness _folders = new();
+
+    public string Root => _folders.Root;
+
+    public string DataDirectory
+    {
+        get => _folders.DataDirectory;
+        set => _folders.DataDirectory = value;
+    }
+
+    public string KeyFile
+    {
+        get => _folders.KeyFile;
+        set => _folders.KeyFile = value;
+    }
+
+    public string DatabasePath => _folders.DatabasePath;
+
+    /// <summary>Extra environment variables (LeakWatch__Section__Key=value).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    public async Task<CliResult> RunWithInputAsync(string? input, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (input is not null) await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await output, await error, []);
+    }
+
+    /// <summary>Starts the executable and leaves it running (its output is discarded), e.g. to kill it midway.</summary>
+    public Process Start(params string[] args)
+    {
+        var start = StartInfo(args);
+        start.RedirectStandardOutput = start.RedirectStandardError = start.RedirectStandardInput = false;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        return Process.Start(start)!;
+    }
+
+    private ProcessStartInfo StartInfo(string[] args)
+    {
+        var executable = Path.Combine(AppContext.BaseDirectory, "leakwatch.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Root,
+        };
+        start.ArgumentList.Add(executable);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["LeakWatch__DataDirectory"] = DataDirectory;
+        start.Environment["LeakWatch__KeyFile"] = KeyFile;
+        start.Environment.Remove("LEAKWATCH_KEY");
+        foreach (var (name, value) in Environment) start.Environment[name] = value;
+        return start;
+    }
+
+    /// <summary>Bytes of every file under the data folder (database, WAL, lock...).</summary>
+    public long DataFolderBytes() =>
+        Directory.Exists(DataDirectory) ? Directory.EnumerateFiles(DataDirectory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
+
+    /// <summary>The labels of the values found in the result's output and error, and in every file of the data folder.</summary>
+    public List<string> FindValues(PlaintextScanner values, CliResult result)
+    {
+        var found = values.Find(result.Out);
+        found.AddRange(values.Find(result.Error));
+        if (Directory.Exists(DataDirectory))
+        {
+            foreach (var file in Directory.EnumerateFiles(DataDirectory, "*", SearchOption.AllDirectories))
+            {
+                found.AddRange(values.Find(File.ReadAllBytes(file)).Select(v => Path.GetFileName(file) + ": " + v));
+            }
+        }
+        return found;
+    }
+
+    public void Dispose() => _folders.Dispose();
+}
