@@ -25,7 +25,7 @@ internal static class DemoVerb
 
     public static Command Create(IReadOnlyList<string> configArgs)
     {
-        var once = new Option<bool>("--once") { Description = "Exit as soon as the alert is delivered (0), or with 1 if it is not within two minutes." };
+        var once = new Option<bool>("--once") { Description = "Exit as soon as the alert is delivered (0), or with 2 if it is not within two minutes." };
         var command = new Command("demo", "Run a self-contained demonstration in ./demo: synthetic lab, sample leak sites, crawl, incidents and alerts.") { once };
         command.SetAction((parse, ct) => RunAsync(configArgs, parse.GetValue(once), VerbConsole.From(parse), ct));
         return command;

@@ -6,6 +6,9 @@ namespace LeakWatch.Service.Operations;
 /// <summary><c>leakwatch doctor</c>: a table of OK / WARN / FAIL with what to do; exit 0 when nothing fails, 1 otherwise.</summary>
 internal static class DoctorVerb
 {
+    /// <summary>As grep and the scanning verbs: 1 means "found" (here, a failing check), not a misuse of the verb.</summary>
+    private const int SomethingFails = ExitCodes.Found;
+
     public static Command Create(IReadOnlyList<string> configArgs)
     {
         var command = new Command("doctor", "Check the configuration, key, database, alert channels, sources and clock; change nothing.");
@@ -39,6 +42,6 @@ internal static class DoctorVerb
         var failed = rows.Count(r => r.Status == DoctorStatus.Fail);
         var warned = rows.Count(r => r.Status == DoctorStatus.Warn);
         await console.Out.WriteLineAsync(failed == 0 ? $"No failure ({warned} warnings)." : $"{failed} failures, {warned} warnings.");
-        return failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        return failed == 0 ? ExitCodes.Success : SomethingFails;
     }
 }
