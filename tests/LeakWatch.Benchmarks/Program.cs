@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["scan"] = LeakWatch.Benchmarks.ScanBenchmark.RunAsync,
     ["scan-run"] = LeakWatch.Benchmarks.ScanBenchmark.RunChildAsync,
     ["extract"] = LeakWatch.Benchmarks.ExtractionBenchmark.RunAsync,
+    ["load"] = LeakWatch.Benchmarks.LoadBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

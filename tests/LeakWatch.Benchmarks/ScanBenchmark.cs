@@ -13,14 +13,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LeakWatch.Benchmarks;
 
 /// <summary>
-/// The 2021 case: a dump of 491,840 rows of about 60 columns (semicolons, Windows-1252, upper case without accents)
-/// scanned against a base of 1,000,000 enrolled patients. Prepares (base export, enrollment, dump) once in a work
-/// folder, then scans in a fresh child process so that its peak memory is the scan's own.
+/// The 2021 case: dumps of 491,840 rows of about 60 columns (semicolons, Windows-1252, upper case without accents)
+/// scanned against a base of 1,000,000 enrolled patients. Prepares (base export, enrollment, dumps) once in a work
+/// folder, then scans each case in a fresh child process, so that its time, CPU and peak memory are the whole
+/// process's own (start, index load, scan, exit), and prints one table.
 /// <code>
-/// dotnet run -c Release --project tests/LeakWatch.Benchmarks -- scan [--patients 1000000] [--rows 491840]
-///     [--planted 17566] [--gigabytes 0] [--work /tmp/leakwatch-bench]
+/// dotnet run -c Release --project tests/LeakWatch.Benchmarks -- scan [--cases repeated,codes,comments,2gb] [--repeat 2]
+///     [--patients 1000000] [--rows 491840] [--planted 17566] [--work /tmp/leakwatch-bench]
 /// </code>
-/// With --gigabytes N the dump is instead N GB of rows (for the memory bound on a large input).
+/// Cases: <c>repeated</c> (the extra columns hold exams and results from short lists), <c>codes</c> (they hold unique
+/// 4-8 character barcodes and accession numbers under headers the scanner does not know), <c>comments</c> (a French
+/// free-text comment column of medical words), <c>2gb</c> (2 GB of unique-code rows, for the memory bound).
 /// </summary>
 internal static class ScanBenchmark
 {
@@ -31,21 +34,63 @@ internal static class ScanBenchmark
         var config = options.ConfigArgs;
 
         await Prepare.EnrolledBaseAsync(options.Work, options.Patients, config);
-        var dump = options.Gigabytes > 0
-            ? BigDump(options.Work, options.Gigabytes)
-            : Dump(options.Work, options.Patients, options.Rows, options.Planted);
+        var rows = new List<string>();
+        foreach (var name in options.Cases)
+        {
+            var dump = name switch
+            {
+                "repeated" => Dump(options.Work, options.Patients, options.Rows, options.Planted, LabDump2021Shape.Repeated),
+                "codes" => Dump(options.Work, options.Patients, options.Rows, options.Planted, LabDump2021Shape.UniqueCodes),
+                "comments" => Dump(options.Work, options.Patients, options.Rows, options.Planted, LabDump2021Shape.Comments),
+                "2gb" => BigDump(options.Work, 2),
+                _ => throw new ArgumentException("unknown case " + name + " (repeated, codes, comments, 2gb)"),
+            };
+            for (var run = 1; run <= options.Repeat; run++)
+            {
+                var row = await RunCaseAsync(dump, config);
+                if (row is null) return 1;
+                rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {name} | {run} | {new FileInfo(dump).Length / 1e6:F0} | {row}"));
+            }
+        }
 
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{options.Patients:N0} patients enrolled, {Environment.ProcessorCount} cores; whole process = start, index load, scan, exit"));
+        Console.WriteLine("| case | run | MB | wall s | CPU s (user+sys) | CPU s per 100 MB | peak working set MB | index load s | scan s | records | recall % | precision % | load avg |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var row in rows) Console.WriteLine(row);
+        if (options.Cases.Contains("repeated")) Ripgrep(Dump(options.Work, options.Patients, options.Rows, options.Planted, LabDump2021Shape.Repeated));
+        return 0;
+    }
+
+    /// <summary>Runs one scan in a child process; returns the table row's measured cells.</summary>
+    private static async Task<string?> RunCaseAsync(string dump, string[] config)
+    {
         // Run as `dotnet LeakWatch.Benchmarks.dll` or as the apphost: start the child the same way.
         var host = Environment.ProcessPath!;
         string[] childArgs = Path.GetFileNameWithoutExtension(host) == "dotnet"
             ? [typeof(ScanBenchmark).Assembly.Location, "scan-run", dump, .. config]
             : ["scan-run", dump, .. config];
-        var child = Process.Start(new ProcessStartInfo(host, childArgs) { UseShellExecute = false })!;
+        var wall = Stopwatch.StartNew();
+        using var child = Process.Start(new ProcessStartInfo(host, childArgs) { UseShellExecute = false, RedirectStandardOutput = true })!;
+        string? result = null;
+        while (await child.StandardOutput.ReadLineAsync() is { } line)
+        {
+            Console.WriteLine(line);
+            if (line.StartsWith(ResultPrefix, StringComparison.Ordinal)) result = line[ResultPrefix.Length..];
+        }
         await child.WaitForExitAsync();
-
-        Ripgrep(dump);
-        return child.ExitCode;
+        wall.Stop();
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+        if (child.ExitCode != 0 || result is null)
+        {
+            Console.Error.WriteLine("scan child failed with exit code " + child.ExitCode);
+            return null;
+        }
+        return string.Create(CultureInfo.InvariantCulture, $"{wall.Elapsed.TotalSeconds:F2} | {result} | {load} |");
     }
+
+    private const string ResultPrefix = "RESULT ";
 
     /// <summary>The measured part, in its own process: load the index, scan the dump, report.</summary>
     public static async Task<int> RunChildAsync(string[] args)
@@ -69,9 +114,9 @@ internal static class ScanBenchmark
         var bytes = new FileInfo(dump).Length;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"index load {load.Elapsed.TotalSeconds:F2} s; scan {scan.Elapsed.TotalSeconds:F2} s for {bytes / 1e6:F0} MB, {result.Records} records " +
-            $"({bytes / 1e6 / scan.Elapsed.TotalSeconds:F0} MB/s, {result.Records / scan.Elapsed.TotalSeconds:F0} records/s); " +
-            $"peak working set {Environment.WorkingSet / 1e6:F0} MB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB peak"));
+            $"({bytes / 1e6 / scan.Elapsed.TotalSeconds:F0} MB/s, {result.Records / scan.Elapsed.TotalSeconds:F0} records/s)"));
 
+        string recall = "n/a", precision = "n/a";
         var plantedFile = dump + ".planted";
         if (File.Exists(plantedFile))
         {
@@ -81,21 +126,30 @@ internal static class ScanBenchmark
             var reported = result.Matches.Where(m => m.Confidence >= Confidence.Medium).ToList();
             var right = reported.Count(m => planted.Contains(m.Patient));
             var low = result.Matches.Count(m => m.Confidence == Confidence.Low);
+            recall = (100.0 * right / planted.Count).ToString("F2", CultureInfo.InvariantCulture);
+            precision = (100.0 * right / Math.Max(1, reported.Count)).ToString("F3", CultureInfo.InvariantCulture);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"planted {planted.Count}, reported {reported.Count} (medium or high), right {right}: recall {100.0 * right / planted.Count:F2} %, " +
-                $"precision {100.0 * right / Math.Max(1, reported.Count):F3} %; high {reported.Count(m => m.Confidence == Confidence.High)}, " +
+                $"planted {planted.Count}, reported {reported.Count} (medium or high), right {right}: recall {recall} %, " +
+                $"precision {precision} %; high {reported.Count(m => m.Confidence == Confidence.High)}, " +
                 $"medium {reported.Count(m => m.Confidence == Confidence.Medium)}; low, not reported by default: {low}"));
             foreach (var wrong in reported.Where(m => !planted.Contains(m.Patient)).GroupBy(m => m.Confidence + " " + string.Join('+', m.Rules)).OrderByDescending(g => g.Count()).Take(8))
             {
                 Console.WriteLine($"  wrong: {wrong.Count()} x {wrong.Key}");
             }
         }
+
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime.TotalSeconds;
+        // Cells: CPU s (user+sys) | CPU s per 100 MB | peak working set MB | index load s | scan s | records | recall | precision
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{ResultPrefix}{cpu:F2} | {cpu / (bytes / 1e8):F2} | {process.PeakWorkingSet64 / 1e6:F0} | {load.Elapsed.TotalSeconds:F2} | {scan.Elapsed.TotalSeconds:F2} | {result.Records} | {recall} | {precision}"));
         return 0;
     }
 
-    private static string Dump(string work, int patients, int rows, int plantedCount)
+    private static string Dump(string work, int patients, int rows, int plantedCount, LabDump2021Shape shape)
     {
-        var path = Path.Combine(work, $"dump-{rows}-{plantedCount}-of-{patients}.csv");
+        var path = Path.Combine(work, $"dump-{shape}-{rows}-{plantedCount}-of-{patients}.csv");
         if (File.Exists(path)) return path;
         var watch = Stopwatch.StartNew();
         var basePatients = SyntheticPopulation.GenerateArray(patients, Prepare.BaseSeed);
@@ -123,7 +177,7 @@ internal static class ScanBenchmark
         }
         using (var writer = new StreamWriter(path, false, CodePagesEncoding.Windows1252, 1 << 20))
         {
-            LabDump2021Writer.Write(writer, people, seed: 2021);
+            LabDump2021Writer.Write(writer, people, seed: 2021, shape);
         }
         File.WriteAllLines(path + ".planted", planted);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dump written: {rows} rows, {new FileInfo(path).Length / 1e6:F0} MB in {watch.Elapsed.TotalSeconds:F1} s"));
@@ -141,7 +195,8 @@ internal static class ScanBenchmark
         while (stream.Length < target)
         {
             var people = Enumerable.Range(batch * 10_000, 10_000).Select(i => (SyntheticPopulation.Create(i, seed: 78), false));
-            LabDump2021Writer.Write(writer, people, seed: batch++);
+            // The writer writes a header each time: later ones are rows of strangers' text, as in a concatenated dump.
+            LabDump2021Writer.Write(writer, people, seed: batch++, LabDump2021Shape.UniqueCodes);
             writer.Flush();
         }
         return path;
@@ -162,7 +217,7 @@ internal static class ScanBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rg -c NIR pattern: {count} lines in {watch.Elapsed.TotalSeconds:F2} s"));
     }
 
-    private sealed record Options(int Patients, int Rows, int Planted, int Gigabytes, string Work)
+    private sealed record Options(int Patients, int Rows, int Planted, string[] Cases, int Repeat, string Work)
     {
         public string[] ConfigArgs =>
         [
@@ -180,7 +235,9 @@ internal static class ScanBenchmark
             }
             var workAt = Array.IndexOf(args, "--work");
             var work = workAt >= 0 ? args[workAt + 1] : Path.Combine(Path.GetTempPath(), "leakwatch-bench");
-            return new Options(Int("--patients", 1_000_000), Int("--rows", 491_840), Int("--planted", 17_566), Int("--gigabytes", 0), work);
+            var casesAt = Array.IndexOf(args, "--cases");
+            var cases = (casesAt >= 0 ? args[casesAt + 1] : "repeated,codes,comments,2gb").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return new Options(Int("--patients", 1_000_000), Int("--rows", 491_840), Int("--planted", 17_566), cases, Int("--repeat", 2), work);
         }
     }
 }

@@ -12,9 +12,25 @@ internal enum ArchiveKind : byte
     Tar,
     SevenZip,
     Rar,
+
+    /// <summary>A zip whose first entry is an office document's (.xlsx, .docx, .ods, .odt...): read by random access.</summary>
+    OfficeZip,
+
+    /// <summary>An OLE2 compound file: a legacy .xls workbook (or a .doc, .msg, which are not read).</summary>
+    Ole2,
+    Pdf,
+
+    /// <summary>An RFC 5322 message (.eml).</summary>
+    Mail,
+
+    /// <summary>Messages one after the other, each after a "From " line.</summary>
+    Mbox,
 }
 
-/// <summary>Recognizes containers by their magic bytes: names lie (a .txt that is a zip, a .csv.gz that is plain).</summary>
+/// <summary>
+/// Recognizes containers by their magic bytes, and documents that are not text (office files, PDFs, mails) by their
+/// content: names lie (a .txt that is a zip, a .csv.gz that is plain, a .dat that is a spreadsheet).
+/// </summary>
 internal static class ArchiveSniffer
 {
     /// <summary>Enough for every magic, tar's included (offset 257).</summary>
@@ -26,12 +42,36 @@ internal static class ArchiveSniffer
         if (head.Length >= 4 && head.StartsWith("BZh"u8) && head[3] is >= (byte)'1' and <= (byte)'9') return ArchiveKind.BZip2;
         if (head.StartsWith((ReadOnlySpan<byte>)[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])) return ArchiveKind.Xz;
         if (head.StartsWith((ReadOnlySpan<byte>)[0x28, 0xB5, 0x2F, 0xFD])) return ArchiveKind.Zstandard;
-        if (head.StartsWith("PK\u0003\u0004"u8) || head.StartsWith("PK\u0005\u0006"u8) || head.StartsWith("PK\u0007\u0008"u8))
-            return ArchiveKind.Zip;
+        if (head.StartsWith("PK\u0003\u0004"u8)) return IsOfficeZip(head) ? ArchiveKind.OfficeZip : ArchiveKind.Zip;
+        if (head.StartsWith("PK\u0005\u0006"u8) || head.StartsWith("PK\u0007\u0008"u8)) return ArchiveKind.Zip;
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])) return ArchiveKind.Ole2;
+        if (head.IndexOf("%PDF-"u8) is >= 0 and < 256) return ArchiveKind.Pdf;
         if (head.StartsWith((ReadOnlySpan<byte>)[0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C])) return ArchiveKind.SevenZip;
         if (head.StartsWith("Rar!\u001A\u0007"u8)) return ArchiveKind.Rar;
         if (IsTarHeader(head)) return ArchiveKind.Tar;
+        if (head.StartsWith("From "u8))
+        {
+            var newline = head.IndexOf((byte)'\n');
+            if (newline > 0 && MailHeaders.LooksLikeHeaders(head[(newline + 1)..])) return ArchiveKind.Mbox;
+        }
+
+        if (MailHeaders.LooksLikeHeaders(head)) return ArchiveKind.Mail;
         return ArchiveKind.None;
+    }
+
+    /// <summary>
+    /// The first entry's name (at offset 30 of its local header) is an office document's: an OpenDocument "mimetype"
+    /// (stored first, by the standard) or an OOXML part. The package itself then says what it holds.
+    /// </summary>
+    internal static bool IsOfficeZip(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 30) return false;
+        var nameLength = head[26] | (head[27] << 8);
+        if (nameLength == 0 || head.Length < 30 + nameLength) return false;
+        var name = head.Slice(30, nameLength);
+        return name.SequenceEqual("mimetype"u8) || name.SequenceEqual("[Content_Types].xml"u8)
+            || name.StartsWith("_rels/"u8) || name.StartsWith("docProps/"u8) || name.StartsWith("xl/"u8) || name.StartsWith("word/"u8)
+            || name.StartsWith("customXml/"u8);
     }
 
     /// <summary>POSIX and GNU tars carry "ustar" at 257; old v7 tars only a header checksum, checked as well.</summary>

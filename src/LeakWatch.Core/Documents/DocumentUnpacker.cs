@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using LeakWatch.Core.Documents.Mail;
+using LeakWatch.Core.Documents.Office;
 using SharpCompress.Archives.SevenZip;
 using SharpCompress.Compressors.BZip2;
 using SharpCompress.Compressors.Xz;
@@ -14,6 +16,10 @@ namespace LeakWatch.Core.Documents;
 /// a time and in order: nothing is extracted to disk or held whole in memory (except a non-seekable 7z, which needs
 /// random access and is copied into memory within <see cref="UnpackLimits.MaxBufferedArchiveBytes"/>).
 /// Leaves are named <c>outer.zip!inner.tar.gz!x.csv</c>; a compression layer (gzip, bzip2, xz, zstd) adds no segment.
+/// Documents that are not text become text leaves here, under the same limits: a spreadsheet's sheets
+/// (<c>book.xlsx!Feuil1</c>, tab-separated with the header row first), a word-processing document's tables and
+/// paragraphs (<c>report.docx!table1</c>, <c>report.docx!text</c>), a PDF's text layer, a mail's headers and bodies
+/// (<c>mail.eml!headers</c>, <c>mail.eml!body1.txt</c>), its attachments unpacked in turn (<c>mail.eml!dump.zip!x.csv</c>).
 /// Bombs, encrypted and corrupt archives are skipped with a reason instead of throwing.
 /// </summary>
 internal static class DocumentUnpacker
@@ -69,6 +75,26 @@ internal static class DocumentUnpacker
                     break;
                 case ArchiveKind.SevenZip:
                     ReadSevenZip(input, name, depth);
+                    break;
+                case ArchiveKind.OfficeZip:
+                    Listed(name, () => ReadOffice(input, name, depth));
+                    break;
+                case ArchiveKind.Ole2:
+                    Listed(name, () => ReadXls(input, name));
+                    break;
+                case ArchiveKind.Pdf:
+                    Listed(name, () => ReadPdf(input, name));
+                    break;
+                case ArchiveKind.Mail or ArchiveKind.Mbox:
+                    new MailReader(session, EmitText, (attachment, attachmentName, encodedLength) =>
+                    {
+                        var guard = new GuardedStream(attachment, session, attachmentName, encodedLength);
+                        Guarded(guard, () =>
+                        {
+                            Visit(guard, attachmentName, depth + 1);
+                            guard.DrainToEnd();
+                        });
+                    }).Read(input, name, kind == ArchiveKind.Mbox, depth);
                     break;
                 default:
                     ReadArchive(kind, input, name, depth);
@@ -177,8 +203,149 @@ internal static class DocumentUnpacker
             }
         }
 
-        /// <summary>Copies a non-seekable 7z into memory within the buffer budget; null (and skipped) when it does not fit.</summary>
-        private MemoryStream? Buffer(Stream input, string name)
+        /// <summary>
+        /// Runs a reader of a document that is not text; when it yields no text and no reason (an empty workbook, a PDF
+        /// of blank pages), the document is still handed over, empty, so that it is listed as read and found clean.
+        /// </summary>
+        private void Listed(string name, Action read)
+        {
+            var leaves = session.Leaves;
+            var skipped = session.Skipped.Count;
+            read();
+            if (session.Leaves != leaves || session.Skipped.Count != skipped) return;
+            using var empty = new StringText(session, name, "");
+            EmitText(empty);
+        }
+
+        /// <summary>Hands a text made from a document that is not text to the callback.</summary>
+        private void EmitText(TextLeafStream leaf)
+        {
+            session.Leaves++;
+            onLeaf(leaf.Name, leaf);
+        }
+
+        /// <summary>An .xlsx, .xlsm, .docx, .ods or .odt, by random access; a zip that turns out to be none is read as a zip.</summary>
+        private void ReadOffice(Stream input, string name, int depth)
+        {
+            var source = input.CanSeek ? input : Buffer(input, name, "office document");
+            if (source is null) return;
+            var start = source.Position;
+            var buffered = ReferenceEquals(source, input) ? 0 : source.Length;
+            session.BufferedBytes += buffered;
+            try
+            {
+                ZipArchive zip;
+                try
+                {
+                    zip = new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
+                }
+                catch (Exception ex) when (IsBadInput(ex))
+                {
+                    session.Skip(name, Corrupt(ex));
+                    return;
+                }
+
+                var plainZip = false;
+                using (zip)
+                {
+                    var package = new OfficePackage(zip, session, name);
+                    session.Entries += package.EntryCount;
+                    if (session.Entries > Limits.MaxEntries)
+                    {
+                        session.Exhausted = true;
+                        session.Skip(name, $"more than {Limits.MaxEntries} entries: not read");
+                        return;
+                    }
+
+                    try
+                    {
+                        switch (package.Detect(out var mainPart))
+                        {
+                            case OfficeKind.Spreadsheet:
+                                XlsxReader.Read(package, mainPart!, EmitText);
+                                break;
+                            case OfficeKind.WordProcessing:
+                                FlowDocument.Emit(session, name, () => new DocxFlowReader(package, mainPart!), EmitText);
+                                break;
+                            case OfficeKind.OpenDocumentSpreadsheet:
+                                OdfReader.ReadSpreadsheet(package, EmitText);
+                                break;
+                            case OfficeKind.OpenDocumentText:
+                                FlowDocument.Emit(session, name, () => new OdtFlowReader(package), EmitText);
+                                break;
+                            default:
+                                session.Entries -= package.EntryCount;
+                                plainZip = true;
+                                break;
+                        }
+                    }
+                    catch (Exception ex) when (UnpackRefusedException.Find(ex)?.Guard?.Name.StartsWith(name + "!", StringComparison.Ordinal) == true)
+                    {
+                        // A part was refused (a bomb): recorded by its guard; the document is given up.
+                    }
+                    catch (Exception ex) when (IsBadInput(ex))
+                    {
+                        session.Skip(name, $"corrupt or unsupported office document ({ex.GetType().Name})", partial: true);
+                    }
+                }
+
+                if (plainZip)
+                {
+                    source.Position = start;
+                    ReadArchive(ArchiveKind.Zip, source, name, depth);
+                }
+            }
+            finally
+            {
+                session.BufferedBytes -= buffered;
+                if (!ReferenceEquals(source, input)) source.Dispose();
+            }
+        }
+
+        /// <summary>A legacy .xls: ExcelDataReader needs random access, so it is read in memory within the buffer budget.</summary>
+        private void ReadXls(Stream input, string name)
+        {
+            if (input.CanSeek && input.Length - input.Position > Limits.MaxBufferedArchiveBytes)
+            {
+                session.Skip(name, $"OLE2 document larger than {Limits.MaxBufferedArchiveBytes} bytes: not read");
+                return;
+            }
+
+            var source = input.CanSeek ? input : Buffer(input, name, "OLE2 document (.xls)");
+            if (source is null) return;
+            var buffered = ReferenceEquals(source, input) ? 0 : source.Length;
+            session.BufferedBytes += buffered;
+            try
+            {
+                if (XlsReader.Read(session, name, source, EmitText) is { } reason) session.Skip(name, reason);
+            }
+            finally
+            {
+                session.BufferedBytes -= buffered;
+                if (!ReferenceEquals(source, input)) source.Dispose();
+            }
+        }
+
+        private void ReadPdf(Stream input, string name)
+        {
+            using var copy = Buffer(input, name, "PDF");
+            if (copy is null) return;
+            session.BufferedBytes += copy.Length;
+            try
+            {
+                using var text = PdfText.Open(session, name, copy.GetBuffer().AsMemory(0, (int)copy.Length));
+                if (text is null) return;
+                if (text.HasText()) EmitText(text);
+                else text.Drain();
+            }
+            finally
+            {
+                session.BufferedBytes -= copy.Length;
+            }
+        }
+
+        /// <summary>Copies a document that needs random access into memory within the buffer budget; null (and skipped) when it does not fit.</summary>
+        private MemoryStream? Buffer(Stream input, string name, string what = "7z archive")
         {
             var budget = Limits.MaxBufferedArchiveBytes - session.BufferedBytes;
             var memory = new MemoryStream();
@@ -190,7 +357,7 @@ internal static class DocumentUnpacker
                 if (memory.Length + n > budget)
                 {
                     memory.Dispose();
-                    session.Skip(name, $"7z archive larger than {Limits.MaxBufferedArchiveBytes} bytes: random access would need it in memory");
+                    session.Skip(name, $"{what} larger than {Limits.MaxBufferedArchiveBytes} bytes: random access would need it in memory");
                     return null;
                 }
 

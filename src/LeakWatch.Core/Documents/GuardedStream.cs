@@ -9,16 +9,27 @@ internal sealed class GuardedStream : ReadOnlyStreamBase
 {
     private readonly Stream _inner;
     private readonly UnpackSession _session;
-    private readonly CountingStream _compressed;
-    private readonly long _compressedStart;
+    private readonly Func<long> _compressedBytes;
 
     public GuardedStream(Stream inner, UnpackSession session, string name, CountingStream compressed)
     {
         _inner = inner;
         _session = session;
         Name = name;
-        _compressed = compressed;
-        _compressedStart = compressed.BytesRead;
+        var start = compressed.BytesRead;
+        _compressedBytes = () => compressed.BytesRead - start;
+    }
+
+    /// <summary>
+    /// For a part read by random access (a zip entry of an office document, a PDF stream, a mail attachment): its
+    /// compressed size is known, and the ratio is measured against it.
+    /// </summary>
+    public GuardedStream(Stream inner, UnpackSession session, string name, long compressedLength)
+    {
+        _inner = inner;
+        _session = session;
+        Name = name;
+        _compressedBytes = () => compressedLength;
     }
 
     public string Name { get; }
@@ -65,7 +76,7 @@ internal sealed class GuardedStream : ReadOnlyStreamBase
 
         if (Produced > limits.RatioGraceBytes)
         {
-            var compressed = Math.Max(1, _compressed.BytesRead - _compressedStart);
+            var compressed = Math.Max(1, _compressedBytes());
             if (Produced > limits.MaxCompressionRatio * compressed)
                 throw Stop($"compression ratio above {limits.MaxCompressionRatio}:1");
         }

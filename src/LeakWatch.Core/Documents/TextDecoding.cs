@@ -29,7 +29,11 @@ internal static class TextDecoding
     private static readonly byte[] Pdf = "%PDF-"u8.ToArray();
 
     /// <summary>Opens a decoding reader over <paramref name="stream"/>; check <see cref="DecodedTextReader.IsBinary"/> first.</summary>
-    public static DecodedTextReader Open(Stream stream, bool leaveOpen = false)
+    /// <param name="declaredCharset">
+    /// The charset the document came with (an HTTP <c>Content-Type</c>, a <c>&lt;meta charset&gt;</c>): it wins over sniffing,
+    /// a byte order mark wins over it (as browsers do). Labels this reader has no decoder for are ignored.
+    /// </param>
+    public static DecodedTextReader Open(Stream stream, bool leaveOpen = false, string? declaredCharset = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var bytes = new byte[DecodedTextReader.ByteBufferSize];
@@ -40,7 +44,12 @@ internal static class TextDecoding
         var binary = false;
         if (skip == 0)
         {
-            if (LooksLikeUtf16(head, out var bigEndian))
+            if (Declared(declaredCharset) is { } declared)
+            {
+                kind = declared;
+                binary = declared is not (TextEncodingKind.Utf16LittleEndian or TextEncodingKind.Utf16BigEndian) && LooksBinary(head);
+            }
+            else if (LooksLikeUtf16(head, out var bigEndian))
             {
                 kind = bigEndian ? TextEncodingKind.Utf16BigEndian : TextEncodingKind.Utf16LittleEndian;
             }
@@ -53,6 +62,17 @@ internal static class TextDecoding
 
         return new DecodedTextReader(stream, leaveOpen, bytes, skip, read, endOfStream: read < SniffBytes, kind, binary);
     }
+
+    /// <summary>A declared charset label (WHATWG spelling; ISO-8859-1 and ASCII read as Windows-1252, as browsers do).</summary>
+    internal static TextEncodingKind? Declared(string? label) => label?.Trim().Trim('"', '\'').ToLowerInvariant() switch
+    {
+        "utf-8" or "utf8" or "unicode-1-1-utf-8" => TextEncodingKind.Utf8,
+        "utf-16" or "utf-16le" => TextEncodingKind.Utf16LittleEndian,
+        "utf-16be" => TextEncodingKind.Utf16BigEndian,
+        "windows-1252" or "cp1252" or "x-cp1252" or "iso-8859-1" or "iso8859-1" or "iso_8859-1" or "latin1" or "l1" or "us-ascii" or "ascii" =>
+            TextEncodingKind.Windows1252,
+        _ => null,
+    };
 
     internal static (TextEncodingKind Kind, int Length) DetectByteOrderMark(ReadOnlySpan<byte> head)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace LeakWatch.Core.Fingerprinting;
 
-/// <summary>A keyed hash (HMAC-SHA256 truncated to 128 bits). Only its prefix is ever printed.</summary>
+/// <summary>A keyed hash of 128 bits (see <see cref="Fingerprinter"/>). Only its prefix is ever printed.</summary>
 internal readonly record struct Fingerprint(UInt128 Value)
 {
     public const int Size = 16;

@@ -26,13 +26,18 @@ internal enum FingerprintKind : byte
     Phone = 16,
     /// <summary>Email + compact last name: an email corroborated by a name.</summary>
     EmailName = 17,
+    /// <summary>
+    /// One part of a compound last name (DUPONT of DUPONT-MARTIN) + compact first name + yyyyMMdd: an identity shown
+    /// in part, weaker than <see cref="Identity"/> because a part is a commoner name than the whole.
+    /// </summary>
+    IdentityPart = 18,
 
     // Unlinked sets: no patient, no count. Cheap first filters before combinations are hashed.
-    /// <summary>Compact last name (birth or usage), as a member of a set.</summary>
+    /// <summary>Compact last name (birth or usage) or a part of a compound one, as a member of a set.</summary>
     LastNameSet = 30,
     /// <summary>Compact first name, as a member of a set.</summary>
     FirstNameSet = 31,
-    /// <summary>Compact last name + compact first name, as a member of a set.</summary>
+    /// <summary>Compact last name (or a part of a compound one) + compact first name, as a member of a set.</summary>
     NamePairSet = 32,
 
     /// <summary>Derives the identifier of the key recorded in the database.</summary>

@@ -39,6 +39,9 @@ internal static class FingerprintRecipe
     public static Fingerprint Identity(Fingerprinter fp, ReadOnlySpan<char> lastName, ReadOnlySpan<char> firstName, ReadOnlySpan<char> birthDate) =>
         fp.Compute(FingerprintKind.Identity, lastName, firstName, birthDate);
 
+    public static Fingerprint IdentityPart(Fingerprinter fp, ReadOnlySpan<char> lastNamePart, ReadOnlySpan<char> firstName, ReadOnlySpan<char> birthDate) =>
+        fp.Compute(FingerprintKind.IdentityPart, lastNamePart, firstName, birthDate);
+
     public static Fingerprint LastNameMember(Fingerprinter fp, ReadOnlySpan<char> lastName) => fp.Compute(FingerprintKind.LastNameSet, lastName);
 
     public static Fingerprint FirstNameMember(Fingerprinter fp, ReadOnlySpan<char> firstName) => fp.Compute(FingerprintKind.FirstNameSet, firstName);
@@ -53,6 +56,8 @@ internal static class FingerprintRecipe
         {
             sink.Linked(FingerprintKind.Nir, Nir(fp, nir));
             foreach (var last in patient.LastNames) sink.Linked(FingerprintKind.NirName, NirName(fp, nir, last));
+            // A NIR beside one part of the patient's compound name is corroborated, not contradicted.
+            foreach (var part in patient.LastNameParts) sink.Linked(FingerprintKind.NirName, NirName(fp, nir, part));
             if (patient.BirthDate is { } dob) sink.Linked(FingerprintKind.NirBirthDate, NirBirthDate(fp, nir, dob));
         }
         if (patient.Email is { } email)
@@ -67,14 +72,22 @@ internal static class FingerprintRecipe
         }
         foreach (var last in patient.LastNames)
         {
-            // Names recur from patient to patient: their set fingerprints are remembered, not recomputed.
-            sink.SetMember(FingerprintKind.LastNameSet, fp.ComputeCached(FingerprintKind.LastNameSet, last));
+            sink.SetMember(FingerprintKind.LastNameSet, LastNameMember(fp, last));
             foreach (var first in patient.FirstNames)
             {
                 sink.SetMember(FingerprintKind.NamePairSet, NamePairMember(fp, last, first));
                 if (patient.BirthDate is { } dob) sink.Linked(FingerprintKind.Identity, Identity(fp, last, first, dob));
             }
         }
-        foreach (var first in patient.FirstNames) sink.SetMember(FingerprintKind.FirstNameSet, fp.ComputeCached(FingerprintKind.FirstNameSet, first));
+        foreach (var part in patient.LastNameParts)
+        {
+            sink.SetMember(FingerprintKind.LastNameSet, LastNameMember(fp, part));
+            foreach (var first in patient.FirstNames)
+            {
+                sink.SetMember(FingerprintKind.NamePairSet, NamePairMember(fp, part, first));
+                if (patient.BirthDate is { } dob) sink.Linked(FingerprintKind.IdentityPart, IdentityPart(fp, part, first, dob));
+            }
+        }
+        foreach (var first in patient.FirstNames) sink.SetMember(FingerprintKind.FirstNameSet, FirstNameMember(fp, first));
     }
 }

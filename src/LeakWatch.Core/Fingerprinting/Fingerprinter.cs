@@ -4,37 +4,22 @@ using System.Text;
 namespace LeakWatch.Core.Fingerprinting;
 
 /// <summary>
-/// HMAC-SHA256 with one HKDF sub-key per <see cref="FingerprintKind"/>, truncated to 128 bits.
-/// Not thread-safe: each worker creates its own from the shared <see cref="FingerprintKeys"/>, because a
-/// reused HMAC context costs about a third of a one-shot call that re-keys every time.
+/// Keyed fingerprints (scheme <see cref="FingerprintScheme.Current"/>): SipHash-2-4-128 with one HKDF sub-key per
+/// <see cref="FingerprintKind"/>, so kinds cannot be compared. Patient references alone stay HMAC-SHA256 (truncated to
+/// 128 bits): they are computed once per patient, not per token, and references printed or recorded in incidents
+/// before the scheme changed keep naming the same patients.
+/// Not thread-safe (scratch buffer, HMAC context): each worker creates its own from the shared <see cref="FingerprintKeys"/>.
 /// </summary>
 internal sealed class Fingerprinter : IDisposable
 {
     private const byte Separator = (byte)'|';
-    private readonly IncrementalHash?[] _hmacs = new IncrementalHash?[byte.MaxValue + 1];
     private readonly FingerprintKeys _keys;
+    private IncrementalHash? _patientRef;
     private byte[] _buffer = new byte[256];
 
     public Fingerprinter(FingerprintKeys keys) => _keys = keys;
 
-    private const int MaxCachedPerKind = 200_000;
-    private readonly Dictionary<string, Fingerprint>?[] _cache = new Dictionary<string, Fingerprint>?[byte.MaxValue + 1];
-
-    public Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> value) => Compute(kind, value, [], []);
-
-    /// <summary>
-    /// The same as <see cref="Compute(FingerprintKind, ReadOnlySpan{char})"/>, remembered: for values that recur across
-    /// patients (names), where a dictionary lookup costs a tenth of an HMAC. Bounded; lives as long as this instance.
-    /// </summary>
-    public Fingerprint ComputeCached(FingerprintKind kind, string value)
-    {
-        var cache = _cache[(int)kind] ??= new Dictionary<string, Fingerprint>(StringComparer.Ordinal);
-        if (cache.TryGetValue(value, out var known)) return known;
-        if (cache.Count >= MaxCachedPerKind) cache.Clear();
-        var fingerprint = Compute(kind, value);
-        cache[value] = fingerprint;
-        return fingerprint;
-    }
+    public Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> value) => Compute(kind, value, [], [], parts: 1);
 
     public Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> first, ReadOnlySpan<char> second) =>
         Compute(kind, first, second, [], parts: 2);
@@ -42,53 +27,72 @@ internal sealed class Fingerprinter : IDisposable
     public Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<char> third) =>
         Compute(kind, first, second, third, parts: 3);
 
-    private Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<char> third, int parts = 1)
+    private Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<char> third, int parts)
     {
         var needed = Encoding.UTF8.GetMaxByteCount(first.Length + second.Length + third.Length) + 2;
         if (_buffer.Length < needed) _buffer = new byte[Math.Max(needed, _buffer.Length * 2)];
-        var length = Encoding.UTF8.GetBytes(first, _buffer);
+        var length = Utf8(first, 0);
         if (parts >= 2)
         {
             _buffer[length++] = Separator;
-            length += Encoding.UTF8.GetBytes(second, _buffer.AsSpan(length));
+            length = Utf8(second, length);
         }
         if (parts >= 3)
         {
             _buffer[length++] = Separator;
-            length += Encoding.UTF8.GetBytes(third, _buffer.AsSpan(length));
+            length = Utf8(third, length);
         }
 
-        var hmac = _hmacs[(int)kind] ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _keys.For(kind));
-        hmac.AppendData(_buffer, 0, length);
+        var data = _buffer.AsSpan(0, length);
+        if (kind != FingerprintKind.PatientRef) return new Fingerprint(_keys.SipHashFor(kind).Compute128(data));
+
+        var hmac = _patientRef ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _keys.HmacKey(kind));
+        hmac.AppendData(data);
         Span<byte> digest = stackalloc byte[32];
         hmac.GetHashAndReset(digest);
         return Fingerprint.Read(digest[..Fingerprint.Size]);
     }
 
-    public void Dispose()
+    /// <summary>UTF-8 of <paramref name="text"/> at <paramref name="at"/>; names, dates and numbers are ASCII, copied byte by byte.</summary>
+    private int Utf8(ReadOnlySpan<char> text, int at)
     {
-        foreach (var hmac in _hmacs) hmac?.Dispose();
+        var i = 0;
+        for (; i < text.Length && text[i] < 0x80; i++) _buffer[at + i] = (byte)text[i];
+        if (i == text.Length) return at + i;
+        return at + i + Encoding.UTF8.GetBytes(text[i..], _buffer.AsSpan(at + i));
     }
+
+    public void Dispose() => _patientRef?.Dispose();
 }
 
 /// <summary>The derived sub-keys, computed once per process and shared by every <see cref="Fingerprinter"/>.</summary>
 internal sealed class FingerprintKeys
 {
-    private readonly byte[]?[] _subKeys = new byte[]?[byte.MaxValue + 1];
+    private readonly byte[] _patientRefKey;
+    private readonly SipHash[] _sipHash = new SipHash[byte.MaxValue + 1];
+    private readonly bool[] _known = new bool[byte.MaxValue + 1];
 
     public FingerprintKeys(SecretKey key)
     {
         foreach (var kind in Enum.GetValues<FingerprintKind>())
         {
-            _subKeys[(int)kind] = key.DeriveSubKey(kind);
+            _sipHash[(int)kind] = new SipHash(key.DeriveSipHashKey(kind));
+            _known[(int)kind] = true;
         }
+        _patientRefKey = key.DeriveSubKey(FingerprintKind.PatientRef);
         KeyId = key.Id;
     }
 
     public string KeyId { get; }
 
-    public byte[] For(FingerprintKind kind) =>
-        _subKeys[(int)kind] ?? throw new ArgumentOutOfRangeException(nameof(kind), "Unknown fingerprint kind.");
+    internal ref readonly SipHash SipHashFor(FingerprintKind kind)
+    {
+        if (!_known[(int)kind]) throw new ArgumentOutOfRangeException(nameof(kind), "Unknown fingerprint kind.");
+        return ref _sipHash[(int)kind];
+    }
+
+    internal byte[] HmacKey(FingerprintKind kind) =>
+        kind == FingerprintKind.PatientRef ? _patientRefKey : throw new ArgumentOutOfRangeException(nameof(kind), "Only patient references are HMAC-SHA256.");
 
     public Fingerprinter CreateFingerprinter() => new(this);
 

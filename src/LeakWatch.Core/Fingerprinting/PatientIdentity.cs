@@ -11,6 +11,8 @@ namespace LeakWatch.Core.Fingerprinting;
 /// <param name="NirBody">The 13-character NIR body (2A/2B kept), or null.</param>
 /// <param name="Phone">E.164, or null.</param>
 /// <param name="Email">Trimmed lower-case email, or null.</param>
+/// <param name="LastNameParts">The parts of compound last names (DUPONT and MARTIN of DUPONT-MARTIN), particles left out,
+/// none equal to a whole last name; distinct. A leak may show only one of them.</param>
 internal sealed record PatientIdentity(
     string LocalId,
     IReadOnlyList<string> LastNames,
@@ -18,10 +20,11 @@ internal sealed record PatientIdentity(
     string? BirthDate,
     string? NirBody,
     string? Phone,
-    string? Email)
+    string? Email,
+    IReadOnlyList<string> LastNameParts)
 {
     /// <summary>Says which fields are present, never what they hold.</summary>
     public override string ToString() =>
-        $"PatientIdentity(lastNames={LastNames.Count}, firstNames={FirstNames.Count}, birthDate={BirthDate is not null}, " +
+        $"PatientIdentity(lastNames={LastNames.Count}, lastNameParts={LastNameParts.Count}, firstNames={FirstNames.Count}, birthDate={BirthDate is not null}, " +
         $"nir={NirBody is not null}, phone={Phone is not null}, email={Email is not null})";
 }

@@ -45,6 +45,16 @@ internal sealed class SecretKey
     }
 
     /// <summary>
+    /// HKDF-SHA256 128-bit SipHash key for one purpose (fingerprint scheme 2): its own info string, so it shares
+    /// nothing with the scheme-1 HMAC sub-keys.
+    /// </summary>
+    public byte[] DeriveSipHashKey(FingerprintKind kind)
+    {
+        var info = Encoding.ASCII.GetBytes("leakwatch/v2/siphash/" + (int)kind);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, _material, 16, salt: [], info: info);
+    }
+
+    /// <summary>
     /// The identifier the database records: a hash of a derived sub-key, never of the key itself.
     /// Sixteen hex digits are enough to tell keys apart and reveal nothing about them.
     /// </summary>

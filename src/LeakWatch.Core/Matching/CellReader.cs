@@ -23,23 +23,25 @@ internal sealed class CellReading(NameEntry[] names, int[] dates)
 
 /// <summary>
 /// Reads cells and prose into names, dates and identifiers. Owned by one <see cref="RecordMatcher"/> (one thread);
-/// its memos live as long as the matcher, across documents, bounded in size.
+/// its memos live as long as the matcher, across documents, fixed in size (a few MB at most).
+/// <para>
+/// Cost follows bytes, not vocabulary: a word is a name only if it is letters alone (a barcode with a digit costs a
+/// character scan), and a letters-only word costs two SipHash computations (about 50 ns) and two probes of the
+/// unlinked sets, with no allocation unless it is a name of the base. Nothing grows with the number of unique cells.
+/// </para>
 /// </summary>
 internal sealed class CellReader(Fingerprinter fp, FingerprintIndex index)
 {
     private const int MaxNameWordsPerField = 6;
     private const int MaxSubsequenceWords = 4;
     private const int MaxProseNameWords = 3;
-    private const int MaxMemoCellLength = 48;
-    private const int MaxMemoEntries = 250_000;
-    private const int MaxNameEntries = 1_000_000;
+    private const int MemoSlots = 1 << 15;
 
     private static readonly System.Buffers.SearchValues<char> Separators = System.Buffers.SearchValues.Create(" -'’.,^_\t");
     private static readonly System.Buffers.SearchValues<char> WordBreaks = System.Buffers.SearchValues.Create(" ,;/^_\t\u00A0");
 
-    private readonly Dictionary<string, NameEntry> _names = new(StringComparer.Ordinal);
     // One memo per way of reading a cell: "MARTIN" under a date header reads as nothing, under a name header as a name.
-    private readonly Dictionary<string, CellReading>[] _cells = [new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+    private readonly CellMemo[] _cells = [new(MemoSlots), new(MemoSlots), new(MemoSlots)];
     private readonly List<NameEntry> _cellNames = [];
     private readonly List<int> _cellDates = [];
     private readonly List<string> _words = [];
@@ -74,10 +76,10 @@ internal sealed class CellReader(Fingerprinter fp, FingerprintIndex index)
             FieldHint.None => 1,
             _ => 2,
         };
-        var cells = _cells[way];
-        var memoize = value.Length <= MaxMemoCellLength;
-        var memo = cells.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (memoize && memo.TryGetValue(value, out var known)) return known;
+        var memo = _cells[way];
+        var memoize = value.Length <= CellMemo.MaxTextLength;
+        var hash = memoize ? string.GetHashCode(value) : 0;
+        if (memoize && memo.TryGet(value, hash, out var known)) return known;
 
         _cellNames.Clear();
         _cellDates.Clear();
@@ -96,11 +98,7 @@ internal sealed class CellReader(Fingerprinter fp, FingerprintIndex index)
         }
         var reading = _cellNames.Count == 0 && _cellDates.Count == 0 ? CellReading.Empty : new CellReading([.. _cellNames], [.. _cellDates]);
         // A cell that held a NIR, a phone or an email is unique to its row: not worth remembering.
-        if (memoize && !foundIdentifier)
-        {
-            if (cells.Count >= MaxMemoEntries) cells.Clear();
-            memo[value] = reading;
-        }
+        if (memoize && !foundIdentifier) memo.Offer(value, hash, reading);
         return reading;
     }
 
@@ -240,25 +238,21 @@ internal sealed class CellReader(Fingerprinter fp, FingerprintIndex index)
         }
     }
 
+    /// <summary>
+    /// Two keyed hashes (SipHash) per word: is it a last name, a first name of the base? Not memoized: a dictionary
+    /// lookup costs as much as the hashes, and a memo of words would grow with the vocabulary. A string is made only
+    /// for a name of the base.
+    /// </summary>
     private void AddName(ReadOnlySpan<char> compact)
     {
-        var entry = Name(compact);
-        if ((entry.IsLast || entry.IsFirst) && !_cellNames.Contains(entry)) _cellNames.Add(entry);
-    }
-
-    /// <summary>Two keyed hashes per distinct word, once: is it a last name, a first name of the base?</summary>
-    private NameEntry Name(ReadOnlySpan<char> compact)
-    {
-        var lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(compact, out var entry)) return entry;
-        if (_names.Count >= MaxNameEntries) _names.Clear();
-        var name = compact.ToString();
-        entry = new NameEntry(
-            name,
-            index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, name))),
-            index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, name))));
-        _names[name] = entry;
-        return entry;
+        var isLast = index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, compact)));
+        var isFirst = index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, compact)));
+        if (!isLast && !isFirst) return;
+        foreach (var known in _cellNames)
+        {
+            if (compact.SequenceEqual(known.Name)) return;
+        }
+        _cellNames.Add(new NameEntry(compact.ToString(), isLast, isFirst));
     }
 
     private static void AddDistinct(List<int> list, int value)

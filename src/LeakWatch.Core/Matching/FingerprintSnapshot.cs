@@ -3,8 +3,8 @@ using LeakWatch.Core.Fingerprinting;
 namespace LeakWatch.Core.Matching;
 
 /// <summary>
-/// One enrollment, as the store loads it: what the matcher indexes. Linked keys and set members are the low 64 bits
-/// of their fingerprints (<see cref="Key"/>): with ten million of them, a chance collision is about one in a million
+/// One enrollment, as the store loads it: what the matcher indexes (<see cref="FingerprintIndex"/> takes its arrays over
+/// and reorders them). Linked keys and set members are the low 64 bits of their fingerprints (<see cref="Key"/>): with ten million of them, a chance collision is about one in a million
 /// scans, and half the bytes keep a million patients under 200 bytes each on disk.
 /// </summary>
 internal sealed class FingerprintSnapshot

@@ -19,6 +19,8 @@ internal enum RuleHits : ushort
     NirContradicted = 256,
     /// <summary>Not a rule: the record with the name and birth date carries a NIR that is not this patient's.</summary>
     IdentityContradicted = 512,
+    /// <summary>One part of a compound last name + first name + birth date: medium alone, like a whole identity.</summary>
+    IdentityPart = 1024,
 }
 
 /// <summary>How rules become a confidence, a list of rule names and the kinds of field matched.</summary>
@@ -30,6 +32,7 @@ internal static class MatchRules
         (RuleHits.NirBirthDate, "nir+birthdate", MatchedFields.Nir | MatchedFields.BirthDate),
         (RuleHits.Nir, "nir", MatchedFields.Nir),
         (RuleHits.Identity, "identity", MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate),
+        (RuleHits.IdentityPart, "identity-part", MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate),
         (RuleHits.EmailName, "email+name", MatchedFields.Email | MatchedFields.LastName),
         (RuleHits.Email, "email", MatchedFields.Email),
         (RuleHits.PhoneName, "phone+name", MatchedFields.Phone | MatchedFields.LastName),
@@ -49,10 +52,12 @@ internal static class MatchRules
         var contradicted = (hits & RuleHits.NirContradicted) != 0;
         if ((hits & RuleHits.Nir) != 0 && !contradicted) evidence++;
         var identityContradicted = (hits & RuleHits.IdentityContradicted) != 0;
-        if ((hits & RuleHits.Identity) != 0 && !identityContradicted) evidence++;
+        // A whole name and a part of it in one record are one piece of evidence, not two.
+        var identity = (hits & (RuleHits.Identity | RuleHits.IdentityPart)) != 0;
+        if (identity && !identityContradicted) evidence++;
         if ((hits & RuleHits.PhoneName) != 0) evidence++;
         var email = (hits & (RuleHits.Email | RuleHits.EmailName)) != 0;
-        var corroboration = email || ((hits & RuleHits.Phone) != 0 && (hits & RuleHits.PhoneName) == 0) || ((hits & RuleHits.Nir) != 0 && contradicted) || ((hits & RuleHits.Identity) != 0 && identityContradicted);
+        var corroboration = email || ((hits & RuleHits.Phone) != 0 && (hits & RuleHits.PhoneName) == 0) || ((hits & RuleHits.Nir) != 0 && contradicted) || (identity && identityContradicted);
         return evidence switch
         {
             0 => corroboration ? Confidence.Low : null,
@@ -67,6 +72,7 @@ internal static class MatchRules
         if ((hits & (RuleHits.NirName | RuleHits.NirBirthDate)) != 0) hits &= ~RuleHits.Nir;
         if ((hits & RuleHits.PhoneName) != 0) hits &= ~RuleHits.Phone;
         if ((hits & RuleHits.EmailName) != 0) hits &= ~RuleHits.Email;
+        if ((hits & RuleHits.Identity) != 0) hits &= ~RuleHits.IdentityPart;
         var names = new List<string>(3);
         foreach (var (rule, name, _) in Table)
         {

@@ -8,20 +8,19 @@ namespace LeakWatch.Core.Matching;
 /// Matches candidate records against the index. One per worker thread (it owns a <see cref="Fingerprinter"/>, the
 /// memos and scratch lists); reused across documents.
 /// <para>
-/// Hashing is the cost, so the work goes from cheap to dear: a cell is read once per distinct text (memoized);
-/// a name word is looked up in the unlinked name sets (memoized); only pairs of words that are each a name of the
-/// base are tested as a pair (memoized); only pairs of the base are combined with the record's dates.
+/// Hashing is the cost, so the work goes from cheap to dear: a recurring cell is read once (a fixed-size memo); a
+/// letters-only word is looked up in the unlinked name sets (two SipHash, no memo: a lookup would cost as much); only
+/// pairs of words that are each a name of the base are tested as a pair; only pairs of the base are combined with the
+/// record's dates, as whole names and as parts of compound names.
 /// </para>
 /// </summary>
 internal sealed class RecordMatcher : IDisposable
 {
     private const int MaxCandidates = 24;
-    private const int MaxPairEntries = 1_000_000;
 
     private readonly FingerprintIndex _index;
     private readonly Fingerprinter _fp;
     private readonly CellReader _reader;
-    private readonly Dictionary<(string Last, string First), bool> _pairs = [];
 
     // Per-record state, cleared at each record. "Any" lists take every name word of the record in either role;
     // "role" lists only cells a header or a format named, in the role it named: when both roles are present there,
@@ -65,7 +64,6 @@ internal sealed class RecordMatcher : IDisposable
             var location = new MatchLocation(record.Offset, record.Line);
             foreach (var (patient, hits) in _recordHits) matches.Add(patient, hits, location);
         }
-        if (_pairs.Count > MaxPairEntries) _pairs.Clear();
     }
 
     private void ClearRecord()
@@ -158,20 +156,18 @@ internal sealed class RecordMatcher : IDisposable
                 {
                     BirthDateNormalizer.Format(value, date);
                     identities |= Lookup(FingerprintRecipe.Identity(_fp, last, first, date), RuleHits.Identity) > 0;
+                    // The word may be one part of a patient's compound name (DUPONT of DUPONT-MARTIN).
+                    identities |= Lookup(FingerprintRecipe.IdentityPart(_fp, last, first, date), RuleHits.IdentityPart) > 0;
                 }
             }
         }
         // The record carries a NIR, and it is not this patient's: a namesake born the same day, not the patient.
-        if (identities && _identifiers.Nirs.Count > 0) FlagUncorroborated(RuleHits.Identity, RuleHits.IdentityContradicted);
+        if (identities && _identifiers.Nirs.Count > 0) FlagUncorroborated(RuleHits.Identity | RuleHits.IdentityPart, RuleHits.IdentityContradicted);
     }
 
-    private bool IsPair(string last, string first)
-    {
-        if (_pairs.TryGetValue((last, first), out var known)) return known;
-        var member = _index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.NamePairMember(_fp, last, first)));
-        _pairs[(last, first)] = member;
-        return member;
-    }
+    /// <summary>One SipHash and one probe: cheaper than a memo of pairs, and nothing to bound.</summary>
+    private bool IsPair(string last, string first) =>
+        _index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.NamePairMember(_fp, last, first)));
 
     private int Lookup(Fingerprint fingerprint, RuleHits rule)
     {

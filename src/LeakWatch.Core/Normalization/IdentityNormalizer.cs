@@ -58,7 +58,10 @@ internal static class IdentityNormalizer
         {
             return new NormalizationOutcome(null, SkipReason.NoIdentifyingField, issues);
         }
-        var identity = new PatientIdentity(localId, lastNames, firstNames, birthDate, nir, phone, email);
+        var parts = new List<string>(2);
+        AddParts(parts, raw.BirthName, lastNames);
+        AddParts(parts, raw.UsageName, lastNames);
+        var identity = new PatientIdentity(localId, lastNames, firstNames, birthDate, nir, phone, email, parts);
         return new NormalizationOutcome(identity, null, issues);
     }
 
@@ -67,6 +70,16 @@ internal static class IdentityNormalizer
         if (!Present(raw)) return;
         var compact = NameNormalizer.Compact(raw);
         if (compact is not null && !names.Contains(compact)) names.Add(compact);
+    }
+
+    /// <summary>The parts of a compound last name, none equal to a whole last name of the patient (MARTIN, born MARTIN, now DUPONT-MARTIN).</summary>
+    private static void AddParts(List<string> parts, string? raw, List<string> lastNames)
+    {
+        if (!Present(raw)) return;
+        foreach (var part in NameNormalizer.CompoundParts(raw))
+        {
+            if (!lastNames.Contains(part) && !parts.Contains(part)) parts.Add(part);
+        }
     }
 
     private static bool Present([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value) => !string.IsNullOrWhiteSpace(value);

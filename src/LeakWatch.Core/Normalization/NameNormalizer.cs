@@ -73,6 +73,30 @@ internal static class NameNormalizer
         return variants;
     }
 
+    /// <summary>
+    /// The parts of a compound last name that a leak may show alone: DUPONT and MARTIN of "DUPONT-MARTIN" or
+    /// "Dupont Martin", FONTAINE of "DE LA FONTAINE", ALMEIDA of "D'ALMEIDA". Particles (DE, LA, LE, VAN, BEN...) are
+    /// never parts. Empty for a one-word name. The whole name's compact form is not repeated here.
+    /// </summary>
+    public static IReadOnlyList<string> CompoundParts(ReadOnlySpan<char> rawLastName)
+    {
+        var spaced = Spaced(rawLastName);
+        if (spaced is null || !spaced.Contains(' ', StringComparison.Ordinal)) return [];
+        var parts = new List<string>(2);
+        foreach (var word in spaced.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (word.Length < 2 || Particles.Contains(word)) continue;
+            AddDistinct(parts, word);
+        }
+        return parts;
+    }
+
+    private static readonly System.Collections.Frozen.FrozenSet<string> Particles = System.Collections.Frozen.FrozenSet.ToFrozenSet(
+    [
+        "DE", "DU", "DES", "LA", "LE", "LES", "DI", "DA", "DEL", "DELLA", "DELLE", "DELA", "DOS", "DAS", "DO", "VAN", "VON", "DER",
+        "DEN", "TEN", "TER", "VANDER", "VANDEN", "AL", "EL", "BEN", "BIN", "IBN", "AIT", "OULD", "SAINT", "SAINTE", "ST", "STE", "Y", "E",
+    ], StringComparer.Ordinal);
+
     private static readonly SearchValues<char> GivenNameSeparators = SearchValues.Create(" \t,;/\u00A0");
 
     private static void AddDistinct(List<string> list, string value)

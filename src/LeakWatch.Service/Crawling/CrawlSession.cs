@@ -1,5 +1,4 @@
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
 using LeakWatch.Service.Crawling.State;
@@ -9,30 +8,29 @@ using Microsoft.Extensions.Logging;
 namespace LeakWatch.Service.Crawling;
 
 /// <summary>
-/// One run of one source, as its adapter sees it: fetch pages (conditionally), scan documents (once per content),
-/// follow links (only where the source allows), keep cursors, and count what happened for the source's health.
-/// Failures are counted and logged, never thrown: one bad item never stops a crawl.
+/// One run of one source, as its adapter sees it: fetch pages (conditionally), hand documents to detection's intake
+/// (once per content), follow links (only where the source allows), keep cursors, and count what happened for the
+/// source's health. Failures are counted and logged, never thrown: one bad item never stops a crawl.
 /// </summary>
 internal sealed class CrawlSession
 {
     private readonly Fetcher _fetcher;
-    private readonly IDocumentScanner _scanner;
-    private readonly IIncidentRecorder _recorder;
+    private readonly DocumentIntake _intake;
     private readonly CrawlStateStore _state;
     private readonly ILogger _logger;
     private readonly Action<DocumentScanResult>? _onMatch;
     private readonly TimeProvider _time;
     private readonly HashSet<string> _ownHosts;
     private readonly bool _anyHost;
+    private readonly Dictionary<string, long> _notSent = new(StringComparer.OrdinalIgnoreCase);
 
-    public CrawlSession(SourceOptions source, Fetcher fetcher, IDocumentScanner scanner, IIncidentRecorder recorder, CrawlStateStore state,
-        TimeProvider time, ILogger logger, Action<DocumentScanResult>? onMatch)
+    public CrawlSession(SourceOptions source, Fetcher fetcher, DocumentIntake intake, CrawlStateStore state, TimeProvider time, ILogger logger,
+        Action<DocumentScanResult>? onMatch)
     {
         _time = time;
         Source = source;
         _fetcher = fetcher;
-        _scanner = scanner;
-        _recorder = recorder;
+        _intake = intake;
         _state = state;
         _logger = logger;
         _onMatch = onMatch;
@@ -45,6 +43,7 @@ internal sealed class CrawlSession
         var listed = new HashSet<string>(_ownHosts.Concat(source.AllowedHosts.Where(h => h != "*")), StringComparer.OrdinalIgnoreCase);
         var privateHosts = source.AllowPrivateAddresses ? listed : new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         AllowedHosts = listed;
+        // A new policy per run: its cookie jar lives as long as the run, for this source only.
         Policy = new FetchPolicy(source.Name, ConnectionProfile.Create(source.Proxy, privateHosts), source.RequestInterval,
             !source.IgnoresRobots, !string.IsNullOrWhiteSpace(source.Proxy), privateHosts);
     }
@@ -61,14 +60,28 @@ internal sealed class CrawlSession
 
     public long Bytes { get; private set; }
 
+    /// <summary>Requests asked for, including those the circuit breaker did not send.</summary>
     public long Requests { get; private set; }
 
     public long Errors { get; private set; }
 
+    /// <summary>Requests not sent because this source's circuit for the host was open.</summary>
+    public long Skipped { get; private set; }
+
+    /// <summary>Linked files refused for good (address guard, robots.txt, denied, gone): outcomes, not failures.</summary>
+    public long Refused { get; private set; }
+
     public string? LastError { get; private set; }
+
+    public string? LastWarning { get; private set; }
 
     /// <summary>Set when the source's entry point could not be read: the run failed as a whole.</summary>
     public string? Fatal { get; private set; }
+
+    /// <summary>What the circuit breaker skipped, per host: "127.0.0.1:8080: 12 requests not sent (circuit open)".</summary>
+    public string? SkippedSummary => _notSent.Count == 0
+        ? null
+        : string.Join("; ", _notSent.Select(h => $"{h.Key}: {h.Value} request(s) not sent (circuit open after repeated failures)"));
 
     public string Name => Source.Name;
 
@@ -83,16 +96,26 @@ internal sealed class CrawlSession
     /// <summary>A page; null when it failed (counted) or, if <paramref name="conditional"/>, when it did not change.</summary>
     public async Task<FetchResult?> FetchPageAsync(Uri url, bool conditional, CancellationToken ct, bool entryPoint = false, string? accept = null, string? bearer = null)
     {
-        var key = UrlCanonical.Normalize(url);
-        var validators = conditional ? await _state.GetValidatorsAsync(Name, key, ct) : null;
-        var result = await _fetcher.GetAsync(url, Policy, ct, validators, accept, bearer);
-        Requests++;
+        var result = await FetchAsync(url, conditional ? await _state.GetValidatorsAsync(Name, UrlCanonical.Normalize(url), ct) : null, accept, bearer, ct);
         if (result.Outcome == FetchOutcome.Failed)
         {
             Fail(url.AbsoluteUri, result.Failure!, entryPoint);
             return null;
         }
-        if (result.Outcome == FetchOutcome.NotModified) return null;
+        return result.Outcome == FetchOutcome.NotModified ? null : result;
+    }
+
+    private async Task<FetchResult> FetchAsync(Uri url, Validators? validators, string? accept, string? bearer, CancellationToken ct)
+    {
+        var result = await _fetcher.GetAsync(url, Policy, ct, validators, accept, bearer);
+        Requests++;
+        if (result.NotSent)
+        {
+            var host = url.Authority;
+            _notSent[host] = _notSent.GetValueOrDefault(host) + 1;
+            Skipped++;
+        }
+        if (result.Outcome != FetchOutcome.Ok) return result;
         Bytes += result.Body.Length;
         if (result.Truncated is { } cut) Warn(url.AbsoluteUri, cut);
         return result;
@@ -100,69 +123,78 @@ internal sealed class CrawlSession
 
     /// <summary>Remembers a page's validators once everything on it was handled, so the next run may skip it.</summary>
     public Task CommitPageAsync(FetchResult page, CancellationToken ct) =>
-        _state.SavePageAsync(Name, UrlCanonical.Normalize(page.Url), page.ETag, page.LastModified, Fetcher.Sha256(page.Body), ct);
+        _state.SavePageAsync(Name, UrlCanonical.Normalize(page.Url), page.ETag, page.LastModified, page.Document.Sha256, ct);
 
     public async Task<bool> WasFetchedAsync(Uri url, CancellationToken ct) =>
-        await _state.GetValidatorsAsync(Name, UrlCanonical.Normalize(url), ct) is not null;
+        await _state.GetValidatorsAsync(Name, UrlCanonical.Normalize(url), ct) is { } known && !known.MayHaveChanged;
 
     /// <summary>
     /// Fetches a linked file (attachment, raw paste, linked page) and scans it, once per URL: a URL fetched and scanned
-    /// by an earlier run is not asked again. True when done (now or before).
+    /// by an earlier run is not asked again; one that was cut (too large, too slow) is asked again only conditionally,
+    /// when it had validators, and read again only if they changed. A link refused for good (address guard, robots.txt,
+    /// 401/403/404/410, a "no permission" page) is an outcome, remembered too. True when done (now or before).
     /// </summary>
     public async Task<bool> FetchAndScanOnceAsync(Uri url, CancellationToken ct, string? accept = null, string? bearer = null)
     {
-        if (await WasFetchedAsync(url, ct)) return true;
-        var result = await FetchPageAsync(url, conditional: false, ct, accept: accept, bearer: bearer);
-        if (result is null) return false;
-        var content = result.Body;
-        if (result.IsHtml)
+        var key = UrlCanonical.Normalize(url);
+        var known = await _state.GetValidatorsAsync(Name, key, ct);
+        if (known is not null && !known.MayHaveChanged) return true;
+        var result = await FetchAsync(url, known, accept, bearer, ct);
+        if (result.Outcome == FetchOutcome.NotModified)
         {
-            var text = HtmlText.Extract(HtmlDocuments.Parse(result.Text));
-            if (text.Length < 4096 && ErrorPages.Denied(text, Source.ErrorPhrases) is { } denied)
+            return true;
+        }
+        if (result.Outcome == FetchOutcome.Failed)
+        {
+            if (!result.Refused)
             {
-                Fail(url.AbsoluteUri, denied);
+                Fail(url.AbsoluteUri, result.Failure!);
                 return false;
             }
-            content = System.Text.Encoding.UTF8.GetBytes(text);
+            RefuseLink(url, result.Failure!);
+            await _state.SavePageAsync(Name, key, null, null, null, ct, outcome: "refused");
+            return true;
         }
-        if (!await ScanAsync(url.AbsoluteUri, content, ct)) return false;
-        await CommitPageAsync(result, ct);
+        if (result.IsHtml)
+        {
+            var document = HtmlDocuments.Parse(result.Text);
+            var words = HtmlDocuments.Words(document.Body);
+            if (words.Length < 4096 && ErrorPages.Denied(words, Source.ErrorPhrases) is { } denied)
+            {
+                RefuseLink(url, denied);
+                await _state.SavePageAsync(Name, key, null, null, null, ct, outcome: "refused");
+                return true;
+            }
+        }
+        if (!await ScanAsync(key, result.Document, ct)) return false;
+        await _state.SavePageAsync(Name, key, result.ETag, result.LastModified, result.Document.Sha256, ct, outcome: result.Truncated is null ? null : "cut");
         return true;
     }
 
-    /// <summary>Scans one document unless this source already scanned the same bytes. True when done (now or before).</summary>
-    public async Task<bool> ScanAsync(string documentUrl, ReadOnlyMemory<byte> content, CancellationToken ct)
+    /// <summary>
+    /// Hands one fetched document to detection's intake unless this source already scanned the same bytes. True when
+    /// done (now or before).
+    /// </summary>
+    public async Task<bool> ScanAsync(string documentName, FetchedDocument document, CancellationToken ct)
     {
-        if (content.Length == 0) return true;
-        var sha = Fetcher.Sha256(content.Span);
-        if (await _state.IsSeenAsync(Name, sha, ct)) return true;
-        IReadOnlyList<DocumentScanResult> results;
-        try
+        if (document.Body.Length == 0) return true;
+        if (await _state.IsSeenAsync(Name, document.Sha256, ct)) return true;
+        var intake = await _intake.AcceptAsync(Name, documentName, document, ct);
+        if (intake.Failure is { } failure)
         {
-            // The bytes are already in memory (up to MaxBodyBytes): hand them over without a second copy.
-            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(content.ToArray(), writable: false);
-            results = await _scanner.ScanAsync(stream, documentUrl, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            // The scanner's bug or a document it cannot take must not stop the crawl; the type says which, no content.
-            Fail(documentUrl, $"scan failed ({e.GetType().Name})");
+            Fail(documentName, failure);
             return false;
         }
         Documents++;
-        foreach (var result in results)
+        foreach (var result in intake.Results)
         {
-            if (result.Skipped is { } skipped) Warn(DocumentNames.Mask(result.Document), "not scanned: " + skipped);
+            if (result.Skipped is { } skipped) Warn(DocumentNames.Mask(result.Document), "not scanned whole: " + skipped);
             if (result.Matches.Count == 0) continue;
             Matches += result.Matches.Count;
-            Log.DocumentMatched(_logger, Name, result.Matches.Count, documentUrl);
-            // Entry names inside archives are content: the incident (and so the alert) keeps the URL and entry hashes.
-            await _recorder.RecordAsync(Name, DocumentNames.Mask(result.Document), result, ct);
+            Log.DocumentMatched(_logger, Name, result.Matches.Count, DocumentNames.Mask(result.Document));
             _onMatch?.Invoke(result);
         }
-        await _state.MarkSeenAsync(Name, sha, documentUrl, ct);
+        await _state.MarkSeenAsync(Name, document.Sha256, documentName, ct);
         return true;
     }
 
@@ -184,8 +216,14 @@ internal sealed class CrawlSession
     public void Warn(string url, string reason)
     {
         var at = Trim(url);
-        LastError = $"{at}: {reason}";
+        LastWarning = $"{at}: {reason}";
         Log.FetchWarning(_logger, Name, at, reason);
+    }
+
+    private void RefuseLink(Uri url, string reason)
+    {
+        Refused++;
+        Warn(url.AbsoluteUri, "link not followed: " + reason);
     }
 
     // Health rows and logs hold URLs, never content; a hostile URL is cut to a sensible length.

@@ -10,7 +10,8 @@ namespace LeakWatch.Service.Crawling;
 
 /// <summary>
 /// <c>leakwatch crawl --once [--source NAME] [--json]</c>: crawls now, through the same code as the scheduled job, and
-/// exits like grep: 0 no match, 1 matches, 2 error (bad configuration, unknown source, a source that could not be read).
+/// exits like grep: 0 no match, 1 matches, 2 bad configuration or unknown source, 3 nothing found but a source failed
+/// (as a whole or in part: some of its requests failed or were not sent), so "nothing" may not be the whole answer.
 /// </summary>
 internal static class CrawlVerb
 {
@@ -19,7 +20,7 @@ internal static class CrawlVerb
         var once = new Option<bool>("--once") { Description = "Crawl now and exit (the scheduled crawls run in `leakwatch run`)." };
         var source = new Option<string?>("--source") { Description = "Only this source (enabled or not); default: every enabled source." };
         var json = new Option<bool>("--json") { Description = "Print matches as JSON lines, as `scan --json` does (document = URL)." };
-        var command = new Command("crawl", "Crawl the configured sources now (exit 0: no match, 1: matches, 2: error).") { once, source, json };
+        var command = new Command("crawl", "Crawl the configured sources now (exit 0: no match, 1: matches, 2: configuration error, 3: a source failed and nothing was found).") { once, source, json };
         VerbHost.SetAction(
             command,
             configArgs,
@@ -71,7 +72,7 @@ internal static class CrawlVerb
 
         var crawler = services.GetRequiredService<SourceCrawler>();
         var matched = false;
-        var failed = false;
+        var partial = false;
         var gate = new object();
         void OnMatch(DocumentScanResult result)
         {
@@ -85,10 +86,11 @@ internal static class CrawlVerb
         foreach (var source in selected)
         {
             var result = await crawler.RunAsync(source, OnMatch, ct);
-            failed |= !result.Succeeded;
-            await errors.WriteLineAsync($"{result.Source}: {(result.Succeeded ? "ok" : "FAILED")}, {result.Requests} requests, {result.Documents} documents scanned, {result.Matches} matches, {result.Errors} errors{(result.LastError is null ? "" : "; last: " + result.LastError)}");
+            partial |= result.Partial;
+            await errors.WriteLineAsync($"{result.Source}: {(result.Succeeded ? result.Status : "FAILED")}, {result.Requests} requests, {result.Documents} documents scanned, " +
+                $"{result.Matches} matches, {result.Errors} errors, {result.NotSent} not sent, {result.Refused} links refused{(result.LastError is null ? "" : "; last: " + result.LastError)}");
         }
         await output.FlushAsync(ct);
-        return failed ? 2 : matched ? 1 : 0;
+        return matched ? ExitCodes.Found : partial ? ExitCodes.Partial : ExitCodes.Success;
     }
 }

@@ -33,7 +33,8 @@ internal static class CrawlingRegistration
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             // One log line per request and per attempt would drown the crawl's own log, which says what matters.
             .RemoveAllLoggers();
-        client.AddResilienceHandler("crawler", CrawlerResilience.Configure).SelectPipelineByAuthority();
+        // One pipeline (and so one circuit breaker) per source and host: a source's failures never silence another source.
+        client.AddResilienceHandler("crawler", CrawlerResilience.Configure).SelectPipelineBy(_ => CrawlerResilience.PipelineKey);
         // Added after the resilience handler, so inside it: every attempt, retries included, waits for its host.
         client.AddHttpMessageHandler<HostGateHandler>();
 

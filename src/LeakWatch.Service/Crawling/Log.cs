@@ -8,8 +8,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Crawl of {Source} started")]
     public static partial void RunStarted(ILogger logger, string source);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Crawl of {Source} finished in {DurationMs} ms: {Requests} requests, {Documents} documents scanned, {Matches} matches, {Errors} errors")]
-    public static partial void RunFinished(ILogger logger, string source, long durationMs, long requests, long documents, long matches, long errors);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Crawl of {Source} finished in {DurationMs} ms, {Status}: {Requests} requests, {Documents} documents scanned, {Matches} matches, {Errors} errors, {NotSent} not sent (circuit open), {Refused} links refused")]
+    public static partial void RunFinished(ILogger logger, string source, string status, long durationMs, long requests, long documents, long matches, long errors,
+        long notSent, long refused);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Crawl of {Source} failed: {Reason}")]
     public static partial void RunFailed(ILogger logger, string source, string reason);
@@ -37,4 +38,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Crawl of {Source} skipped: a run of it is still going")]
     public static partial void AlreadyRunning(ILogger logger, string source);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Crawl of {Source}: {Skipped}")]
+    public static partial void RequestsSkipped(ILogger logger, string source, string skipped);
 }

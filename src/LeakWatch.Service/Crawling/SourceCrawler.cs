@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Crawling.Adapters;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
@@ -11,7 +10,12 @@ using Microsoft.Extensions.Logging;
 namespace LeakWatch.Service.Crawling;
 
 /// <summary>What one run of one source did.</summary>
-internal sealed record CrawlRunResult(string Source, bool Succeeded, bool Skipped, long Documents, long Matches, long Requests, long Errors, string? LastError);
+internal sealed record CrawlRunResult(string Source, bool Succeeded, bool Skipped, long Documents, long Matches, long Requests, long Errors, string? LastError,
+    string Status = RunStatus.Ok, long NotSent = 0, long Refused = 0, string? NotSentSummary = null)
+{
+    /// <summary>Some requests failed or were not sent: what was found may not be all there is.</summary>
+    public bool Partial => Status != RunStatus.Ok;
+}
 
 /// <summary>
 /// Runs one source once: the Quartz job and <c>leakwatch crawl --once</c> both come here. Catches at its edge, so that
@@ -20,8 +24,7 @@ internal sealed record CrawlRunResult(string Source, bool Succeeded, bool Skippe
 internal sealed class SourceCrawler(
     IEnumerable<ISourceAdapter> adapters,
     Fetcher fetcher,
-    IDocumentScanner scanner,
-    IIncidentRecorder recorder,
+    DocumentIntake intake,
     CrawlStateStore state,
     SourceHealthStore health,
     TimeProvider time,
@@ -54,7 +57,7 @@ internal sealed class SourceCrawler(
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         Log.RunStarted(logger, source.Name);
-        var session = new CrawlSession(source, fetcher, scanner, recorder, state, time, logger, onMatch);
+        var session = new CrawlSession(source, fetcher, intake, state, time, logger, onMatch);
         try
         {
             if (!_adapters.TryGetValue(source.Kind, out var adapter))
@@ -70,6 +73,10 @@ internal sealed class SourceCrawler(
         {
             session.Fail(source.Urls.FirstOrDefault() ?? source.Name, "run cancelled (service stopping)", entryPoint: true);
         }
+        catch (NoEnrollmentException e)
+        {
+            session.Fail(source.Urls.FirstOrDefault() ?? source.Name, e.Message, entryPoint: true);
+        }
         catch (Exception e)
         {
             Log.RunCrashed(logger, source.Name, e);
@@ -78,18 +85,27 @@ internal sealed class SourceCrawler(
 
         var duration = time.GetElapsedTime(started);
         var succeeded = session.Fatal is null;
+        var status = RunStatus.Of(!succeeded, session.Requests, session.Errors + session.Skipped);
+        var lastError = session.Fatal ?? session.LastError ?? session.SkippedSummary;
         Operations.LeakWatchMetrics.CrawlFinished(source.Name, duration, succeeded);
         try
         {
-            await health.RecordAsync(new RunReport(source.Name, source.Kind, startedAt, duration, succeeded, session.Fatal ?? session.LastError,
-                session.Documents, session.Bytes, session.Requests, session.Errors), CancellationToken.None);
+            await health.RecordAsync(new RunReport(source.Name, source.Kind, startedAt, duration, succeeded, lastError,
+                session.Documents, session.Bytes, session.Requests, session.Errors, status, session.Skipped, session.Refused, session.LastWarning), CancellationToken.None);
+        }
+        catch (NoEnrollmentException e)
+        {
+            session.Fail(source.Urls.FirstOrDefault() ?? source.Name, e.Message, entryPoint: true);
         }
         catch (Exception e)
         {
             Log.RunCrashed(logger, source.Name, e);
         }
         if (!succeeded) Log.RunFailed(logger, source.Name, session.Fatal!);
-        Log.RunFinished(logger, source.Name, (long)duration.TotalMilliseconds, session.Requests, session.Documents, session.Matches, session.Errors);
-        return new CrawlRunResult(source.Name, succeeded, false, session.Documents, session.Matches, session.Requests, session.Errors, session.Fatal ?? session.LastError);
+        if (session.SkippedSummary is { } skipped) Log.RequestsSkipped(logger, source.Name, skipped);
+        Log.RunFinished(logger, source.Name, status, (long)duration.TotalMilliseconds, session.Requests, session.Documents, session.Matches, session.Errors,
+            session.Skipped, session.Refused);
+        return new CrawlRunResult(source.Name, succeeded, false, session.Documents, session.Matches, session.Requests, session.Errors, lastError,
+            status, session.Skipped, session.Refused, session.SkippedSummary);
     }
 }

@@ -12,7 +12,8 @@ namespace LeakWatch.Service.Crawling;
 /// <summary><c>leakwatch sources [--json]</c>: the configured sources and their health.</summary>
 internal static class SourcesVerb
 {
-    private static readonly string[] Header = ["NAME", "KIND", "ON", "SCHEDULE", "LAST SUCCESS", "FAILS", "DOCS", "BYTES", "LAST RUN", "LAST ERROR"];
+    // FAILED/REQ: the last run's failed + not-sent (circuit open) requests out of all it asked for.
+    private static readonly string[] Header = ["NAME", "KIND", "ON", "SCHEDULE", "STATUS", "LAST SUCCESS", "FAILED/REQ", "FAILS", "DOCS", "BYTES", "LAST RUN", "LAST ERROR"];
 
     public static Command Create(IReadOnlyList<string> configArgs)
     {
@@ -57,6 +58,10 @@ internal static class SourcesVerb
                     lastRunRequests = h?.LastRunRequests ?? 0,
                     lastRunErrors = h?.LastRunErrors ?? 0,
                     lastRunDurationMs = h?.LastRunDurationMs ?? 0,
+                    status = h?.LastRunStatus,
+                    lastRunNotSent = h?.LastRunSkipped ?? 0,
+                    lastRunRefused = h?.LastRunRefused ?? 0,
+                    lastWarning = h?.LastWarning,
                 }));
             }
             return 0;
@@ -65,7 +70,8 @@ internal static class SourcesVerb
         foreach (var (s, h) in rows)
         {
             table.Add([
-                s.Name, s.Kind, s.Enabled ? "yes" : "no", s.Schedule, h?.LastSuccessAt ?? "never",
+                s.Name, s.Kind, s.Enabled ? "yes" : "no", s.Schedule, h?.LastRunStatus ?? "-", h?.LastSuccessAt ?? "never",
+                h is null ? "-" : $"{h.LastRunErrors}+{h.LastRunSkipped}/{h.LastRunRequests}",
                 (h?.ConsecutiveFailures ?? 0).ToString(CultureInfo.InvariantCulture), (h?.DocumentsSeen ?? 0).ToString(CultureInfo.InvariantCulture),
                 (h?.BytesSeen ?? 0).ToString(CultureInfo.InvariantCulture),
                 h is null ? "-" : (h.LastRunDurationMs / 1000.0).ToString("0.0", CultureInfo.InvariantCulture) + " s", h?.LastError ?? "",

@@ -12,6 +12,7 @@ internal static class DetectionRegistration
             .ValidateOnStart();
         services.AddSingleton<DocumentScanner>();
         services.AddSingleton<IDocumentScanner>(sp => sp.GetRequiredService<DocumentScanner>());
+        services.AddSingleton<DocumentIntake>();
         return services;
     }
 }

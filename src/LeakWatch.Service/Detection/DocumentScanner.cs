@@ -32,19 +32,62 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
         _logger = logger;
     }
 
-    public async Task<IReadOnlyList<DocumentScanResult>> ScanAsync(Stream content, string documentName, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DocumentScanResult>> ScanAsync(Stream content, string documentName, CancellationToken cancellationToken) =>
+        RunAsync(pipeline => Scan(pipeline, content, documentName, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<DocumentScanResult>> ScanAsync(FetchedDocument document, string documentName, CancellationToken cancellationToken) =>
+        RunAsync(pipeline => ScanFetched(pipeline, document, documentName, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<DocumentScanResult>> RunAsync(Func<ScanPipeline, List<DocumentScanResult>> scan, CancellationToken cancellationToken)
     {
         var pipeline = await GetPipelineAsync(cancellationToken);
         await _scanning.WaitAsync(cancellationToken);
         try
         {
             // Extraction and matching are CPU-bound and synchronous: keep them off the caller's thread.
-            return await Task.Run(() => Scan(pipeline, content, documentName, cancellationToken), cancellationToken);
+            return await Task.Run(() => scan(pipeline), cancellationToken);
         }
         finally
         {
             _scanning.Release();
         }
+    }
+
+    /// <summary>
+    /// Archives are unpacked (their entries are other bytes, hashed as leaves); a page goes to the HTML extractor from
+    /// the text the crawler already decoded; other text is decoded once here with the declared charset.
+    /// </summary>
+    private List<DocumentScanResult> ScanFetched(ScanPipeline pipeline, FetchedDocument document, string documentName, CancellationToken cancellationToken)
+    {
+        if (ArchiveSniffer.Detect(document.Body.AsSpan(0, Math.Min(document.Body.Length, ArchiveSniffer.HeadBytes))) != ArchiveKind.None)
+        {
+            return Scan(pipeline, new MemoryStream(document.Body, writable: false), documentName, cancellationToken);
+        }
+        var watch = Stopwatch.StartNew();
+        string? problem = null;
+        var matches = pipeline.Run((writer, token) =>
+        {
+            var context = new ExtractionContext(token);
+            if (document.IsHtml)
+            {
+                new HtmlExtractor(xml: false).Extract(new StringReader(document.Text), writer, context);
+            }
+            else
+            {
+                using var decoded = TextDecoding.Open(new MemoryStream(document.Body, writable: false), leaveOpen: false, document.DeclaredCharset);
+                if (decoded.IsBinary)
+                {
+                    problem = "binary content";
+                    return;
+                }
+                RecordExtraction.ExtractText(decoded, documentName, writer, context);
+            }
+            problem = context.Problem;
+        }, cancellationToken);
+        var found = matches.ToMatches(pipeline.Index.Patients);
+        var logged = DocumentNames.Mask(documentName);
+        Log.Scanned(_logger, logged, matches.Records, found.Count, document.Body.Length, watch.ElapsedMilliseconds);
+        return [new DocumentScanResult(documentName, document.Sha256, document.Body.Length, matches.Records, found, problem is null ? null : "partly read: " + problem)];
     }
 
     private List<DocumentScanResult> Scan(ScanPipeline pipeline, Stream content, string documentName, CancellationToken cancellationToken)

@@ -23,6 +23,12 @@ internal static class ChunkFormat
 
     public static void ReadUInt64s(ReadOnlySpan<byte> data, int count, Span<ulong> destination)
     {
+        if (BitConverter.IsLittleEndian)
+        {
+            // The stored form is the memory form: one copy.
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(data[..(count * sizeof(ulong))]).CopyTo(destination);
+            return;
+        }
         for (var i = 0; i < count; i++) destination[i] = BinaryPrimitives.ReadUInt64LittleEndian(data[(i * 8)..]);
     }
 

@@ -25,7 +25,8 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
     private const string Activate = """
         UPDATE enrollments SET state = 'active', enrolled_at = @enrolledAt, rows_read = @rowsRead, patients = @patients,
             linked_fingerprints = @linked, set_members = @setMembers, rows_skipped = @rowsSkipped,
-            skipped_by_reason = @skippedByReason, duration_ms = @durationMs, duplicate_rows = @duplicateRows
+            skipped_by_reason = @skippedByReason, duration_ms = @durationMs, duplicate_rows = @duplicateRows,
+            scheme = @scheme
         WHERE id = @id AND state = 'building'
         """;
     private const string SelectActivePatients = "SELECT patients - duplicate_rows FROM enrollments WHERE state = 'active'";
@@ -157,6 +158,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
                 skippedByReason = JsonSerializer.Serialize(totals.SkippedByReason),
                 durationMs = (long)totals.Duration.TotalMilliseconds,
                 duplicateRows = DuplicateRows,
+                scheme = FingerprintScheme.Current,
             }, tx, cancellationToken: cancellationToken));
             if (updated != 1) throw new InvalidOperationException("Another enrollment ran at the same time and replaced this one; run enroll again.");
             await tx.CommitAsync(cancellationToken);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
+using LeakWatch.Service.Hosting;
 
 namespace LeakWatch.Service.Storage;
 
@@ -14,10 +15,10 @@ internal sealed class FingerprintStore
 {
     private const string SelectActive = """
         SELECT id, enrolled_at AS EnrolledAt, file_name AS FileName, rows_read AS RowsRead, patients, linked_fingerprints AS LinkedFingerprints,
-               set_members AS SetMembers, rows_skipped AS RowsSkipped, skipped_by_reason AS SkippedByReason, duration_ms AS DurationMs
+               set_members AS SetMembers, rows_skipped AS RowsSkipped, skipped_by_reason AS SkippedByReason, duration_ms AS DurationMs, scheme AS Scheme
         FROM enrollments WHERE state = 'active'
         """;
-    private const string SelectChunks = "SELECT part, seq, count, data FROM enrollment_chunks WHERE enrollment_id = @id ORDER BY part, seq";
+    private const string SelectChunks = "SELECT rowid, part, seq, count, data FROM enrollment_chunks WHERE enrollment_id = @id ORDER BY part, seq";
 
     private readonly Database _database;
     private readonly TimeProvider _time;
@@ -55,6 +56,10 @@ internal sealed class FingerprintStore
         await using var tx = connection.BeginTransaction(deferred: true);
         var row = await connection.QuerySingleOrDefaultAsync<ActiveRow>(new CommandDefinition(SelectActive, transaction: tx, cancellationToken: cancellationToken));
         if (row is null) return null;
+        if (row.Scheme != FingerprintScheme.Current)
+        {
+            throw new LeakWatchException(FingerprintScheme.ChangedMessage(row.Scheme), ExitCodes.BadConfiguration);
+        }
 
         var patients = new Fingerprint[row.Patients];
         var linkedKeys = new ulong[row.LinkedFingerprints];
@@ -67,32 +72,51 @@ internal sealed class FingerprintStore
         command.CommandText = SelectChunks;
         command.Parameters.AddWithValue("@id", row.Id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        // One buffer for every chunk: a byte[] per BLOB (what GetValue and GetBytes make) would leave the whole index's
+        // size as garbage on the large-object heap, and in the peak memory of every scan.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkFormat.DefaultChunkEntries * Fingerprint.Size);
+        try
         {
-            var part = reader.GetInt32(0);
-            var count = reader.GetInt32(2);
-            var data = (byte[])reader.GetValue(3);
-            switch (part)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                case ChunkFormat.PatientsPart:
-                    ChunkFormat.ReadPatients(data, count, patients.AsSpan(patientsAt, count));
-                    patientsAt += count;
-                    break;
-                case ChunkFormat.LinkedKeysPart:
-                    ChunkFormat.ReadUInt64s(data, count, linkedKeys.AsSpan(keysAt, count));
-                    keysAt += count;
-                    break;
-                case ChunkFormat.LinkedPatientsPart:
-                    ChunkFormat.ReadOrdinalDeltas(data, count, linkedPatients.AsSpan(ordinalsAt, count));
-                    ordinalsAt += count;
-                    break;
-                case ChunkFormat.SetMembersPart:
-                    ChunkFormat.ReadUInt64s(data, count, setMembers.AsSpan(membersAt, count));
-                    membersAt += count;
-                    break;
-                default:
-                    throw new InvalidDataException($"Enrollment {row.Id} has a chunk of unknown part {part}.");
+                var part = reader.GetInt32(1);
+                var count = reader.GetInt32(3);
+                // With the rowid selected, the BLOB is read straight from the database page by page (incremental I/O).
+                using var blob = reader.GetStream(4);
+                var length = checked((int)blob.Length);
+                if (length > buffer.Length)
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+                }
+                blob.ReadExactly(buffer, 0, length);
+                var data = buffer.AsSpan(0, length);
+                switch (part)
+                {
+                    case ChunkFormat.PatientsPart:
+                        ChunkFormat.ReadPatients(data, count, patients.AsSpan(patientsAt, count));
+                        patientsAt += count;
+                        break;
+                    case ChunkFormat.LinkedKeysPart:
+                        ChunkFormat.ReadUInt64s(data, count, linkedKeys.AsSpan(keysAt, count));
+                        keysAt += count;
+                        break;
+                    case ChunkFormat.LinkedPatientsPart:
+                        ChunkFormat.ReadOrdinalDeltas(data, count, linkedPatients.AsSpan(ordinalsAt, count));
+                        ordinalsAt += count;
+                        break;
+                    case ChunkFormat.SetMembersPart:
+                        ChunkFormat.ReadUInt64s(data, count, setMembers.AsSpan(membersAt, count));
+                        membersAt += count;
+                        break;
+                    default:
+                        throw new InvalidDataException($"Enrollment {row.Id} has a chunk of unknown part {part}.");
+                }
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
         if (patientsAt != patients.Length || keysAt != linkedKeys.Length || ordinalsAt != linkedPatients.Length || membersAt != setMembers.Length)
         {
@@ -134,7 +158,7 @@ internal sealed class FingerprintStore
 
     // Every integer is long: SQLite hands Dapper 64-bit integers, and Dapper matches constructor types exactly.
     private sealed record ActiveRow(long Id, string EnrolledAt, string FileName, long RowsRead, long Patients, long LinkedFingerprints,
-        long SetMembers, long RowsSkipped, string SkippedByReason, long DurationMs)
+        long SetMembers, long RowsSkipped, string SkippedByReason, long DurationMs, long Scheme)
     {
         public EnrollmentInfo ToInfo() => new(
             Id,

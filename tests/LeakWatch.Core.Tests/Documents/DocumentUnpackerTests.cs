@@ -325,7 +325,7 @@ public sealed class DocumentUnpackerTests
     }
 
     /// <summary>Reads a leaf the way a tolerant consumer does: what arrived before a refusal is kept.</summary>
-    private static byte[] ReadAll(Stream leaf)
+    internal static byte[] ReadAll(Stream leaf)
     {
         var copy = new MemoryStream();
         try

@@ -35,8 +35,11 @@ public sealed class CrawlServiceTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.True(crawled.Task.IsCompletedSuccessfully);
-        Assert.Contains("Crawl of watched finished", run.AllLogText, StringComparison.Ordinal);
-        Assert.Contains("\"lastSuccessAt\":\"", sources.Out, StringComparison.Ordinal);
+        Assert.True(run.AllLogText.Contains("Crawl of watched finished", StringComparison.Ordinal), run.AllLogText);
+        Assert.Contains("\"lastRunAt\":\"", sources.Out, StringComparison.Ordinal);
+        // Nothing is enrolled here: the run says so instead of passing for a clean crawl.
+        Assert.Contains("\"status\":\"failing\"", sources.Out, StringComparison.Ordinal);
+        Assert.Contains("No patients are enrolled yet", sources.Out, StringComparison.Ordinal);
     }
 
     public void Dispose() => _cli.Dispose();

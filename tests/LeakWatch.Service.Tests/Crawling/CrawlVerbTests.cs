@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Crawling.Sources;
+using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Tests.Crawling.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -47,7 +48,7 @@ public sealed class CrawlVerbTests
     }
 
     [Fact]
-    public async Task CrawlVerb_UnknownSourceOrBrokenSource_ExitsTwo()
+    public async Task CrawlVerb_UnknownSourceExitsTwo_BrokenSourceWithNothingFoundExitsThree()
     {
         var time = NewTime();
         await using var server = await LoopbackServer.StartAsync(time);
@@ -60,7 +61,7 @@ public sealed class CrawlVerbTests
 
         Assert.Equal(2, unknown);
         Assert.Contains("leakwatch: no source named 'nope'", errors.ToString(), StringComparison.Ordinal);
-        Assert.Equal(2, broken);
+        Assert.Equal(ExitCodes.Partial, broken);
         Assert.Contains("gone: FAILED", errors.ToString(), StringComparison.Ordinal);
         Assert.Contains("HTTP 404", errors.ToString(), StringComparison.Ordinal);
     }

@@ -3,6 +3,7 @@ using System.Text;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
+using LeakWatch.Service.Detection;
 
 namespace LeakWatch.Service.Tests.Crawling;
 
@@ -113,54 +114,67 @@ public sealed class RobotsRulesTests
         Assert.Equal("LeakWatch", RobotsCache.ProductToken("LeakWatch/1.0 (+leak monitoring)"));
 }
 
-public sealed class TextDecodingTests
+public sealed class FetchedDocumentTests
 {
-    private static readonly Encoding Cp1252 = TextDecoding.Windows1252;
+    private static readonly Encoding Cp1252 = LeakWatch.Core.Documents.TextDecoding.Windows1252;
+
+    private static string Decode(byte[] bytes, string? charset) => new FetchedDocument(bytes, "text/html", charset).Text;
 
     [Fact]
-    public void Decode_Windows1252WithoutAnyDeclaration_IsSniffedAsWindows1252() =>
-        Assert.Equal("Hélène – Œuvre €", TextDecoding.Decode(Cp1252.GetBytes("Hélène – Œuvre €"), null));
+    public void Text_Windows1252WithoutAnyDeclaration_IsSniffedAsWindows1252() =>
+        Assert.Equal("Hélène – Œuvre €", Decode(Cp1252.GetBytes("Hélène – Œuvre €"), null));
 
     [Fact]
-    public void Decode_Utf8WithoutDeclaration_IsUtf8() =>
-        Assert.Equal("Hélène – Œuvre €", TextDecoding.Decode(Encoding.UTF8.GetBytes("Hélène – Œuvre €"), null));
+    public void Text_Utf8WithoutDeclaration_IsUtf8() =>
+        Assert.Equal("Hélène – Œuvre €", Decode(Encoding.UTF8.GetBytes("Hélène – Œuvre €"), null));
 
     [Fact]
-    public void Decode_MetaCharset_WinsOverSniffing()
+    public void Text_MetaCharset_WinsOverSniffing()
     {
         var bytes = Cp1252.GetBytes("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"></head><body>Søren – x</body></html>");
-        Assert.Contains("Søren – x", TextDecoding.Decode(bytes, null), StringComparison.Ordinal);
+        Assert.Contains("Søren – x", Decode(bytes, null), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Decode_HeaderCharset_WinsOverMeta()
+    public void Text_DeclaredWindows1252_WinsOverValidUtf8()
+    {
+        // "Ã©" in Windows-1252 is also valid UTF-8 for "é": the declaration decides, not the sniff.
+        Assert.Equal("HÃ©lÃ¨ne", Decode(Encoding.UTF8.GetBytes("Hélène"), "windows-1252"));
+    }
+
+    [Fact]
+    public void Text_HeaderCharset_WinsOverMeta()
     {
         var bytes = Encoding.UTF8.GetBytes("<meta charset=\"windows-1252\">Hélène");
-        Assert.EndsWith("Hélène", TextDecoding.Decode(bytes, "utf-8"), StringComparison.Ordinal);
+        Assert.EndsWith("Hélène", Decode(bytes, "utf-8"), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Decode_Bom_WinsOverEverything() =>
-        Assert.Equal("é", TextDecoding.Decode([0xEF, 0xBB, 0xBF, 0xC3, 0xA9], "windows-1252"));
+    public void Text_Bom_WinsOverEverything() =>
+        Assert.Equal("é", Decode([0xEF, 0xBB, 0xBF, 0xC3, 0xA9], "windows-1252"));
+
+    [Fact]
+    public void TextAndSha256_AskedTwice_AreComputedOnce()
+    {
+        var document = new FetchedDocument(Encoding.UTF8.GetBytes("<p>x</p>"), "text/html", null);
+        Assert.Same(document.Text, document.Text);
+        Assert.Same(document.Sha256, document.Sha256);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(document.Body)), document.Sha256);
+    }
 }
 
-public sealed class HtmlTextTests
+public sealed class HtmlWordsTests
 {
     [Fact]
-    public void Extract_PostWithBreaksTablesAndPre_KeepsRows()
+    public void Words_HundredThousandNestedElements_DoesNotOverflowTheStack()
     {
-        var document = HtmlDocuments.Parse("<div>nom;nir<br>DUPONT;1<br/>MARTIN;2<table><tr><td>A</td><td>B</td></tr><tr><td>C</td><td>D</td></tr></table><pre>x  y\nz</pre><script>var s='no';</script></div>");
-        var text = HtmlText.Extract(document.Body);
-        Assert.Equal("nom;nir\nDUPONT;1\nMARTIN;2\nA\tB\t\nC\tD\t\nx  y\nz", text);
+        var html = string.Concat(Enumerable.Repeat("<span>", 100_000)) + "deep";
+        Assert.EndsWith("deep", HtmlDocuments.Words(HtmlDocuments.Parse(html).Body), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Extract_HundredThousandNestedElements_DoesNotOverflowTheStack()
-    {
-        var html = string.Concat(Enumerable.Repeat("<span>", 100_000)) + "deep";
-        var document = HtmlDocuments.Parse(html);
-        Assert.EndsWith("deep", HtmlText.Extract(document.Body), StringComparison.Ordinal);
-    }
+    public void Words_ScriptsAndStyles_AreLeftOut() =>
+        Assert.Equal("a b", HtmlDocuments.Words(HtmlDocuments.Parse("<p>a</p><script>var s;</script><style>p{}</style><div> b </div>").Body));
 }
 
 public sealed class UrlCanonicalTests

@@ -141,7 +141,7 @@ public sealed class HostileCrawlTests
         Assert.Equal(new HashSet<int> { 200031, 200032 }, harness.Recorder.Patients); // the kept part was scanned
         Assert.True(sent < 64L * 1024 * 1024, $"the server sent {sent} bytes before the crawler hung up");
         var health = await harness.HealthAsync("list");
-        Assert.Contains("cut at 1048576 bytes", health!.LastError, StringComparison.Ordinal);
+        Assert.Contains("cut at 1048576 bytes", health!.LastWarning, StringComparison.Ordinal); // a warning, not an error
         Assert.InRange(health.BytesSeen, 1048576, 1048576 + 100);
     }
 
@@ -163,8 +163,8 @@ public sealed class HostileCrawlTests
         Assert.Equal(new HashSet<int> { 200041 }, harness.Recorder.Patients);
         Assert.True(server.Requests.MinimumGap() >= TimeSpan.FromSeconds(1));
         var health = await harness.HealthAsync("forum");
-        Assert.Contains("archive bomb", health!.LastError, StringComparison.Ordinal);
-        Assert.Contains("download/file.php", health.LastError, StringComparison.Ordinal);
+        Assert.Contains("archive bomb", health!.LastWarning, StringComparison.Ordinal);
+        Assert.Contains("download/file.php", health.LastWarning, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -217,11 +217,15 @@ public sealed class HostileCrawlTests
         Assert.True(run.Succeeded, run.LastError);
         Assert.Empty(hostile.Requests);
         Assert.Equal(new HashSet<int> { 200061 }, harness.Recorder.Patients);
-        Assert.Equal(3, run.Errors);
+        // Refused links are outcomes of the thread, not failures: the run is ok and the thread is not re-read for them.
+        Assert.Equal(3, run.Refused);
+        Assert.Equal(0, run.Errors);
         Assert.True(server.Requests.MinimumGap() >= TimeSpan.FromSeconds(1));
         var health = await harness.HealthAsync("forum");
-        Assert.Contains("blocked", health!.LastError, StringComparison.Ordinal);
-        Assert.Equal(3, health.LastRunErrors);
+        Assert.Contains("blocked", health!.LastWarning, StringComparison.Ordinal);
+        Assert.Equal(0, health.LastRunErrors);
+        Assert.Equal(3, health.LastRunRefused);
+        Assert.Equal(LeakWatch.Service.Crawling.State.RunStatus.Ok, health.LastRunStatus);
     }
 
     [Fact]

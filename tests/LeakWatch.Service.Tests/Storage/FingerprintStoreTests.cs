@@ -71,6 +71,27 @@ public sealed class FingerprintStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task LoadActive_EnrollmentOfAnOlderScheme_IsRefusedWithReEnroll()
+    {
+        await using (var writer = await _fixture.Store.BeginEnrollmentAsync("x.csv", CancellationToken.None))
+        {
+            writer.AddLinked(10, writer.AddPatient(new Fingerprint(1)));
+            await writer.CommitAsync(new EnrollmentTotals(1, new Dictionary<string, long>(), TimeSpan.Zero), DateTimeOffset.UnixEpoch, CancellationToken.None);
+        }
+        Assert.NotNull(await _fixture.Store.LoadActiveAsync(CancellationToken.None));
+        await using (var connection = await _fixture.Database.OpenAsync())
+        {
+            // What an enrollment made before scheme 2 looks like: the migration's default.
+            await connection.ExecuteAsync("UPDATE enrollments SET scheme = 1");
+        }
+
+        var refused = await Assert.ThrowsAsync<LeakWatch.Service.Hosting.LeakWatchException>(() => _fixture.Store.LoadActiveAsync(CancellationToken.None));
+
+        Assert.StartsWith("re-enroll: the fingerprint scheme changed", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(LeakWatch.Service.Hosting.ExitCodes.BadConfiguration, refused.ExitCode);
+    }
+
+    [Fact]
     public async Task LoadActive_SameReferenceOnSeveralRows_MergesThemIntoOnePatient()
     {
         var a = new Fingerprint(1);

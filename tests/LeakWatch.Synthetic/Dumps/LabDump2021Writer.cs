@@ -14,9 +14,12 @@ public static class LabDump2021Writer
     private static readonly string[] DoctorFirst = ["PHILIPPE", "ISABELLE", "MICHEL", "CATHERINE", "ALAIN", "SYLVIE", "PATRICK", "NATHALIE", "ERIC", "VALERIE"];
     private static readonly string[] Labs = ["LABO BIO OUEST", "BIOLAB SUD", "LABORATOIRE DES ALPES", "CENTRE BIOLOGIE NORD"];
 
-    public static readonly string[] Header = BuildHeader();
+    public static readonly string[] Header = BuildHeader(LabDump2021Shape.Repeated);
 
-    private static string[] BuildHeader()
+    /// <summary>The header of a dump of <paramref name="shape"/>.</summary>
+    public static string[] HeaderOf(LabDump2021Shape shape) => shape == LabDump2021Shape.Repeated ? Header : BuildHeader(shape);
+
+    private static string[] BuildHeader(LabDump2021Shape shape)
     {
         var columns = new List<string>
         {
@@ -25,21 +28,26 @@ public static class LabDump2021Writer
             "VILLE_MEDECIN", "LABORATOIRE", "SITE", "DATE_PRELEVEMENT", "HEURE_PRELEVEMENT", "DATE_RECEPTION", "DATE_VALIDATION",
             "BIOLOGISTE", "MUTUELLE", "NUM_MUTUELLE", "REGIME", "CAISSE", "URGENT", "A_JEUN", "GROSSESSE", "POIDS", "TAILLE",
         };
+        // Codes: headers the scanner does not know, as in dumps whose columns are cryptic, so every code is read.
+        var (exam, result) = shape == LabDump2021Shape.UniqueCodes ? ("CODE_BARRE_", "NUM_ACCESSION_") : ("EXAMEN_", "RESULTAT_");
         for (var i = 1; columns.Count < 58; i++)
         {
-            columns.Add("EXAMEN_" + i.ToString(CultureInfo.InvariantCulture));
-            columns.Add("RESULTAT_" + i.ToString(CultureInfo.InvariantCulture));
+            columns.Add(exam + i.ToString(CultureInfo.InvariantCulture));
+            columns.Add(result + i.ToString(CultureInfo.InvariantCulture));
         }
-        columns.Add("COMMENTAIRE");
+        // Comments: a free-text column under a header the scanner does not know ("OBS"), so every comment is read.
+        columns.Add(shape == LabDump2021Shape.Comments ? "OBS" : "COMMENTAIRE");
         columns.Add("STATUT");
         return [.. columns];
     }
 
     /// <param name="people">Each row's person, and whether the dump shows a married woman under her usage name.</param>
-    public static void Write(TextWriter writer, IEnumerable<(SyntheticPatient Person, bool UsageName)> people, int seed)
+    /// <param name="shape">What the extra columns hold: repeated exams and results, unique codes, or a free-text comment.</param>
+    public static void Write(TextWriter writer, IEnumerable<(SyntheticPatient Person, bool UsageName)> people, int seed, LabDump2021Shape shape = LabDump2021Shape.Repeated)
     {
         var random = new Random(seed);
-        writer.Write(string.Join(';', Header));
+        var header = HeaderOf(shape);
+        writer.Write(string.Join(';', header));
         writer.Write("\r\n");
         var row = new string[Header.Length];
         var dossier = 100000;
@@ -84,14 +92,40 @@ public static class LabDump2021Writer
             row[i++] = random.Next(150, 195).ToString(CultureInfo.InvariantCulture);
             while (i < Header.Length - 2)
             {
+                if (shape == LabDump2021Shape.UniqueCodes)
+                {
+                    row[i++] = Code(random);
+                    row[i++] = Code(random);
+                    continue;
+                }
                 var hasExam = random.Next(3) > 0;
                 row[i++] = hasExam ? Exams[random.Next(Exams.Length)] : "";
                 row[i++] = hasExam ? Results[random.Next(Results.Length)] : "";
             }
-            row[i++] = random.Next(5) == 0 ? "PATIENT A RAPPELER" : "";
+            row[i++] = shape == LabDump2021Shape.Comments ? MedicalComments.Write(random) : random.Next(5) == 0 ? "PATIENT A RAPPELER" : "";
             row[i++] = "VALIDE";
             writer.Write(string.Join(';', row));
             writer.Write("\r\n");
         }
     }
+
+    private const string CodeAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    /// <summary>A sample barcode or accession number: 4 to 8 random letters and digits, nearly always unique.</summary>
+    private static string Code(Random random) =>
+        string.Create(random.Next(4, 9), random, static (span, r) =>
+        {
+            for (var k = 0; k < span.Length; k++) span[k] = CodeAlphabet[r.Next(CodeAlphabet.Length)];
+        });
+}
+
+/// <summary>What the extra columns of a 2021-shaped dump hold.</summary>
+public enum LabDump2021Shape
+{
+    /// <summary>Exams and results from short lists, under headers that say so: every cell recurs.</summary>
+    Repeated,
+    /// <summary>Unique alphanumeric codes of 4 to 8 characters (barcodes, accession numbers) under unknown headers.</summary>
+    UniqueCodes,
+    /// <summary>Repeated exams, and a free-text comment in French medical words under an unknown header.</summary>
+    Comments,
 }

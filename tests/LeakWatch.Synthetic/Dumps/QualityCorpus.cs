@@ -21,19 +21,7 @@ public static class QualityCorpus
         var strangerIndex = 0;
         foreach (var kind in QualityDumps.Kinds)
         {
-            var people = new List<(SyntheticPatient Person, bool UsageName)>();
-            var planted = new List<string>();
-            for (var i = 0; i < plantedPerKind; i++)
-            {
-                var patient = basePatients[random.Next(basePatients.Count)];
-                if (planted.Contains(patient.Ipp)) continue;
-                planted.Add(patient.Ipp);
-                // Married women appear under their usage name half of the time.
-                people.Add((patient, patient.UsageName is not null && random.Next(2) == 0));
-            }
-            foreach (var stranger in Strangers(known, strangersPerKind, seed + 1, ref strangerIndex)) people.Add((stranger, random.Next(2) == 0));
-            for (var i = 0; i < namesakesPerKind; i++) people.Add((Namesake(basePatients[random.Next(basePatients.Count)], known, seed + 2, ref strangerIndex), false));
-            Shuffle(people, random);
+            var (people, planted) = Plant(basePatients, known, plantedPerKind, strangersPerKind, namesakesPerKind, random, seed, ref strangerIndex);
             var text = QualityDumps.Write(kind, people, seed);
             documents.Add(new PlantedDocument("leak-" + kind + QualityDumps.Extension(kind), QualityDumps.EncodingFor(kind).GetBytes(text), planted));
         }
@@ -41,6 +29,28 @@ public static class QualityCorpus
         documents.Add(Zip("archive-csv-hl7.zip", documents.Where(d => d.Name is "leak-csv.csv" or "leak-hl7.hl7")));
         documents.Add(TarGz("archive-json-text.tar.gz", documents.Where(d => d.Name is "leak-json.json" or "leak-text.txt")));
         return documents;
+    }
+
+    /// <summary>
+    /// The people of one planted document, shuffled: patients of the base (married women under their usage name half
+    /// of the time), strangers, and namesakes; and the IPPs of the patients planted.
+    /// </summary>
+    public static (List<(SyntheticPatient Person, bool UsageName)> People, List<string> Planted) Plant(
+        IReadOnlyList<SyntheticPatient> basePatients, HashSet<string> known, int plantedCount, int strangers, int namesakes, Random random, int seed, ref int strangerIndex)
+    {
+        var people = new List<(SyntheticPatient Person, bool UsageName)>();
+        var planted = new List<string>();
+        for (var i = 0; i < plantedCount; i++)
+        {
+            var patient = basePatients[random.Next(basePatients.Count)];
+            if (planted.Contains(patient.Ipp)) continue;
+            planted.Add(patient.Ipp);
+            people.Add((patient, patient.UsageName is not null && random.Next(2) == 0));
+        }
+        foreach (var stranger in Strangers(known, strangers, seed + 1, ref strangerIndex)) people.Add((stranger, random.Next(2) == 0));
+        for (var i = 0; i < namesakes; i++) people.Add((Namesake(basePatients[random.Next(basePatients.Count)], known, seed + 2, ref strangerIndex), false));
+        Shuffle(people, random);
+        return (people, planted);
     }
 
     /// <summary>People who are not patients, a number of whom carry a patient's names with another birth date.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using LeakWatch.Service.Detection;
 using LeakWatch.Service.Crawling.Sources;
 
 namespace LeakWatch.Service.Crawling.Adapters;
@@ -114,8 +114,9 @@ internal sealed class DiscourseAdapter : ISourceAdapter
         foreach (var post in posts.Where(p => p.Number > seen).OrderBy(p => p.Number))
         {
             var page = new Uri(site, "t/" + Uri.EscapeDataString(topic.Slug) + "/" + id + "/" + post.Number.ToString(CultureInfo.InvariantCulture));
-            var document = HtmlDocuments.Parse("<html><body>" + post.Cooked + "</body></html>");
-            ok &= await session.ScanAsync(page.AbsoluteUri, Encoding.UTF8.GetBytes(HtmlText.Extract(document.Body)), ct);
+            var html = "<html><body>" + post.Cooked + "</body></html>";
+            var document = HtmlDocuments.Parse(html);
+            ok &= await session.ScanAsync(page.AbsoluteUri, FetchedDocument.FromText(html, "text/html"), ct);
             if (session.Source.MaxDepth >= 1 && document.Body is { } body)
             {
                 foreach (var link in Links.ToFetch(session, page, body, "a.attachment, a[href*=\"/uploads/\"]"))

@@ -1,6 +1,6 @@
-using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using LeakWatch.Service.Detection;
 using LeakWatch.Service.Crawling.Sources;
 
 namespace LeakWatch.Service.Crawling.Adapters;
@@ -43,8 +43,8 @@ internal sealed class FeedAdapter : ISourceAdapter
             {
                 if (item.Html.Length > 0)
                 {
-                    var text = HtmlText.Extract(HtmlDocuments.Parse("<html><body>" + item.Html + "</body></html>").Body);
-                    ok &= await session.ScanAsync(item.Name, Encoding.UTF8.GetBytes(text), ct);
+                    // The item's HTML arrived decoded inside the feed: it enters detection as HTML text, not bytes again.
+                    ok &= await session.ScanAsync(item.Name, FetchedDocument.FromText("<html><body>" + item.Html + "</body></html>", "text/html"), ct);
                 }
                 if (session.Source.MaxDepth < 1) continue;
                 foreach (var link in item.Links.Where(session.MayFollow))

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using LeakWatch.Service.Detection;
 
 namespace LeakWatch.Service.Crawling.Adapters;
 
@@ -104,8 +104,9 @@ internal static class FlarumApi
         foreach (var (number, html) in posts.Values.Where(p => p.Number > seen).OrderBy(p => p.Number))
         {
             var page = new Uri(root, "d/" + Uri.EscapeDataString(slug) + "/" + number.ToString(CultureInfo.InvariantCulture));
-            var document = HtmlDocuments.Parse("<html><body>" + html + "</body></html>");
-            ok &= await session.ScanAsync(page.AbsoluteUri, Encoding.UTF8.GetBytes(HtmlText.Extract(document.Body)), ct);
+            var markup = "<html><body>" + html + "</body></html>";
+            var document = HtmlDocuments.Parse(markup);
+            ok &= await session.ScanAsync(page.AbsoluteUri, FetchedDocument.FromText(markup, "text/html"), ct);
             if (session.Source.MaxDepth >= 1 && document.Body is { } body)
             {
                 foreach (var link in Links.ToFetch(session, page, body, attachments)) ok &= await session.FetchAndScanOnceAsync(link, ct);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AngleSharp.Dom;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
+using LeakWatch.Service.Detection;
 
 namespace LeakWatch.Service.Crawling.Adapters;
 
@@ -16,6 +17,9 @@ internal sealed class ForumAdapter : ISourceAdapter
 {
     public string Kind => SourceKinds.Forum;
 
+    /// <summary>More boards than this on one forum is a loop or a site that is not a forum.</summary>
+    private const int MaxBoards = 200;
+
     public async Task RunAsync(CrawlSession session, CancellationToken cancellationToken)
     {
         var selectors = ForumPresets.Resolve(session.Source)!;
@@ -24,47 +28,85 @@ internal sealed class ForumAdapter : ISourceAdapter
             await FlarumApi.RunAsync(session, selectors.Attachments, cancellationToken);
             return;
         }
-        var opened = 0;
-        foreach (var start in session.Source.Urls)
+        // The start URLs may be boards or an index: the boards an index lists are crawled in turn, each with its own
+        // MaxPages and MaxThreads, filtered by Boards/ExcludeBoards.
+        var boards = new Queue<Board>(session.Source.Urls.Select(u => new Board(new Uri(u), null, EntryPoint: true)));
+        var queued = new HashSet<string>(boards.Select(b => UrlCanonical.Normalize(b.Url)), StringComparer.Ordinal);
+        while (boards.TryDequeue(out var board))
         {
-            var visited = new HashSet<string>(StringComparer.Ordinal);
-            Uri? page = new(start);
-            for (var n = 0; page is not null && n < session.Source.MaxPages; n++)
+            await CrawlBoardAsync(session, selectors, board, found =>
             {
-                if (!visited.Add(UrlCanonical.Normalize(page))) break;
-                var board = await session.FetchPageAsync(page, conditional: true, cancellationToken, entryPoint: n == 0);
-                if (board is null) break; // unchanged since the last run, or failed (counted)
-                var document = HtmlDocuments.Parse(board.Text);
-                var threads = Threads(document, selectors, board.FinalUrl);
-                if (threads.Count == 0)
-                {
-                    session.Fail(board.FinalUrl.AbsoluteUri, WhyEmpty(document, session, $"no thread matched '{selectors.ThreadLinks}'"), entryPoint: n == 0);
-                    break;
-                }
-                var changed = 0;
-                var complete = true;
-                foreach (var (thread, signature) in threads)
-                {
-                    if (opened >= session.Source.MaxThreads) { complete = false; break; }
-                    var key = "thread:" + UrlCanonical.Normalize(thread);
-                    var state = ThreadState.Read(await session.GetCursorAsync(key, cancellationToken));
-                    if (state is not null && signature.Length > 0 && state.Signature == signature) continue;
-                    changed++;
-                    opened++;
-                    var done = await CrawlThreadAsync(session, selectors, thread, state, cancellationToken);
-                    if (done is null) { complete = false; continue; }
-                    await session.SetCursorAsync(key, (done with { Signature = signature }).Write(), cancellationToken);
-                }
-                // A board page is remembered only when all its threads were read; otherwise the next run looks again.
-                if (complete) await session.CommitPageAsync(board, cancellationToken);
-                // Boards list threads by last activity: a page with nothing new means nothing new further down.
-                if (changed == 0) break;
-                page = Links.Next(document, selectors.NextPage, board.FinalUrl, visited);
-            }
+                if (queued.Count >= MaxBoards || !Wanted(session.Source, found) || !queued.Add(UrlCanonical.Normalize(found.Url))) return;
+                boards.Enqueue(found);
+            }, cancellationToken);
         }
     }
 
-    /// <summary>Reads a thread from where the last run stopped. The new state, or null if something failed (retried next run).</summary>
+    internal sealed record Board(Uri Url, string? Title, bool EntryPoint);
+
+    /// <summary>A board found on an index, against the source's include and exclude lists (titles or URLs).</summary>
+    internal static bool Wanted(SourceOptions source, Board board)
+    {
+        bool Matches(string entry) =>
+            (board.Title is not null && string.Equals(entry.Trim(), board.Title, StringComparison.OrdinalIgnoreCase)) ||
+            (Uri.TryCreate(board.Url, entry.Trim(), out var url) && UrlCanonical.Normalize(url) == UrlCanonical.Normalize(board.Url));
+        if (source.ExcludeBoards.Any(Matches)) return false;
+        return source.Boards.Count == 0 || source.Boards.Any(Matches);
+    }
+
+    private static async Task CrawlBoardAsync(CrawlSession session, ForumSelectors selectors, Board board, Action<Board> discovered, CancellationToken cancellationToken)
+    {
+        var opened = 0;
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        Uri? page = board.Url;
+        for (var n = 0; page is not null && n < session.Source.MaxPages; n++)
+        {
+            if (!visited.Add(UrlCanonical.Normalize(page))) break;
+            var entryPoint = board.EntryPoint && n == 0;
+            var listing = await session.FetchPageAsync(page, conditional: true, cancellationToken, entryPoint);
+            if (listing is null) break; // unchanged since the last run, or failed (counted)
+            var document = HtmlDocuments.Parse(listing.Text);
+            var boardsHere = n == 0 ? Boards(document, selectors, listing.FinalUrl) : [];
+            foreach (var found in boardsHere) discovered(found);
+            var threads = Threads(document, selectors, listing.FinalUrl);
+            if (threads.Count == 0)
+            {
+                // An index (or a category) lists boards and no thread: its boards are crawled in turn. It is not
+                // remembered, so that the next run reads it again (its boards' last posts are what changes).
+                if (boardsHere.Count == 0)
+                {
+                    session.Fail(listing.FinalUrl.AbsoluteUri, WhyEmpty(document, session.Source.ErrorPhrases, selectors, $"no thread matched '{selectors.ThreadLinks}'" +
+                        (selectors.BoardLinks is null ? "" : $" and no board matched '{selectors.BoardLinks}'")), entryPoint);
+                }
+                break;
+            }
+            var changed = 0;
+            var complete = true;
+            foreach (var (thread, signature) in threads)
+            {
+                if (opened >= session.Source.MaxThreads) { complete = false; break; }
+                var key = "thread:" + UrlCanonical.Normalize(thread);
+                var state = ThreadState.Read(await session.GetCursorAsync(key, cancellationToken));
+                if (state is not null && signature.Length > 0 && state.Signature == signature) continue;
+                changed++;
+                opened++;
+                var done = await CrawlThreadAsync(session, selectors, thread, state, cancellationToken);
+                if (done is null) { complete = false; continue; }
+                await session.SetCursorAsync(key, (done with { Signature = signature }).Write(), cancellationToken);
+            }
+            // A board page is remembered only when all its threads were read; otherwise the next run looks again.
+            if (complete) await session.CommitPageAsync(listing, cancellationToken);
+            // Boards list threads by last activity: a page with nothing new means nothing new further down.
+            if (changed == 0) break;
+            page = Links.Next(document, selectors.NextPage, listing.FinalUrl, visited);
+        }
+    }
+
+    /// <summary>
+    /// Reads a thread from where the last run stopped. Each page goes whole to detection (Core's HTML extractor reads
+    /// posts, code blocks and tables); posts give the attachments, the dates and where to resume. The new state, or null
+    /// if something failed (retried next run). A refused or denied attachment is an outcome, not a failure.
+    /// </summary>
     private static async Task<ThreadState?> CrawlThreadAsync(CrawlSession session, ForumSelectors selectors, Uri thread, ThreadState? state, CancellationToken ct)
     {
         var page = state?.Resume is { } resume && Uri.TryCreate(resume, UriKind.Absolute, out var r) ? r : thread;
@@ -81,21 +123,32 @@ internal sealed class ForumAdapter : ISourceAdapter
             var posts = document.QuerySelectorAll(selectors.Posts);
             if (posts.Length == 0)
             {
-                session.Fail(result.FinalUrl.AbsoluteUri, WhyEmpty(document, session, $"no post matched '{selectors.Posts}'"));
+                session.Fail(result.FinalUrl.AbsoluteUri, WhyEmpty(document, session.Source.ErrorPhrases, selectors, $"no post matched '{selectors.Posts}'"));
                 return null;
             }
+            var recent = new List<IElement>();
             var index = 0;
             foreach (var post in posts)
             {
                 index++;
-                var id = PostId(post) ?? "post-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                lastPost = id;
+                lastPost = PostId(post) ?? "post-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 if (session.Source.MaxPostAge is { } maxAge && PostDate(post, selectors.PostDate) is { } date && session.Now - date > maxAge) continue;
-                var body = selectors.PostBody is null ? post : post.QuerySelector(selectors.PostBody) ?? post;
-                var text = HtmlText.Extract(body);
-                var name = UrlCanonical.Normalize(result.FinalUrl) + "#" + id;
-                ok &= await session.ScanAsync(name, Encoding.UTF8.GetBytes(text), ct);
-                if (session.Source.MaxDepth >= 1)
+                recent.Add(post);
+            }
+            var name = UrlCanonical.Normalize(result.FinalUrl);
+            if (recent.Count == posts.Length)
+            {
+                ok &= await session.ScanAsync(name, result.Document, ct);
+            }
+            else if (recent.Count > 0)
+            {
+                // Posts older than MaxPostAge are taken out of the page; the rest goes to detection as the page's markup.
+                foreach (var old in posts.Except(recent)) old.Remove();
+                ok &= await session.ScanAsync(name, FetchedDocument.FromText(document.DocumentElement.OuterHtml, "text/html"), ct);
+            }
+            if (session.Source.MaxDepth >= 1)
+            {
+                foreach (var post in recent)
                 {
                     foreach (var link in Links.ToFetch(session, result.FinalUrl, post, selectors.Attachments))
                     {
@@ -109,8 +162,23 @@ internal sealed class ForumAdapter : ISourceAdapter
         return ok ? new ThreadState("", lastPage.AbsoluteUri, lastPost) : null;
     }
 
+    /// <summary>Board links on an index (same host), with the title the index shows.</summary>
+    internal static List<Board> Boards(IParentNode document, ForumSelectors selectors, Uri page)
+    {
+        var boards = new List<Board>();
+        if (string.IsNullOrEmpty(selectors.BoardLinks)) return boards;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var link in document.QuerySelectorAll(selectors.BoardLinks))
+        {
+            if (Links.Href(page, link) is not { } url || !string.Equals(url.IdnHost, page.IdnHost, StringComparison.OrdinalIgnoreCase)) continue;
+            url = UrlCanonical.Clean(url);
+            if (seen.Add(url.AbsoluteUri)) boards.Add(new Board(url, HtmlDocuments.Words(link), EntryPoint: false));
+        }
+        return boards;
+    }
+
     /// <summary>Thread links on a board page, each with a signature of its row (changes when someone replies).</summary>
-    private static List<(Uri Thread, string Signature)> Threads(IParentNode document, ForumSelectors selectors, Uri page)
+    internal static List<(Uri Thread, string Signature)> Threads(IParentNode document, ForumSelectors selectors, Uri page)
     {
         var threads = new List<(Uri, string)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -120,43 +188,69 @@ internal sealed class ForumAdapter : ISourceAdapter
             url = UrlCanonical.Clean(url);
             if (!seen.Add(url.AbsoluteUri)) continue;
             var row = selectors.ThreadRows is null ? null : link.Closest(selectors.ThreadRows);
-            threads.Add((url, row is null ? "" : Signature(row, page)));
+            threads.Add((url, row is null ? "" : Signature(row, selectors.ThreadChange, page)));
         }
         return threads;
     }
 
     /// <summary>
-    /// A row's text and links, with relative times ("5 minutes ago") replaced by their machine-readable datetime, so that
-    /// the signature changes with a reply and not with the clock.
+    /// What of a thread's row changes when someone replies: the preset's <c>ThreadChange</c> parts (reply count, last
+    /// post), else the whole row. Relative times ("5 minutes ago") are replaced by their machine-readable date (a
+    /// <c>time</c>'s datetime, a <c>span</c>'s title), session tokens dropped from links: the crawler's own visits and the
+    /// clock must not change it.
     /// </summary>
-    private static string Signature(IElement row, Uri page)
+    internal static string Signature(IElement row, string? changeSelector, Uri page)
     {
-        var clone = (IElement)row.Clone(deep: true);
-        foreach (var time in clone.QuerySelectorAll("time").ToList())
+        var parts = string.IsNullOrEmpty(changeSelector) ? [] : row.QuerySelectorAll(changeSelector).ToList();
+        if (parts.Count == 0) parts = [row];
+        var builder = new StringBuilder();
+        foreach (var part in parts)
         {
-            time.TextContent = time.GetAttribute("datetime") ?? time.GetAttribute("data-time") ?? time.TextContent;
-        }
-        var builder = new StringBuilder(HtmlText.Extract(clone));
-        foreach (var anchor in clone.QuerySelectorAll("a[href]"))
-        {
-            // Session tokens in links (phpBB's sid) change on every visit; the signature must not.
-            if (Links.Href(page, anchor) is { } href) builder.Append('\n').Append(UrlCanonical.Normalize(href));
+            var clone = (IElement)part.Clone(deep: true);
+            foreach (var time in clone.QuerySelectorAll("time").ToList())
+            {
+                time.TextContent = time.GetAttribute("datetime") ?? time.GetAttribute("data-time") ?? time.TextContent;
+            }
+            foreach (var dated in clone.QuerySelectorAll("span[title], abbr[title]").ToList())
+            {
+                if (dated.Children.Length == 0) dated.TextContent = dated.GetAttribute("title")!;
+            }
+            builder.Append(HtmlDocuments.Words(clone)).Append('\n');
+            foreach (var anchor in clone.QuerySelectorAll("a[href]").Prepend(clone).Where(a => a.LocalName == "a"))
+            {
+                if (Links.Href(page, anchor) is { } href) builder.Append('\n').Append(UrlCanonical.Normalize(href));
+            }
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())))[..32];
     }
 
     /// <summary>
-    /// When a post was written: a machine-readable <c>datetime</c> (phpBB 3.3, XenForo, vBulletin 5 write one) or an ISO
-    /// date in the text. Null when unsure: a date format that could be read two ways is no reason to skip a post.
+    /// When a post was written: a machine-readable <c>datetime</c> (phpBB 3.3, XenForo, vBulletin 5), else a date in a
+    /// <c>title</c> (MyBB writes "2 minutes ago" with the date in span[title]) or in the text, in a format that cannot be
+    /// read two ways (ISO, or MyBB's default "11-30-2026, 04:06 AM"), taken as UTC. Null when unsure: an undated post
+    /// is never skipped.
     /// </summary>
     internal static DateTimeOffset? PostDate(IElement post, string? selector)
     {
         if (string.IsNullOrEmpty(selector) || post.QuerySelector(selector) is not { } element) return null;
         var stamp = element.GetAttribute("datetime") ?? element.QuerySelector("[datetime]")?.GetAttribute("datetime");
-        if (stamp is null) return null;
-        return DateTimeOffset.TryParse(stamp, System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AllowWhiteSpaces, out var date) ? date : null;
+        if (stamp is not null) return Parse(stamp);
+        var titled = element.GetAttribute("title") ?? element.QuerySelector("span[title], abbr[title]")?.GetAttribute("title");
+        return (titled is null ? null : Parse(titled)) ?? Parse(HtmlDocuments.Words(element));
+
+        static DateTimeOffset? Parse(string text)
+        {
+            const System.Globalization.DateTimeStyles Utc = System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AllowWhiteSpaces;
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            text = text.Trim();
+            if (DateTimeOffset.TryParseExact(text, DateFormats, invariant, Utc, out var exact)) return exact;
+            return text.Length >= 10 && char.IsAsciiDigit(text[0]) && text[4] == '-' &&
+                   DateTimeOffset.TryParse(text, invariant, Utc, out var iso) ? iso : null;
+        }
     }
+
+    /// <summary>Unambiguous date formats seen in default themes besides ISO: MyBB 1.8 (m-d-Y, h:i A).</summary>
+    private static readonly string[] DateFormats = ["MM-dd-yyyy, hh:mm tt", "MM-dd-yyyy, h:mm tt", "MM-dd-yyyy"];
 
     private static string? PostId(IElement post)
     {
@@ -164,13 +258,26 @@ internal sealed class ForumAdapter : ISourceAdapter
         return string.IsNullOrWhiteSpace(id) || id.Length > 100 ? null : id;
     }
 
-    /// <summary>Why a page has no threads or posts: a "no permission" page, a login form, or selectors that do not match.</summary>
-    internal static string WhyEmpty(IDocument document, CrawlSession session, string otherwise)
+    /// <summary>
+    /// Why a page has no threads or posts, saying what did not match: a "no permission" page; a page of another kind
+    /// (a board listing where a thread was expected, a thread page, an index); a login form in place of everything the
+    /// preset knows; or none of it (a wrong preset, a changed theme). A login form beside content (MyBB's hidden quick
+    /// login on every guest page, phpBB's login box on the index) is not the reason.
+    /// </summary>
+    internal static string WhyEmpty(IDocument document, IEnumerable<string> errorPhrases, ForumSelectors? selectors, string missing)
     {
-        var text = HtmlText.Extract(document.Body);
-        if (ErrorPages.Denied(text, session.Source.ErrorPhrases) is { } denied) return denied;
-        if (document.QuerySelector("input[type=password]") is not null) return "login form instead of the content";
-        return otherwise;
+        if (ErrorPages.Denied(HtmlDocuments.Words(document.Body), errorPhrases) is { } denied) return denied;
+        if (selectors is not null)
+        {
+            var posts = document.QuerySelectorAll(selectors.Posts).Length;
+            var threads = document.QuerySelectorAll(selectors.ThreadLinks).Length;
+            var boards = string.IsNullOrEmpty(selectors.BoardLinks) ? 0 : document.QuerySelectorAll(selectors.BoardLinks).Length;
+            if (posts > 0) return $"{missing}: the page is a thread page ({posts} posts)";
+            if (threads > 0) return $"{missing}: the page is a board listing ({threads} thread links), not a thread";
+            if (boards > 0) return $"{missing}: the page is a board index ({boards} board links)";
+        }
+        if (document.QuerySelector("input[type=password]") is not null) return $"{missing}: a login form instead of the content (the page may need an account)";
+        return $"{missing}: nothing the preset knows is on the page (another forum software, or a changed theme?)";
     }
 
     private sealed record ThreadState(string Signature, string Resume, string? LastPost)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LeakWatch.Service.Detection;
 using LeakWatch.Service.Crawling.Sources;
 
 namespace LeakWatch.Service.Crawling.Adapters;
@@ -48,13 +49,14 @@ internal sealed class TelegramAdapter : ISourceAdapter
                     if (slash < 0 || !long.TryParse(post.AsSpan(slash + 1), CultureInfo.InvariantCulture, out var id)) continue;
                     oldest = Math.Min(oldest, id);
                     if (id <= last) continue;
-                    var text = new StringBuilder(HtmlText.Extract(message.QuerySelector(".tgme_widget_message_text")));
+                    // The message's text and its files' names, as the page shows them, go to detection as one HTML document.
+                    var html = new StringBuilder("<html><body>").Append(message.QuerySelector(".tgme_widget_message_text")?.OuterHtml);
                     foreach (var file in message.QuerySelectorAll(".tgme_widget_message_document_title, .tgme_widget_message_document_extra"))
                     {
-                        text.Append('\n').Append(file.TextContent.Trim());
+                        html.Append("<p>").Append(file.OuterHtml).Append("</p>");
                     }
                     var name = new Uri(channel, "/" + post).AbsoluteUri;
-                    ok &= await session.ScanAsync(name, Encoding.UTF8.GetBytes(text.ToString()), ct);
+                    ok &= await session.ScanAsync(name, FetchedDocument.FromText(html.Append("</body></html>").ToString(), "text/html"), ct);
                     if (session.Source.MaxDepth >= 1 && message.QuerySelector(".tgme_widget_message_text") is { } body)
                     {
                         foreach (var link in Links.ToFetch(session, result.FinalUrl, body, null))

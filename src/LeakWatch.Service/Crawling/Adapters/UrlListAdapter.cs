@@ -1,4 +1,3 @@
-using System.Text;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
 
@@ -22,19 +21,17 @@ internal sealed class UrlListAdapter : ISourceAdapter
                 if (session.Errors > errorsBefore) failures++;
                 continue;
             }
-            ReadOnlyMemory<byte> content = result.Body;
             if (result.IsHtml)
             {
-                var text = HtmlText.Extract(HtmlDocuments.Parse(result.Text).Body);
+                var text = HtmlDocuments.Words(HtmlDocuments.Parse(result.Text).Body);
                 if (text.Length < 4096 && ErrorPages.Denied(text, session.Source.ErrorPhrases) is { } denied)
                 {
                     session.Fail(value, denied);
                     failures++;
                     continue;
                 }
-                content = Encoding.UTF8.GetBytes(text);
             }
-            if (await session.ScanAsync(UrlCanonical.Normalize(url), content, ct)) await session.CommitPageAsync(result, ct);
+            if (await session.ScanAsync(UrlCanonical.Normalize(url), result.Document, ct)) await session.CommitPageAsync(result, ct);
         }
         // The list as a whole failed only when none of it could be read.
         if (failures == session.Source.Urls.Count && failures > 0) session.Fail(session.Source.Urls[0], "no URL of the list could be read (last: " + session.LastError + ")", entryPoint: true);

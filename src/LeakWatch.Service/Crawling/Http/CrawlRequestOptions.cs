@@ -4,5 +4,7 @@ namespace LeakWatch.Service.Crawling.Http;
 internal static class CrawlRequestOptions
 {
     public static readonly HttpRequestOptionsKey<ConnectionProfile> Profile = new("LeakWatch.Crawl.Profile");
+    /// <summary>The source asking: each source has its own circuit per host (one source's failures do not stop another).</summary>
+    public static readonly HttpRequestOptionsKey<string> Source = new("LeakWatch.Crawl.Source");
     public static readonly HttpRequestOptionsKey<TimeSpan> Interval = new("LeakWatch.Crawl.Interval");
 }

@@ -37,6 +37,10 @@ internal static class CrawlerResilience
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = o.AttemptTimeout });
     }
 
+    /// <summary>The pipeline of a request: its source and its host's authority.</summary>
+    public static string PipelineKey(HttpRequestMessage request) =>
+        (request.Options.TryGetValue(CrawlRequestOptions.Source, out var source) ? source : "") + "|" + request.RequestUri!.Authority;
+
     private static bool IsForbidden(Exception? e)
     {
         for (; e is not null; e = e.InnerException)

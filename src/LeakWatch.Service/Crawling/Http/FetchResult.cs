@@ -1,3 +1,5 @@
+using LeakWatch.Service.Detection;
+
 namespace LeakWatch.Service.Crawling.Http;
 
 internal enum FetchOutcome
@@ -24,20 +26,36 @@ internal sealed record FetchResult(
     string? Failure,
     string? Truncated = null)
 {
-    private string? _text;
+    private FetchedDocument? _document;
 
-    public bool IsHtml => MediaType is null
-        ? Body.AsSpan(0, Math.Min(Body.Length, 512)).IndexOf("<html"u8) >= 0 || Body.AsSpan(0, Math.Min(Body.Length, 512)).IndexOf("<!DOCTYPE"u8) >= 0
-        : MediaType.Contains("html", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// The request was refused for good (an address the guard refuses, robots.txt, a scheme, 401/403/404/410): an outcome
+    /// for a linked file, not a failure worth retrying.
+    /// </summary>
+    public bool Refused { get; init; }
 
-    public string Text => _text ??= TextDecoding.Decode(Body, Charset);
+    /// <summary>Not sent: the source's circuit for the host was open.</summary>
+    public bool NotSent { get; init; }
+
+    /// <summary>The body as detection takes it: decoded once (for links and for the scan), hashed once.</summary>
+    public FetchedDocument Document => _document ??= new FetchedDocument(Body, MediaType, Charset);
+
+    public bool IsHtml => Document.IsHtml;
+
+    public string Text => Document.Text;
 
     public static FetchResult Fail(Uri url, Uri finalUrl, int status, string reason) =>
         new(url, finalUrl, FetchOutcome.Failed, status, [], null, null, null, null, reason);
+
+    public static FetchResult Refuse(Uri url, Uri finalUrl, int status, string reason) => Fail(url, finalUrl, status, reason) with { Refused = true };
 }
 
-/// <summary>Validators from the previous fetch of a URL, for a conditional request.</summary>
-internal sealed record Validators(string? ETag, string? LastModified, string? ContentSha256);
+/// <summary>Validators from the previous fetch of a URL, for a conditional request, and what became of it.</summary>
+internal sealed record Validators(string? ETag, string? LastModified, string? ContentSha256, string? Outcome = null)
+{
+    /// <summary>A linked URL that was cut (too large, too slow) is asked again only when the server can say it changed.</summary>
+    public bool MayHaveChanged => Outcome == "cut" && (ETag is not null || LastModified is not null);
+}
 
 /// <summary>How one source fetches: built from its configuration at the start of each run.</summary>
 internal sealed record FetchPolicy(
@@ -48,5 +66,8 @@ internal sealed record FetchPolicy(
     bool UsesProxy,
     IReadOnlySet<string> PrivateHosts)
 {
+    /// <summary>The run's cookies (sessions the forum hands out), in memory only: never logged, never stored.</summary>
+    public System.Net.CookieContainer Cookies { get; } = new();
+
     public bool AllowsPrivate(string host) => PrivateHosts.Contains(host);
 }

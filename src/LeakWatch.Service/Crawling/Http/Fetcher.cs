@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -34,7 +33,7 @@ internal sealed class Fetcher(
             if (await CheckAsync(url, current, policy, cancellationToken) is { } refused) return refused;
             if (obeyRobots && !await robots.IsAllowedAsync(current, policy, RobotsAsync, cancellationToken))
             {
-                return FetchResult.Fail(url, current, 0, $"{current.GetLeftPart(UriPartial.Path)} is disallowed by robots.txt");
+                return FetchResult.Refuse(url, current, 0, $"{current.GetLeftPart(UriPartial.Path)} is disallowed by robots.txt");
             }
             // A token goes to the host it was given for, never to where a redirect points.
             var token = current.IdnHost == url.IdnHost ? bearerToken : null;
@@ -53,7 +52,7 @@ internal sealed class Fetcher(
     {
         if (current.Scheme != Uri.UriSchemeHttp && current.Scheme != Uri.UriSchemeHttps)
         {
-            return FetchResult.Fail(original, current, 0, $"{current.Scheme}: links are not followed (http and https only)");
+            return FetchResult.Refuse(original, current, 0, $"{current.Scheme}: links are not followed (http and https only)");
         }
         var host = current.IdnHost;
         if (policy.AllowsPrivate(host)) return null;
@@ -85,7 +84,7 @@ internal sealed class Fetcher(
     private FetchResult Blocked(Uri original, Uri current, IPAddress address, string reason)
     {
         Log.AddressBlocked(logger, current.IdnHost, reason);
-        return FetchResult.Fail(original, current, 0, $"blocked: {current.IdnHost} is {address} ({reason}), not a public address");
+        return FetchResult.Refuse(original, current, 0, $"blocked: {current.IdnHost} is {address} ({reason}), not a public address");
     }
 
     private async Task<FetchResult> SendAsync(Uri original, Uri current, FetchPolicy policy, Validators? validators, string? accept, string? bearerToken, long maxBytes, CancellationToken cancellationToken)
@@ -100,6 +99,10 @@ internal sealed class Fetcher(
         if (bearerToken is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         request.Options.Set(CrawlRequestOptions.Profile, policy.Connection);
         request.Options.Set(CrawlRequestOptions.Interval, policy.Interval);
+        request.Options.Set(CrawlRequestOptions.Source, policy.SourceName);
+        // One session per run and source on the forum (not a new guest per request); the values are never logged.
+        var cookies = policy.Cookies.GetCookieHeader(current);
+        if (cookies.Length > 0) request.Headers.TryAddWithoutValidation("Cookie", cookies);
 
         var client = clients.CreateClient(ClientName);
         HttpResponseMessage response;
@@ -109,12 +112,26 @@ internal sealed class Fetcher(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && Describe(e) is { } reason)
         {
-            return FetchResult.Fail(original, current, 0, reason);
+            return FetchResult.Fail(original, current, 0, reason) with { NotSent = e is BrokenCircuitException, Refused = reason.StartsWith("blocked", StringComparison.Ordinal) };
         }
 
         using (response)
         {
             var status = (int)response.StatusCode;
+            if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+            {
+                foreach (var setCookie in setCookies)
+                {
+                    try
+                    {
+                        policy.Cookies.SetCookies(current, setCookie);
+                    }
+                    catch (System.Net.CookieException)
+                    {
+                        // A malformed cookie is the site's problem; the run goes on without it.
+                    }
+                }
+            }
             if (status is >= 300 and < 400 && status != 304)
             {
                 var location = response.Headers.Location;
@@ -131,22 +148,26 @@ internal sealed class Fetcher(
             }
             if (!response.IsSuccessStatusCode)
             {
-                return FetchResult.Fail(original, current, status, $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
+                var why = $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
+                // Denied or gone is an answer: asking again next run will not change it.
+                return status is 401 or 403 or 404 or 410
+                    ? FetchResult.Refuse(original, current, status, why)
+                    : FetchResult.Fail(original, current, status, why);
             }
 
             var (body, truncated, error) = await ReadBodyAsync(response.Content, maxBytes, cancellationToken);
             if (error is not null) return FetchResult.Fail(original, current, status, error);
             var contentType = response.Content.Headers.ContentType;
             var result = new FetchResult(original, current, FetchOutcome.Ok, status, body, contentType?.MediaType, contentType?.CharSet,
-                response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), null,
-                truncated ? $"body cut at {maxBytes} bytes (the limit)" : null);
-            if (truncated)
+                response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), null, truncated);
+            if (truncated is not null)
             {
                 var at = current.GetLeftPart(UriPartial.Path);
                 Log.BodyTruncated(logger, policy.SourceName, at, maxBytes);
             }
             if (ErrorPages.Challenge(result) is { } challenge) return FetchResult.Fail(original, current, status, challenge);
-            if (validators?.ContentSha256 is { } previous && previous == Sha256(body))
+            // The document's one hash: the same string is what the page is committed and scanned with.
+            if (validators?.ContentSha256 is { } previous && previous == result.Document.Sha256)
             {
                 return result with { Outcome = FetchOutcome.NotModified };
             }
@@ -154,7 +175,8 @@ internal sealed class Fetcher(
         }
     }
 
-    private async Task<(byte[] Body, bool Truncated, string? Error)> ReadBodyAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>The body up to the limit and within the body timeout; what was cut, and why, is said (no content).</summary>
+    private async Task<(byte[] Body, string? Truncated, string? Error)> ReadBodyAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(options.Value.BodyTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -172,20 +194,23 @@ internal sealed class Fetcher(
                 {
                     // One byte more says whether the limit cut anything.
                     var probe = await stream.ReadAsync(chunk.AsMemory(0, 1), linked.Token);
-                    return (Bytes(buffer), probe > 0, null);
+                    return (Bytes(buffer), probe > 0 ? $"body cut at {maxBytes} bytes (the limit)" : null, null);
                 }
                 var read = await stream.ReadAsync(chunk.AsMemory(0, room), linked.Token);
-                if (read == 0) return (Bytes(buffer), false, null);
+                if (read == 0) return (Bytes(buffer), null, null);
                 buffer.Write(chunk, 0, read);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return ([], false, $"body not read within {options.Value.BodyTimeout}");
+            // A slow body is cut where the time ran out: what arrived is scanned, and the URL remembered like a cut one.
+            return buffer.Length > 0
+                ? (buffer.ToArray(), $"body cut after {options.Value.BodyTimeout} (too slow)", null)
+                : ([], null, $"body not read within {options.Value.BodyTimeout}");
         }
         catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException)
         {
-            return ([], false, $"body could not be read: {e.GetType().Name}");
+            return ([], null, $"body could not be read: {e.GetType().Name}");
         }
     }
 
@@ -211,6 +236,4 @@ internal sealed class Fetcher(
             _ => null,
         };
     }
-
-    public static string Sha256(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
 }

@@ -22,10 +22,19 @@ internal sealed class SourceOptions
 
     public SelectorOptions Selectors { get; set; } = new();
 
-    /// <summary>Listing pages followed per run (board pages, archive pages, channel pages).</summary>
+    /// <summary>
+    /// Forums: boards found on an index to crawl, by title (as the index shows it) or URL; empty = every board found.
+    /// Boards given as start URLs are always crawled.
+    /// </summary>
+    public List<string> Boards { get; set; } = [];
+
+    /// <summary>Forums: boards found on an index not to crawl, by title or URL.</summary>
+    public List<string> ExcludeBoards { get; set; } = [];
+
+    /// <summary>Listing pages followed per run (board pages, archive pages, channel pages), per board.</summary>
     public int MaxPages { get; set; } = 5;
 
-    /// <summary>Threads (topics, pastes, items) opened per run.</summary>
+    /// <summary>Threads (topics, pastes, items) opened per run, per board.</summary>
     public int MaxThreads { get; set; } = 50;
 
     /// <summary>Pages of one thread read per run.</summary>
@@ -58,7 +67,10 @@ internal sealed class SourceOptions
     /// </summary>
     public bool AllowPrivateAddresses { get; set; }
 
-    /// <summary>paste-archive: raw text URL of a paste, <c>{id}</c> being the last path segment of its link. Default <c>/raw/{id}</c>.</summary>
+    /// <summary>
+    /// paste-archive: raw text URL of a paste, <c>{id}</c> being the last path segment of its link, resolved against the
+    /// listing's URL. Default <c>raw/{id}</c> (beside the listing: /raw/ID for /archive, /paste/raw/ID for /paste/archive).
+    /// </summary>
     public string? RawUrlTemplate { get; set; }
 
     /// <summary>gists: API base URL (default https://api.github.com).</summary>
@@ -97,6 +109,12 @@ internal sealed class SelectorOptions
 
     /// <summary>The next page link (board or thread).</summary>
     public string? NextPage { get; set; }
+
+    /// <summary>Links to boards on a forum's index (or a board's sub-boards).</summary>
+    public string? BoardLinks { get; set; }
+
+    /// <summary>Inside a thread's row: what changes when a reply is posted (reply count, last post), never a view counter.</summary>
+    public string? ThreadChange { get; set; }
 
     /// <summary>paste-archive: links to pastes on the listing page.</summary>
     public string? PasteLinks { get; set; }

@@ -10,7 +10,7 @@ internal sealed class CrawlStateStore(Database database, TimeProvider time)
 {
     private string Now => time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
-    private const string SelectPage = "SELECT etag AS ETag, last_modified AS LastModified, content_sha256 AS ContentSha256 FROM crawl_pages WHERE source = @source AND url = @url";
+    private const string SelectPage = "SELECT etag AS ETag, last_modified AS LastModified, content_sha256 AS ContentSha256, outcome AS Outcome FROM crawl_pages WHERE source = @source AND url = @url";
 
     public async Task<Validators?> GetValidatorsAsync(string source, string url, CancellationToken ct)
     {
@@ -19,16 +19,17 @@ internal sealed class CrawlStateStore(Database database, TimeProvider time)
     }
 
     private const string UpsertPage = """
-        INSERT INTO crawl_pages (source, url, etag, last_modified, content_sha256, fetched_at)
-        VALUES (@source, @url, @etag, @lastModified, @sha256, @now)
+        INSERT INTO crawl_pages (source, url, etag, last_modified, content_sha256, fetched_at, outcome)
+        VALUES (@source, @url, @etag, @lastModified, @sha256, @now, @outcome)
         ON CONFLICT (source, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
-            content_sha256 = excluded.content_sha256, fetched_at = excluded.fetched_at
+            content_sha256 = excluded.content_sha256, fetched_at = excluded.fetched_at, outcome = excluded.outcome
         """;
 
-    public async Task SavePageAsync(string source, string url, string? etag, string? lastModified, string? sha256, CancellationToken ct)
+    /// <param name="outcome">Null when read whole; "cut" (too large or too slow) or "refused" for a linked URL.</param>
+    public async Task SavePageAsync(string source, string url, string? etag, string? lastModified, string? sha256, CancellationToken ct, string? outcome = null)
     {
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(UpsertPage, new { source, url, etag, lastModified, sha256, now = Now }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(UpsertPage, new { source, url, etag, lastModified, sha256, now = Now, outcome }, cancellationToken: ct));
     }
 
     private const string SelectSeen = "SELECT COUNT(*) FROM crawl_seen WHERE source = @source AND sha256 = @sha256";

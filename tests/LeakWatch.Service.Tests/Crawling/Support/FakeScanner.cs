@@ -56,6 +56,24 @@ internal sealed partial class FakeScanner : IDocumentScanner
         return [Text(documentName, bytes)];
     }
 
+    /// <summary>
+    /// A fetched document as the intake hands it over. A page is read as the real HTML extractor reads it: its visible
+    /// text only (no script, style or attribute), from the document's one decoding.
+    /// </summary>
+    public Task<IReadOnlyList<DocumentScanResult>> ScanAsync(FetchedDocument document, string documentName, CancellationToken cancellationToken)
+    {
+        if (!document.IsHtml || document.Body.AsSpan().StartsWith("PK\x03\x04"u8))
+        {
+            return ScanAsync(new MemoryStream(document.Body, writable: false), documentName, cancellationToken);
+        }
+        var page = LeakWatch.Service.Crawling.HtmlDocuments.Parse(document.Text);
+        foreach (var hidden in page.QuerySelectorAll("script, style, template").ToList()) hidden.Remove();
+        var text = page.Body?.TextContent ?? "";
+        Scanned.Enqueue(documentName);
+        Texts[documentName] = text;
+        return Task.FromResult<IReadOnlyList<DocumentScanResult>>([Text(documentName, Encoding.UTF8.GetBytes(text))]);
+    }
+
     private static DocumentScanResult Text(string name, byte[] bytes)
     {
         var text = Encoding.UTF8.GetString(bytes);

@@ -243,7 +243,7 @@ internal sealed class ForumSite
                       <td align="center" class="trow1 forumdisplay_regular" width="2%"><span class="thread_status dot_folder" title="No new posts.">&nbsp;</span></td>
                       <td class="trow1 forumdisplay_regular"><div><span> <span class=" subject_old" id="tid_{t.Id}"><a href="showthread.php?tid={t.Id}">{E(t.Title)}</a></span></span>
                         <div class="author smalltext"><a href="member.php?action=profile&amp;uid=2">seller</a></div></div></td>
-                      <td align="center" class="trow1 forumdisplay_regular"><a href="javascript:MyBB.whoPosted({t.Id});">{replies}</a></td>
+                      <td align="center" class="trow1 forumdisplay_regular"><a href="misc.php?action=whoposted&amp;tid={t.Id}" onclick="MyBB.whoPosted({t.Id}); return false;">{replies}</a></td>
                       <td class="trow1 forumdisplay_regular" style="white-space: nowrap; text-align: right;"><span class="lastpost smalltext">11-21-2026, 10:00 AM<br />
                         <a href="showthread.php?tid={t.Id}&amp;action=lastpost">Last Post</a>: <a href="member.php?action=profile&amp;uid=3">buyer</a></span></td>
                     </tr>

@@ -1,0 +1,48 @@
+using LeakWatch.Core.Matching;
+using LeakWatch.Service.Alerting;
+using Microsoft.Extensions.Logging;
+
+namespace LeakWatch.Service.Detection;
+
+/// <summary>What became of one fetched document: its per-leaf results, or why it could not be scanned (no content).</summary>
+internal sealed record IntakeResult(IReadOnlyList<DocumentScanResult> Results, string? Failure)
+{
+    public int Patients => Results.Sum(r => r.Matches.Count);
+}
+
+/// <summary>
+/// The one way a crawled document enters detection: the fetched bytes with their declared charset are decoded once,
+/// hashed once, scanned (HTML by Core's HTML extractor), and every leaf that holds patients becomes an incident.
+/// The crawler calls nothing else of detection or alerting.
+/// </summary>
+internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder recorder, ILogger<DocumentIntake> logger)
+{
+    /// <param name="source">The configured source's name.</param>
+    /// <param name="documentName">Where the document was found (its URL without session tokens).</param>
+    public async Task<IntakeResult> AcceptAsync(string source, string documentName, FetchedDocument document, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DocumentScanResult> results;
+        try
+        {
+            results = await scanner.ScanAsync(document, documentName, cancellationToken);
+        }
+        catch (NoEnrollmentException)
+        {
+            // Nothing to match against: every document would pass for clean. The run stops and says why.
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A scanner bug or a document it cannot take must not stop the crawl; the type says which, no content.
+            Log.Unreadable(logger, DocumentNames.Mask(documentName), e.GetType().Name);
+            return new IntakeResult([], $"scan failed ({e.GetType().Name})");
+        }
+        foreach (var result in results)
+        {
+            if (result.Matches.Count == 0) continue;
+            // Entry names inside archives are content: the incident (and so the alert) keeps the URL and entry hashes.
+            await recorder.RecordAsync(source, DocumentNames.Mask(result.Document), result, cancellationToken);
+        }
+        return new IntakeResult(results, null);
+    }
+}
