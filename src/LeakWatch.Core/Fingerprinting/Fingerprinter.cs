@@ -69,6 +69,7 @@ internal sealed class Fingerprinter : IDisposable
 internal sealed class FingerprintKeys
 {
     private readonly byte[] _patientRefKey;
+    private readonly byte[] _keyIdKey;
     private readonly SipHash[] _sipHash = new SipHash[byte.MaxValue + 1];
     private readonly bool[] _known = new bool[byte.MaxValue + 1];
 
@@ -80,6 +81,7 @@ internal sealed class FingerprintKeys
             _known[(int)kind] = true;
         }
         _patientRefKey = key.DeriveSubKey(FingerprintKind.PatientRef);
+        _keyIdKey = key.DeriveSubKey(FingerprintKind.KeyId);
         KeyId = key.Id;
     }
 
@@ -95,6 +97,13 @@ internal sealed class FingerprintKeys
         kind == FingerprintKind.PatientRef ? _patientRefKey : throw new ArgumentOutOfRangeException(nameof(kind), "Only patient references are HMAC-SHA256.");
 
     public Fingerprinter CreateFingerprinter() => new(this);
+
+    /// <summary>
+    /// A key for a purpose of the service's own (the audit chain, sealed secrets): HKDF-Expand of the key-identifier
+    /// sub-key with <paramref name="info"/>, so it is never comparable with a fingerprint kind.
+    /// </summary>
+    public byte[] DerivePurposeKey(string info) =>
+        System.Security.Cryptography.HKDF.Expand(System.Security.Cryptography.HashAlgorithmName.SHA256, _keyIdKey, 32, System.Text.Encoding.ASCII.GetBytes(info));
 
     public override string ToString() => "FingerprintKeys(" + KeyId + ")";
 }

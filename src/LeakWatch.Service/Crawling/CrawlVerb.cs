@@ -29,7 +29,7 @@ internal static class CrawlVerb
                 if (!parse.GetValue(once))
                 {
                     await console.Error.WriteLineAsync("leakwatch: crawl needs --once (scheduled crawls run in `leakwatch run`).");
-                    return 2;
+                    return ExitCodes.BadConfiguration;
                 }
                 return await RunAsync(services, parse.GetValue(source), parse.GetValue(json), console.Out, console.Error, ct);
             },
@@ -48,7 +48,7 @@ internal static class CrawlVerb
         catch (OptionsValidationException e)
         {
             foreach (var failure in e.Failures) await errors.WriteLineAsync(failure);
-            return 2;
+            return ExitCodes.BadConfiguration;
         }
         List<SourceOptions> selected;
         if (sourceName is not null)
@@ -56,7 +56,7 @@ internal static class CrawlVerb
             if (sources.Find(sourceName) is not { } one)
             {
                 await errors.WriteLineAsync($"leakwatch: no source named '{sourceName}' in LeakWatch:Sources.");
-                return 2;
+                return ExitCodes.BadConfiguration;
             }
             selected = [one];
         }
@@ -67,7 +67,7 @@ internal static class CrawlVerb
         if (selected.Count == 0)
         {
             await errors.WriteLineAsync("leakwatch: no enabled source in LeakWatch:Sources (enable one, or name it with --source).");
-            return 2;
+            return ExitCodes.BadConfiguration;
         }
 
         var crawler = services.GetRequiredService<SourceCrawler>();
@@ -80,7 +80,7 @@ internal static class CrawlVerb
             {
                 matched = true;
                 if (json) MatchOutput.WriteJsonLines(output, result);
-                else output.WriteLine($"match\t{result.Document}\t{result.Matches.Count} patient(s)\t{result.Matches.Max(m => m.Confidence).ToString().ToLowerInvariant()}");
+                else output.WriteLine($"match\t{DocumentNames.Mask(result.Document)}\t{result.Matches.Count} patient(s)\t{result.Matches.Max(m => m.Confidence).ToString().ToLowerInvariant()}");
             }
         }
         foreach (var source in selected)

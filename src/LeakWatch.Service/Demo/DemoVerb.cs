@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using LeakWatch.Core.Normalization;
+using LeakWatch.Service.Accounts;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Hosting;
@@ -16,12 +19,16 @@ namespace LeakWatch.Service.Demo;
 /// <c>leakwatch demo [--once]</c>: the whole product on one machine, in <c>demo/</c> under the current directory (its
 /// own data folder and key, never the real ones). A synthetic lab is enrolled; a sample forum and paste site with planted
 /// leaks are served on loopback and crawled by the real schedule; the alerts reach a local webhook receiver and SMTP
-/// sink. Each step is printed in plain words. <c>--once</c> exits 0 as soon as the alert is delivered.
+/// sink; the review console runs on a loopback port of its own with a demo account that exists only in the demo's
+/// database. Each step is printed in plain words. <c>--once</c> exits 0 as soon as the alert is delivered.
 /// </summary>
 internal static class DemoVerb
 {
     private const int Patients = 200;
     private static readonly TimeSpan AlertDeadline = TimeSpan.FromMinutes(2);
+
+    /// <summary>The demo's console account, made afresh in the demo's own database at each run.</summary>
+    public const string DemoAccount = "demo.dpo";
 
     public static Command Create(IReadOnlyList<string> configArgs)
     {
@@ -50,6 +57,9 @@ internal static class DemoVerb
         var secretFile = Path.Combine(folder, "webhook.secret");
         if (!File.Exists(secretFile)) await File.WriteAllTextAsync(secretFile, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), cancellationToken);
         var webhookSecret = (await File.ReadAllTextAsync(secretFile, cancellationToken)).Trim();
+        // The demo's console on a port of its own, never a real instance's 5080. Taken free just before the listener
+        // binds it (the alerts' links need it before the service starts).
+        var consoleUrl = "http://127.0.0.1:" + FreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
 
         await output.WriteLineAsync($"LeakWatch demo in {folder}: its own data folder and key, synthetic patients only. Your real data and key are not touched.");
         await output.WriteLineAsync();
@@ -68,6 +78,10 @@ internal static class DemoVerb
             "--LeakWatch:DataDirectory=" + data,
             "--LeakWatch:KeyFile=" + keyFile,
             "--LEAKWATCH_KEY=", // a key in the environment would be the real one
+            "--LeakWatch:Console:Enabled=true",
+            "--LeakWatch:Console:Urls=" + consoleUrl,
+            "--LeakWatch:Console:CertificateFile=",
+            "--LeakWatch:Alerting:ConsoleBaseUrl=" + consoleUrl,
             "--LeakWatch:Alerting:DeliveryInterval=00:00:02",
             "--LeakWatch:Alerting:Channels:0:Name=demo-mail",
             "--LeakWatch:Alerting:Channels:0:Kind=email",
@@ -95,11 +109,17 @@ internal static class DemoVerb
         await output.WriteLineAsync($"3. Serving a sample forum {site.BoardUrl} with a leak in a post (6 patients) and in its zip attachment (30),");
         await output.WriteLineAsync($"   a paste site {site.PasteArchiveUrl} with a paste of 12, and the lab's receivers: webhook {site.WebhookUrl}, SMTP 127.0.0.1:{smtp.Port}.");
 
+        // The demo account, through the code of `leakwatch users add`: it exists only in the demo's database.
+        var password = await host.Services.GetRequiredService<AccountService>().AddAsync(DemoAccount, ConsoleRole.Dpo, null, "demo", "", cancellationToken);
+
         await host.Services.GetRequiredService<ServiceStartup>().PrepareAsync(cancellationToken);
         await host.StartAsync(cancellationToken);
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(cancellationToken);
         foreach (var source in new[] { "demo-forum", "demo-paste" }) await scheduler.TriggerJob(new JobKey(source, CrawlJob.Group), cancellationToken);
         await output.WriteLineAsync("4. Started the service (`leakwatch run` with the demo settings): its schedule crawls both sites every 5 minutes; first crawl now.");
+        await output.WriteLineAsync($"5. The review console: {consoleUrl}/incidents");
+        await output.WriteLineAsync($"   Demo account (only in {data}): user {DemoAccount}, one-time password {password}");
+        await output.WriteLineAsync("   (the console asks for a new password at the first sign-in, as it does for everyone).");
         await output.WriteLineAsync();
 
         var delivered = await WaitForAlertsAsync(output, site, smtp, once, cancellationToken);
@@ -114,13 +134,13 @@ internal static class DemoVerb
         await output.WriteLineAsync("Where to look:");
         await output.WriteLineAsync($"  leakwatch sources --LeakWatch:DataDirectory={data}   (what was crawled, health)");
         await output.WriteLineAsync($"  leakwatch doctor --LeakWatch:DataDirectory={data} --LeakWatch:KeyFile={keyFile}");
-        await output.WriteLineAsync("  The review console and its demo account are not part of this build yet (they come with the console).");
+        await output.WriteLineAsync($"  {consoleUrl}/incidents   (the console: sign in as {DemoAccount} with the password above)");
         if (once)
         {
             await host.StopAsync(CancellationToken.None);
             return ExitCodes.Success;
         }
-        await output.WriteLineAsync("The service keeps running (new alerts are printed as they come). Ctrl+C stops it.");
+        await output.WriteLineAsync($"The service and its console ({consoleUrl}) keep running; new alerts are printed as they come. Ctrl+C stops it.");
         try
         {
             await host.WaitForShutdownAsync(cancellationToken);
@@ -129,6 +149,13 @@ internal static class DemoVerb
         {
         }
         return ExitCodes.Success;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static string[] Source(int index, string name, string kind, Uri url, string? extra)

@@ -28,8 +28,9 @@ internal sealed class PatientResolver
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            if (IsPartialNote(line)) continue; // scan --json's note on a document read in part: no patient to resolve
-            if (ReadPatient(line) is not { } patient)
+            var (patient, note) = ReadPatient(line);
+            if (note) continue; // scan --json's line for a document read in part: no patient to resolve
+            if (patient is null)
             {
                 await error.WriteLineAsync($"line {lineNumber}: not a JSON object with a \"patient\" field; skipped.");
                 continue;
@@ -64,35 +65,20 @@ internal sealed class PatientResolver
         return (found, unknown);
     }
 
-    private static bool IsPartialNote(string line)
+    /// <summary>The line's "patient", or whether it is scan's note on a document read in part (no patient).</summary>
+    private static (string? Patient, bool Note) ReadPatient(string line)
     {
         try
         {
             using var document = JsonDocument.Parse(line);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && !document.RootElement.TryGetProperty("patient", out _)
-                && document.RootElement.TryGetProperty("partial", out _);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return (null, false);
+            if (root.TryGetProperty("patient", out var patient)) return (patient.ValueKind == JsonValueKind.String ? patient.GetString() : null, false);
+            return (null, root.TryGetProperty("partial", out _));
         }
         catch (JsonException)
         {
-            return false;
-        }
-    }
-
-    private static string? ReadPatient(string line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("patient", out var patient)
-                && patient.ValueKind == JsonValueKind.String
-                ? patient.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
+            return (null, false);
         }
     }
 

@@ -25,6 +25,8 @@ internal static class LeakWatchCommandLine
         root.Subcommands.Add(Crawling.SourcesVerb.Create(configArgs));
         root.Subcommands.Add(Operations.DoctorVerb.Create(configArgs));
         root.Subcommands.Add(Demo.DemoVerb.Create(configArgs));
+        root.Subcommands.Add(Accounts.UsersVerb.Create(configArgs));
+        root.Subcommands.Add(Audit.AuditVerb.Create(configArgs));
         // No verb means `run`: the service itself.
         root.SetAction((parse, ct) => RunVerb.RunAsync(configArgs, parse, ct));
 

@@ -4,6 +4,7 @@ using LeakWatch.Service.Detection;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Operations;
+using LeakWatch.Service.Review;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,6 +81,8 @@ internal static class LeakWatchHost
         services.AddAlerting();
         services.AddCrawling();
         services.AddOperations();
+        services.AddWebListener();
+        services.AddConsole();
         services.AddSingleton<ServiceStartup>();
         return services;
     }

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using LeakWatch.Service.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 
 namespace LeakWatch.Service.Operations;
 
@@ -13,7 +13,12 @@ namespace LeakWatch.Service.Operations;
 /// (Prometheus) on the service's web listener. No authentication, so they carry nothing sensitive: statuses, counts,
 /// source names.
 /// </summary>
-internal sealed class HealthEndpoints : IWebEndpoints
+/// <remarks>
+/// The listener's application has a container of its own (the framework's); the health checks and the meter provider
+/// live in the service's, so they are taken from it here rather than through <c>MapHealthChecks</c>, which looks for
+/// them in the application's container.
+/// </remarks>
+internal sealed class HealthEndpoints(HealthCheckService health, MeterProvider meters) : IWebEndpoints
 {
     public const string ReadyTag = "ready";
 
@@ -21,15 +26,18 @@ internal sealed class HealthEndpoints : IWebEndpoints
 
     public void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).AllowAnonymous();
-        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions
-        {
-            Predicate = r => r.Tags.Contains(ReadyTag),
-            ResponseWriter = WriteAsync,
-            // Degraded (an old enrollment, no source) still serves; the body says why.
-            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status200OK },
-        }).AllowAnonymous();
-        endpoints.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        // Alive: the process answers; no check runs.
+        endpoints.MapGet("/healthz", context => CheckAsync(context, _ => false)).AllowAnonymous();
+        endpoints.MapGet("/readyz", context => CheckAsync(context, r => r.Tags.Contains(ReadyTag))).AllowAnonymous();
+        endpoints.MapPrometheusScrapingEndpoint("/metrics", meters, null, null).AllowAnonymous();
+    }
+
+    private async Task CheckAsync(HttpContext context, Func<HealthCheckRegistration, bool> predicate)
+    {
+        var report = await health.CheckHealthAsync(predicate, context.RequestAborted);
+        // Degraded (an old enrollment, no source) still serves; the body says why.
+        context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        await WriteAsync(context, report);
     }
 
     private static Task WriteAsync(HttpContext context, HealthReport report)

@@ -48,7 +48,7 @@ internal static class OperationsRegistration
         services.AddHostedService<PendingAlertsGauge>();
 
         services.AddSingleton<RetentionPurger>();
-        services.AddSingleton<IRetentionAudit, LoggedRetentionAudit>();
+        services.AddSingleton<IRetentionAudit, AuditedRetention>();
         services.AddQuartz(q => q.ScheduleJob<RetentionJob>(
             (sp, trigger) => trigger
                 .WithIdentity(RetentionJob.Name)

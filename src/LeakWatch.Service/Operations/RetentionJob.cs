@@ -1,3 +1,5 @@
+using System.Globalization;
+using LeakWatch.Service.Audit;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -13,7 +15,8 @@ internal sealed class RetentionJob(RetentionPurger purger, ILogger<RetentionJob>
     {
         try
         {
-            await purger.PurgeAsync(cancellationToken);
+            var counts = await purger.PurgeAsync(cancellationToken);
+            Log.Purged(logger, counts.Incidents, counts.SeenContent, counts.CrawlPages, counts.CrawlCursors, counts.DeliveredAlerts);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -23,12 +26,23 @@ internal sealed class RetentionJob(RetentionPurger purger, ILogger<RetentionJob>
     }
 }
 
-/// <summary>Until the audit log is merged: the counts go to the service log (event 5001), at Information.</summary>
-internal sealed class LoggedRetentionAudit(ILogger<LoggedRetentionAudit> logger) : IRetentionAudit
+/// <summary>
+/// A purge's counts as one entry of the console's audit log (actor <c>system</c>, action <c>retention-purged</c>), written
+/// in the purge's transaction: the purge and its entry are committed together. The job also logs them (event 5001).
+/// </summary>
+internal sealed class AuditedRetention(AuditLog audit) : IRetentionAudit
 {
-    public Task RecordPurgeAsync(PurgeCounts counts, CancellationToken cancellationToken)
+    public const string Actor = "system";
+    public const string Target = "retention";
+
+    public async Task<RetentionRecord> PrepareAsync(CancellationToken cancellationToken)
     {
-        Log.Purged(logger, counts.Incidents, counts.SeenContent, counts.CrawlPages, counts.CrawlCursors, counts.DeliveredAlerts);
-        return Task.CompletedTask;
+        var key = await audit.KeyAsync(cancellationToken);
+        return async (connection, transaction, counts, ct) =>
+        {
+            var detail = string.Create(CultureInfo.InvariantCulture,
+                $"incidents {counts.Incidents}, seen-content hashes {counts.SeenContent}, crawl pages {counts.CrawlPages}, crawl cursors {counts.CrawlCursors}, delivered alerts {counts.DeliveredAlerts}");
+            await audit.AppendAsync(connection, transaction, new AuditEvent(Actor, AuditActions.RetentionPurged, Target, detail), key, ct);
+        };
     }
 }

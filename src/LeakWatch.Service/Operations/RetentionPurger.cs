@@ -12,11 +12,18 @@ internal sealed record PurgeCounts(DateTimeOffset At, long Incidents, long SeenC
     public long Total => Incidents + SeenContent + CrawlPages + CrawlCursors + DeliveredAlerts;
 }
 
-/// <summary>Where a purge's counts are recorded. The console's audit log implements it once merged; until then, the service log.</summary>
+/// <summary>Where a purge's counts are recorded: the console's audit log (<see cref="AuditedRetention"/>).</summary>
 internal interface IRetentionAudit
 {
-    Task RecordPurgeAsync(PurgeCounts counts, CancellationToken cancellationToken);
+    /// <summary>
+    /// Asked before the purge's write transaction opens (getting the audit key may itself write). The step it returns
+    /// runs inside that transaction, so the purge and its record are committed together or not at all.
+    /// </summary>
+    Task<RetentionRecord> PrepareAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>Records a purge's counts inside the purge's own transaction.</summary>
+internal delegate Task RetentionRecord(SqliteConnection connection, SqliteTransaction transaction, PurgeCounts counts, CancellationToken cancellationToken);
 
 /// <summary>
 /// Applies <see cref="RetentionOptions"/> in one transaction: incidents last seen before their window (with their
@@ -41,6 +48,7 @@ internal sealed class RetentionPurger(Database database, IOptions<OperationsOpti
     {
         var now = time.GetUtcNow();
         var retention = options.Value.Retention;
+        var record = await audit.PrepareAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
@@ -52,10 +60,9 @@ internal sealed class RetentionPurger(Database database, IOptions<OperationsOpti
         var pages = await DeleteAsync("DELETE FROM crawl_pages WHERE fetched_at < @cutoff", Round(now - retention.CrawlState));
         var cursors = await DeleteAsync("DELETE FROM crawl_cursors WHERE updated_at < @cutoff", Round(now - retention.CrawlState));
         var delivered = await DeleteAsync("DELETE FROM alert_outbox WHERE delivered_at IS NOT NULL AND delivered_at < @cutoff", Iso(now - retention.Outbox));
-        await transaction.CommitAsync(cancellationToken);
-
         var counts = new PurgeCounts(now, incidents, seen, pages, cursors, delivered);
-        await audit.RecordPurgeAsync(counts, cancellationToken);
+        await record(connection, transaction, counts, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return counts;
 
         async Task<long> DeleteAsync(string sql, string? cutoff) =>

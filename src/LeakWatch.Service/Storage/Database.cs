@@ -129,7 +129,7 @@ internal sealed class Database
                 checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
                 await checkpoint.ExecuteNonQueryAsync();
             }
-            catch (SqliteException e) when (e.SqliteErrorCode is 13 or 8 or 10)
+            catch (SqliteException e) when (StorageFailure.CannotWrite(e))
             {
                 // Full, read-only or failing disk: the leftovers stay until an open that can write.
             }

@@ -25,7 +25,8 @@ internal static class StorageFailure
     public static bool IsDiskFull(IOException exception) =>
         (exception.HResult & 0xFFFF) is Enospc or ErrorDiskFull or ErrorHandleDiskFull;
 
-    public static bool IsDiskFull(SqliteException exception) => exception.SqliteErrorCode == SqliteFull;
+    /// <summary>The disk is full, read-only or failing: nothing can be written now, though reading may still work.</summary>
+    public static bool CannotWrite(SqliteException exception) => exception.SqliteErrorCode is SqliteFull or SqliteReadOnly or SqliteIoError;
 
     public static string Describe(SqliteException exception) => exception.SqliteErrorCode switch
     {

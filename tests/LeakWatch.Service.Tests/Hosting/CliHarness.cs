@@ -29,6 +29,8 @@ internal sealed class CliHarness : IDisposable
         Directory.CreateDirectory(Root);
         DataDirectory = Path.Combine(Root, "data");
         KeyFile = Path.Combine(Root, "keys", "leakwatch.key");
+        // `run` starts the console's web listener: on a free port, so tests in parallel never fight for 5080.
+        Settings["LeakWatch:Console:Urls"] = "http://127.0.0.1:0";
     }
 
     public string Root { get; }

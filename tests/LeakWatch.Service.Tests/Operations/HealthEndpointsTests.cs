@@ -12,22 +12,18 @@ using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Tests.Operations;
 
-/// <summary>/healthz, /readyz and /metrics on a real Kestrel listener, over a real database and key.</summary>
+/// <summary>/healthz, /readyz and /metrics on the web listener of `leakwatch run` (in process), over a real database and key.</summary>
 public sealed class HealthEndpointsTests : IDisposable
 {
     private readonly CliHarness _cli = new();
     private readonly SyntheticPatient[] _population = SyntheticPopulation.GenerateArray(60, seed: 1010);
 
-    private async Task<Dictionary<string, string?>> EnrolledAsync()
+    private async Task<CliHarness> EnrolledAsync()
     {
         Assert.Equal(0, (await _cli.RunAsync("key", "init")).ExitCode);
         var enroll = await _cli.RunAsync("enroll", ExportFiles.Write(_cli.Root, _population));
         Assert.True(enroll.ExitCode == 0, enroll.ToString());
-        return new Dictionary<string, string?>
-        {
-            ["LeakWatch:DataDirectory"] = _cli.DataDirectory,
-            ["LeakWatch:KeyFile"] = _cli.KeyFile,
-        };
+        return _cli;
     }
 
     [Fact]
@@ -67,7 +63,7 @@ public sealed class HealthEndpointsTests : IDisposable
     [Fact]
     public async Task Readyz_SourceFailingRunAfterRun_IsUnhealthyAndNamesIt()
     {
-        var settings = await EnrolledAsync();
+        var settings = (await EnrolledAsync()).Settings;
         // A port nobody listens on: every run fails.
         using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         probe.Start();
@@ -80,7 +76,7 @@ public sealed class HealthEndpointsTests : IDisposable
         settings["LeakWatch:Sources:0:RequestInterval"] = "00:00:00";
         settings["LeakWatch:Crawler:MaxRetries"] = "0";
         settings["LeakWatch:Operations:SourceFailureThreshold"] = "2";
-        await using var web = await OperationsWebHost.StartAsync(settings);
+        await using var web = await OperationsWebHost.StartAsync(_cli);
         var source = web.Services.GetRequiredService<IOptions<SourcesOptions>>().Value.Sources[0];
         var crawler = web.Services.GetRequiredService<SourceCrawler>();
 

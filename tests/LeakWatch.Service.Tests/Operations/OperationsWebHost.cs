@@ -1,51 +1,39 @@
-using System.Net;
 using LeakWatch.Service.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
+using LeakWatch.Service.Tests.Hosting;
+using LeakWatch.Service.Tests.Review;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting;
 
 namespace LeakWatch.Service.Tests.Operations;
 
-/// <summary>
-/// The service's features in a real Kestrel app on 127.0.0.1 and a free port, mapping every registered
-/// <see cref="IWebEndpoints"/>, as the service's web listener does.
-/// </summary>
+/// <summary>`leakwatch run` in process, its one web listener on 127.0.0.1 and a free port, with a client on it.</summary>
 internal sealed class OperationsWebHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly Task<CliResult> _run;
 
-    private OperationsWebHost(WebApplication app, Uri baseUri)
+    private OperationsWebHost(Task<CliResult> run, IServiceProvider services)
     {
-        _app = app;
-        BaseUri = baseUri;
-        Client = new HttpClient { BaseAddress = baseUri };
+        _run = run;
+        Services = services;
+        Client = new HttpClient { BaseAddress = services.GetRequiredService<WebListener>().Addresses[0] };
     }
-
-    public Uri BaseUri { get; }
 
     public HttpClient Client { get; }
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services { get; }
 
-    public static async Task<OperationsWebHost> StartAsync(IDictionary<string, string?> settings)
+    /// <summary>Starts `run` with the harness's folders and settings (its listener on port 0).</summary>
+    public static async Task<OperationsWebHost> StartAsync(CliHarness cli)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddLeakWatch();
-        var app = builder.Build();
-        foreach (var endpoints in app.Services.GetServices<IWebEndpoints>()) endpoints.Map(app);
-        await app.StartAsync();
-        return new OperationsWebHost(app, new Uri(app.Urls.First()));
+        var (run, services) = await ConsoleFixture.StartRunAsync(cli);
+        return new OperationsWebHost(run, services);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        var result = await _run;
+        Assert.True(result.ExitCode == 0, result.ToString());
     }
 }

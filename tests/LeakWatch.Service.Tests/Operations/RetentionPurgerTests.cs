@@ -1,8 +1,13 @@
+using System.Globalization;
 using Dapper;
+using LeakWatch.Service.Audit;
 using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Operations;
 using LeakWatch.Service.Storage;
 using LeakWatch.Service.Tests.Hosting;
+using LeakWatch.Service.Tests.Review;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,11 +22,11 @@ public sealed class RetentionPurgerTests : IDisposable
     {
         public List<PurgeCounts> Purges { get; } = [];
 
-        public Task RecordPurgeAsync(PurgeCounts counts, CancellationToken cancellationToken)
+        public Task<RetentionRecord> PrepareAsync(CancellationToken cancellationToken) => Task.FromResult<RetentionRecord>((_, _, counts, _) =>
         {
             Purges.Add(counts);
             return Task.CompletedTask;
-        }
+        });
     }
 
     [Fact]
@@ -67,6 +72,38 @@ public sealed class RetentionPurgerTests : IDisposable
         Assert.Equal(1, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM incident_patients"));
         Assert.Equal("b", await check.ExecuteScalarAsync<string>("SELECT sha256 FROM crawl_seen"));
         Assert.Equal("new", await check.ExecuteScalarAsync<string>("SELECT url FROM crawl_pages"));
+    }
+
+    [Fact]
+    public async Task Purge_InTheRunningService_IsRecordedInTheAuditLogAndTheChainStillVerifies()
+    {
+        Assert.Equal(0, (await _folders.RunAsync("key", "init")).ExitCode);
+        _folders.Settings["LeakWatch:Operations:Retention:SeenContent"] = "30.00:00:00";
+        var (run, services) = await ConsoleFixture.StartRunAsync(_folders);
+        IReadOnlyList<AuditEntry> entries;
+        try
+        {
+            var old = services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-40).ToString("O", CultureInfo.InvariantCulture);
+            await using (var connection = await services.GetRequiredService<Database>().OpenAsync())
+            {
+                await connection.ExecuteAsync("INSERT INTO crawl_seen (source, sha256, url, seen_at) VALUES ('s', 'a', 'u', @old), ('s', 'b', 'u', @old)", new { old });
+            }
+
+            var counts = await services.GetRequiredService<RetentionPurger>().PurgeAsync(CancellationToken.None);
+
+            Assert.Equal(2, counts.SeenContent);
+            entries = await services.GetRequiredService<AuditLog>().ReadAsync(new AuditFilter(Action: AuditActions.RetentionPurged), CancellationToken.None);
+        }
+        finally
+        {
+            services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            await run;
+        }
+        var entry = Assert.Single(entries);
+        Assert.Equal(AuditedRetention.Actor, entry.Actor);
+        Assert.Equal("incidents 0, seen-content hashes 2, crawl pages 0, crawl cursors 0, delivered alerts 0", entry.Detail);
+        var verify = await _folders.RunAsync("audit", "verify");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 
     public void Dispose() => _folders.Dispose();

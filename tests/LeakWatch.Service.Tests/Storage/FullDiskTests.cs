@@ -59,6 +59,8 @@ public sealed class FullDiskTests : IDisposable
         Assert.Contains("20 patients of ours", scan.Out, StringComparison.Ordinal);
         var keyId = await _cli.RunAsync("key", "id");
         Assert.True(keyId.ExitCode == ExitCodes.Success, keyId.ToString());
+        var sources = await _cli.RunAsync("sources");
+        Assert.True(sources.ExitCode == ExitCodes.Success, sources.ToString());
 
         var active = await new FingerprintStore(new Database(Options.Create(new LeakWatchOptions { DataDirectory = _cli.DataDirectory })), TimeProvider.System)
             .GetActiveEnrollmentAsync(CancellationToken.None);

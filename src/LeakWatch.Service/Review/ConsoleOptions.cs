@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace LeakWatch.Service.Review;
+
+/// <summary>The review console and the web listener it shares with health and metrics. Section <c>LeakWatch:Console</c>.</summary>
+internal sealed class ConsoleOptions
+{
+    public const string SectionName = "LeakWatch:Console";
+
+    /// <summary>The console's pages. Health and metrics keep the listener running when it is off.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Where the listener binds, separated by ';'. Loopback by default: put a reverse proxy in front to publish it.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "LeakWatch:Console:Urls must name at least one URL (default http://127.0.0.1:5080).")]
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>A PFX (PKCS#12) or PEM certificate: with one, https URLs are served and HSTS is sent.</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>The PEM private key beside a PEM <see cref="CertificateFile"/>.</summary>
+    public string? CertificateKeyFile { get; set; }
+
+    /// <summary>A file whose first line is the PFX's password (never the password itself in the configuration).</summary>
+    public string? CertificatePasswordFile { get; set; }
+
+    /// <summary>A session unused this long ends.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A session ends this long after sign-in, however busy.</summary>
+    public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    [Range(1, 100, ErrorMessage = "LeakWatch:Console:MaxFailedSignIns must be between 1 and 100.")]
+    public int MaxFailedSignIns { get; set; } = 5;
+
+    /// <summary>How long an account stays locked after <see cref="MaxFailedSignIns"/> failures in a row (an admin's reset unlocks it).</summary>
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Shown in the notification report: the lab's name and the DPO's contact (name, e-mail, phone).</summary>
+    public string? Organisation { get; set; }
+
+    public string? DpoContact { get; set; }
+
+    public IReadOnlyList<Uri> ParsedUrls() =>
+        [.. Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u, UriKind.Absolute))];
+}
+
+internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ConsoleOptions options)
+    {
+        var failures = new List<string>();
+        var https = false;
+        foreach (var url in (options.Urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"LeakWatch:Console:Urls '{url}' is not an http or https URL.");
+                continue;
+            }
+            https |= uri.Scheme == Uri.UriSchemeHttps;
+        }
+        if (https && string.IsNullOrWhiteSpace(options.CertificateFile))
+        {
+            failures.Add("LeakWatch:Console:Urls has an https URL but LeakWatch:Console:CertificateFile is not set.");
+        }
+        if (!string.IsNullOrWhiteSpace(options.CertificateFile) && !File.Exists(options.CertificateFile))
+        {
+            failures.Add($"LeakWatch:Console:CertificateFile '{options.CertificateFile}' does not exist.");
+        }
+        if (!string.IsNullOrWhiteSpace(options.CertificateKeyFile) && !File.Exists(options.CertificateKeyFile))
+        {
+            failures.Add($"LeakWatch:Console:CertificateKeyFile '{options.CertificateKeyFile}' does not exist.");
+        }
+        if (!string.IsNullOrWhiteSpace(options.CertificatePasswordFile) && !File.Exists(options.CertificatePasswordFile))
+        {
+            failures.Add($"LeakWatch:Console:CertificatePasswordFile '{options.CertificatePasswordFile}' does not exist.");
+        }
+        if (options.IdleTimeout <= TimeSpan.Zero) failures.Add("LeakWatch:Console:IdleTimeout must be positive.");
+        if (options.AbsoluteTimeout < options.IdleTimeout) failures.Add("LeakWatch:Console:AbsoluteTimeout must be at least LeakWatch:Console:IdleTimeout.");
+        if (options.LockoutDuration <= TimeSpan.Zero) failures.Add("LeakWatch:Console:LockoutDuration must be positive.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,137 @@
+using LeakWatch.Service.Accounts;
+using LeakWatch.Service.Audit;
+using LeakWatch.Service.Review;
+using LeakWatch.Service.Tests.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LeakWatch.Service.Tests.Accounts;
+
+/// <summary>Sessions that expire, lockouts that end, a second factor that a replayed code cannot pass: on a real SQLite file, with a fake clock.</summary>
+public sealed class AccountServiceTests : IDisposable
+{
+    private const string Password = "a long enough password";
+    private readonly StoreFixture _store = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 12, 9, 0, 0, TimeSpan.Zero));
+    private readonly ConsoleOptions _options = new();
+    private readonly UserStore _users;
+    private readonly SessionStore _sessions;
+    private readonly AuditLog _audit;
+    private readonly AccountService _accounts;
+
+    public AccountServiceTests()
+    {
+        _users = new UserStore(_store.Database);
+        _sessions = new SessionStore(_store.Database, _users, _time, Microsoft.Extensions.Options.Options.Create(_options));
+        _audit = new AuditLog(_store.Database, new ConsoleSubKeys(_store.Keys), _time);
+        _accounts = new AccountService(_users, _sessions, _audit, new ConsoleSubKeys(_store.Keys), _time,
+            Microsoft.Extensions.Options.Options.Create(_options), NullLogger<AccountService>.Instance);
+    }
+
+    [Fact]
+    public async Task Session_UnusedLongerThanIdleTimeout_Ends()
+    {
+        var token = await SignInAsync("idle.user");
+
+        _time.Advance(_options.IdleTimeout - TimeSpan.FromSeconds(1));
+        var stillThere = await _sessions.ValidateAsync(token, default);
+        _time.Advance(_options.IdleTimeout);
+        var ended = await _sessions.ValidateAsync(token, default);
+
+        Assert.NotNull(stillThere.Session);
+        Assert.Null(ended.Session);
+        Assert.Equal(SessionEnd.IdleExpired, ended.End);
+        Assert.Null((await _sessions.ValidateAsync(token, default)).Session);
+    }
+
+    [Fact]
+    public async Task Session_KeptBusyPastAbsoluteTimeout_Ends()
+    {
+        var token = await SignInAsync("busy.user");
+        var used = TimeSpan.Zero;
+        while (used < _options.AbsoluteTimeout - TimeSpan.FromMinutes(10))
+        {
+            _time.Advance(TimeSpan.FromMinutes(10));
+            used += TimeSpan.FromMinutes(10);
+            Assert.NotNull((await _sessions.ValidateAsync(token, default)).Session);
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(10));
+        var ended = await _sessions.ValidateAsync(token, default);
+
+        Assert.Equal(SessionEnd.AbsoluteExpired, ended.End);
+    }
+
+    [Fact]
+    public async Task Session_UserDisabled_EndsAtOnce()
+    {
+        var token = await SignInAsync("leaving.user");
+
+        await _accounts.DisableAsync("leaving.user", "admin", "", default);
+
+        Assert.Null((await _sessions.ValidateAsync(token, default)).Session);
+        Assert.Equal(SignInResult.Failed, (await _accounts.SignInAsync("leaving.user", Password, "", default)).Result);
+    }
+
+    [Fact]
+    public async Task Lockout_AfterItsDuration_LetsTheRightPasswordIn()
+    {
+        await _accounts.AddAsync("forgetful", ConsoleRole.Analyst, Password, "admin", "", default);
+        for (var i = 0; i < _options.MaxFailedSignIns; i++) await _accounts.SignInAsync("forgetful", "wrong password " + i, "", default);
+
+        var locked = await _accounts.SignInAsync("forgetful", Password, "", default);
+        _time.Advance(_options.LockoutDuration);
+        var later = await _accounts.SignInAsync("forgetful", Password, "", default);
+
+        Assert.Equal(SignInResult.LockedOut, locked.Result);
+        Assert.Equal(SignInResult.Succeeded, later.Result);
+    }
+
+    [Fact]
+    public async Task SecondFactor_EnrolledCode_AcceptedOnceThenTheNextStep()
+    {
+        await SignInAsync("careful.dpo");
+        var user = (await _users.FindAsync("careful.dpo", default))!;
+        var (secret, sealedSecret) = await _accounts.NewSecondFactorAsync(default);
+
+        var wrong = await _accounts.EnrollSecondFactorAsync(user, sealedSecret, "000000", "", default);
+        var enrolled = await _accounts.EnrollSecondFactorAsync(user, sealedSecret, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default);
+        user = (await _users.FindAsync("careful.dpo", default))!;
+        var replayed = await _accounts.VerifySecondFactorAsync(user, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var next = await _accounts.VerifySecondFactorAsync(user, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default);
+
+        Assert.False(wrong);
+        Assert.True(enrolled);
+        Assert.True(user.HasSecondFactor);
+        Assert.DoesNotContain(SecondFactor.ToBase32(secret), Convert.ToBase64String(user.TotpSecret!), StringComparison.Ordinal);
+        Assert.False(replayed);
+        Assert.True(next);
+        Assert.Null((await _audit.VerifyAsync(default)).BrokenId);
+    }
+
+    [Fact]
+    public async Task SecondFactor_SecretSealedUnderAnotherKey_IsRefused()
+    {
+        await SignInAsync("someone");
+        var user = (await _users.FindAsync("someone", default))!;
+        var secret = SecondFactor.NewSecret();
+        var foreign = Convert.ToBase64String(SecondFactor.Seal(new byte[32], secret));
+
+        Assert.False(await _accounts.EnrollSecondFactorAsync(user, foreign, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default));
+    }
+
+    private async Task<string> SignInAsync(string name)
+    {
+        await _accounts.AddAsync(name, ConsoleRole.Dpo, Password, "admin", "", default);
+        var outcome = await _accounts.SignInAsync(name, Password, "127.0.0.1", default);
+        Assert.Equal(SignInResult.Succeeded, outcome.Result);
+        return outcome.Token!;
+    }
+
+    public void Dispose()
+    {
+        _audit.Dispose();
+        _store.Dispose();
+    }
+}
