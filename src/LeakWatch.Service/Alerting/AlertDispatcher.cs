@@ -64,6 +64,7 @@ internal sealed class AlertDispatcher(
                 {
                     await outbox.MarkDeliveredAsync(alert.Id, time.GetUtcNow(), cancellationToken);
                     Log.AlertDelivered(logger, alert.IdempotencyKey, channel.Name, attempt);
+                    Operations.LeakWatchMetrics.AlertDelivered(channel.Name, ok: true);
                     delivered++;
                 }
                 else
@@ -71,6 +72,7 @@ internal sealed class AlertDispatcher(
                     var next = time.GetUtcNow() + RetryDelay(settings, attempt);
                     await outbox.MarkFailedAsync(alert.Id, next, result.Error ?? "Failed", cancellationToken);
                     Log.AlertDeliveryFailed(logger, alert.IdempotencyKey, channel.Name, attempt, result.Error ?? "Failed", next);
+                    Operations.LeakWatchMetrics.AlertDelivered(channel.Name, ok: false);
                     failing.Add(alert.Channel);
                     failed++;
                 }

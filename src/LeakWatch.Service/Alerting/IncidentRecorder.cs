@@ -34,6 +34,7 @@ internal sealed class IncidentRecorder(
             var outcome = await RecordAsync(connection, transaction, source, url, result, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             Report(source, outcome);
+            if (outcome.Kind is OutcomeKind.Created or OutcomeKind.Grew) Operations.LeakWatchMetrics.IncidentRecorded(source, outcome.Kind == OutcomeKind.Created);
         }
         finally
         {

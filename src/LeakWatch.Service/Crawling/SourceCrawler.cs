@@ -87,6 +87,7 @@ internal sealed class SourceCrawler(
         var succeeded = session.Fatal is null;
         var status = RunStatus.Of(!succeeded, session.Requests, session.Errors + session.Skipped);
         var lastError = session.Fatal ?? session.LastError ?? session.SkippedSummary;
+        Operations.LeakWatchMetrics.CrawlFinished(source.Name, duration, succeeded);
         try
         {
             await health.RecordAsync(new RunReport(source.Name, source.Kind, startedAt, duration, succeeded, lastError,

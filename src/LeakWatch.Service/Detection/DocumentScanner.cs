@@ -112,6 +112,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             // A document read only in part (too large, binary) must not pass for a clean scan.
             var problem = summary?.Problem is { } why ? "partly read: " + why : null;
             results.Add(new DocumentScanResult(leafName, sha256, hashing.BytesRead, matches.Records, found, problem));
+            Operations.LeakWatchMetrics.DocumentScanned(results[^1], watch.Elapsed);
             var logged = DocumentNames.Mask(leafName);
             Log.Scanned(_logger, logged, matches.Records, found.Count, hashing.BytesRead, watch.ElapsedMilliseconds);
         }, cancellationToken);

@@ -23,6 +23,8 @@ internal static class LeakWatchCommandLine
         root.Subcommands.Add(Alerting.AlertsVerb.Create(configArgs));
         root.Subcommands.Add(Crawling.CrawlVerb.Create(configArgs));
         root.Subcommands.Add(Crawling.SourcesVerb.Create(configArgs));
+        root.Subcommands.Add(Operations.DoctorVerb.Create(configArgs));
+        root.Subcommands.Add(Demo.DemoVerb.Create(configArgs));
         root.Subcommands.Add(Accounts.UsersVerb.Create(configArgs));
         root.Subcommands.Add(Audit.AuditVerb.Create(configArgs));
         // No verb means `run`: the service itself.

@@ -3,6 +3,7 @@ using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Detection;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Keys;
+using LeakWatch.Service.Operations;
 using LeakWatch.Service.Review;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,12 +36,23 @@ internal static class LeakWatchHost
 
         builder.Logging.ClearProviders();
         // Standard output belongs to the verbs (JSON lines); logs go to standard error.
-        builder.Logging.AddSimpleConsole(o =>
+        // Logging:Console:FormatterName picks the format: simple (one line per event) or json (JSON lines, for collectors).
+        builder.Logging.AddConsole();
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o =>
+        {
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o =>
+        {
+            o.FormatterName ??= Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple;
+            o.LogToStandardErrorThreshold = LogLevel.Trace;
+        });
         if (asService)
         {
             builder.Services.AddSystemd();
@@ -68,6 +80,7 @@ internal static class LeakWatchHost
         services.AddDetection();
         services.AddAlerting();
         services.AddCrawling();
+        services.AddOperations();
         services.AddWebListener();
         services.AddConsole();
         services.AddSingleton<ServiceStartup>();

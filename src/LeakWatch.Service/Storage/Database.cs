@@ -44,6 +44,9 @@ internal sealed class Database
 
     public string Path { get; }
 
+    /// <summary>For the other users of the same file (Quartz's job store); opening through it applies no migration.</summary>
+    public string ConnectionString => _connectionString;
+
     /// <summary>True once the database file exists; checking it creates nothing.</summary>
     public bool Exists => File.Exists(Path);
 

@@ -43,14 +43,4 @@ public sealed class CrawlServiceTests : IDisposable
     }
 
     public void Dispose() => _cli.Dispose();
-
-    /// <summary>Waits (60 s at most, a guard against a hang) for the first crawl, then stops the host; the job finishes first.</summary>
-    private sealed class StopAfter(Task crawled, IHostApplicationLifetime lifetime) : BackgroundService
-    {
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-        {
-            await crawled.WaitAsync(TimeSpan.FromSeconds(60), stoppingToken);
-            lifetime.StopApplication();
-        }
-    }
 }

@@ -99,3 +99,13 @@ internal sealed class StopWhenStarted(IHostApplicationLifetime lifetime) : IHost
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>Waits (60 s at most, a guard against a hang) for <paramref name="done"/>, then stops the host; running jobs finish first.</summary>
+internal sealed class StopAfter(Task done, IHostApplicationLifetime lifetime) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await done.WaitAsync(TimeSpan.FromSeconds(60), stoppingToken);
+        lifetime.StopApplication();
+    }
+}

@@ -53,6 +53,9 @@ internal sealed class ExecutableHarness : IDisposable
         return Process.Start(start)!;
     }
 
+    /// <summary>Starts the executable and leaves it running, its output and error read line by line as they come.</summary>
+    public RunningExecutable StartReading(params string[] args) => new(Process.Start(StartInfo(args))!);
+
     private ProcessStartInfo StartInfo(string[] args)
     {
         var executable = Path.Combine(AppContext.BaseDirectory, "leakwatch.dll");
@@ -93,4 +96,73 @@ internal sealed class ExecutableHarness : IDisposable
     }
 
     public void Dispose() => _folders.Dispose();
+}
+
+/// <summary>A running executable whose lines (output and error) can be awaited; killed with its children when disposed.</summary>
+internal sealed class RunningExecutable : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiting = [];
+
+    public RunningExecutable(Process process)
+    {
+        _process = process;
+        _process.StandardInput.Close();
+        _process.OutputDataReceived += (_, e) => Add(e.Data);
+        _process.ErrorDataReceived += (_, e) => Add(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Text
+    {
+        get
+        {
+            lock (_lines) return string.Join('\n', _lines);
+        }
+    }
+
+    /// <summary>The first line (already read or to come) that matches; fails when the process exits first or after two minutes.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lines)
+        {
+            if (_lines.FirstOrDefault(match) is { } line) return line;
+            _waiting.Add((match, found));
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var exited = _process.WaitForExitAsync(timeout.Token);
+        if (await Task.WhenAny(found.Task, exited) == found.Task) return await found.Task;
+        if (!_process.HasExited) throw new TimeoutException($"no line awaited within two minutes; the output so far:\n{Text}");
+        // Exited: its last lines may still be on their way.
+        await _process.WaitForExitAsync(CancellationToken.None);
+        lock (_lines)
+        {
+            if (_lines.FirstOrDefault(match) is { } line) return line;
+        }
+        throw new InvalidOperationException($"the process ended without the line awaited; its output:\n{Text}");
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null) return;
+        lock (_lines)
+        {
+            _lines.Add(line);
+            foreach (var waiting in _waiting.Where(w => w.Match(line)).ToList())
+            {
+                _waiting.Remove(waiting);
+                waiting.Found.TrySetResult(line);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(CancellationToken.None);
+        _process.Dispose();
+    }
 }

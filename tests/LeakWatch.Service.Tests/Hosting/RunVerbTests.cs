@@ -42,6 +42,9 @@ public sealed class RunVerbTests : IDisposable
         var key = await File.ReadAllTextAsync(_cli.KeyFile);
         Assert.Equal(ExitCodes.Success, (await _cli.RunAsync("enroll", export)).ExitCode);
         _cli.Settings["LeakWatch:Sources:0:Name"] = "forum";
+        _cli.Settings["LeakWatch:Sources:0:Kind"] = "urls";
+        _cli.Settings["LeakWatch:Sources:0:Urls:0"] = "https://forum.example/list.txt";
+        _cli.Settings["LeakWatch:Sources:0:Enabled"] = "false";
 
         var result = await _cli.RunAsync("run");
 

@@ -41,17 +41,23 @@ public sealed class WebListenerTests : IDisposable
     }
 
     [Fact]
-    public async Task Listener_ConsoleDisabledAndNoOtherEndpoints_DoesNotListen()
+    public async Task Listener_ConsoleDisabled_StillServesHealthAndMetricsButNoConsole()
     {
         Assert.Equal(0, (await _cli.RunAsync("key", "init")).ExitCode);
         _cli.Settings["LeakWatch:Console:Enabled"] = "false";
         var (run, services) = await ConsoleFixture.StartRunAsync(_cli);
-        var addresses = services.GetRequiredService<WebListener>().Addresses;
-        services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
-        var result = await run;
-
-        Assert.Empty(addresses);
-        Assert.True(result.AllLogText.Contains("web listener is not started", StringComparison.Ordinal), result.ToString());
+        try
+        {
+            using var http = new HttpClient { BaseAddress = services.GetRequiredService<WebListener>().Addresses[0] };
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/metrics")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/login")).StatusCode);
+        }
+        finally
+        {
+            services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            await run;
+        }
     }
 
     [Fact]

@@ -1,0 +1,109 @@
+using Dapper;
+using LeakWatch.Service.Crawling.Sources;
+using LeakWatch.Service.Crawling.State;
+using LeakWatch.Service.Hosting;
+using LeakWatch.Service.Keys;
+using LeakWatch.Service.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace LeakWatch.Service.Operations;
+
+/// <summary>The database opens and its schema is applied.</summary>
+internal sealed class DatabaseCheck(Database database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT max(version) FROM schema_migrations", cancellationToken: cancellationToken));
+            return HealthCheckResult.Healthy($"schema version {version}");
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            return HealthCheckResult.Unhealthy("the database cannot be opened");
+        }
+    }
+}
+
+/// <summary>A key is configured and is the one the database was created with. Read afresh each time: a replaced key file shows.</summary>
+internal sealed class KeyCheck(KeyProvider keys, IOptions<LeakWatchOptions> options, IConfiguration configuration) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(configuration[KeyProvider.EnvironmentVariable]) && !File.Exists(options.Value.ResolveKeyFile()))
+        {
+            return HealthCheckResult.Unhealthy("no key: the key file is missing and LEAKWATCH_KEY is not set");
+        }
+        try
+        {
+            await keys.VerifyIfPresentAsync(cancellationToken);
+            return HealthCheckResult.Healthy("the key matches the database");
+        }
+        catch (LeakWatchException)
+        {
+            // The exception names paths and key identifiers; this endpoint needs no authentication, so it says less.
+            return HealthCheckResult.Unhealthy("the configured key cannot be used with this database (wrong key, or a key file open to others); run `leakwatch doctor`");
+        }
+    }
+}
+
+/// <summary>Patients are enrolled, recently enough.</summary>
+internal sealed class EnrollmentCheck(FingerprintStore store, IOptions<OperationsOptions> options, TimeProvider time) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var active = await store.GetActiveEnrollmentAsync(cancellationToken);
+        if (active is null) return HealthCheckResult.Unhealthy("no patients enrolled: nothing can be matched");
+        var age = time.GetUtcNow() - active.EnrolledAt;
+        var data = new Dictionary<string, object> { ["patients"] = active.Patients, ["ageDays"] = (int)age.TotalDays };
+        return age > options.Value.EnrollmentMaxAge
+            ? HealthCheckResult.Degraded($"the enrollment is {(int)age.TotalDays} days old: enroll a fresh export", data: data)
+            : HealthCheckResult.Healthy($"{active.Patients} patients enrolled", data);
+    }
+}
+
+/// <summary>No enabled source has failed more runs in a row than the threshold.</summary>
+internal sealed class SourcesCheck(SourceHealthStore health, IOptionsMonitor<SourcesOptions> sources, IOptions<OperationsOptions> options) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var enabled = sources.CurrentValue.Sources.Where(s => s.Enabled).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var threshold = options.Value.SourceFailureThreshold;
+        var failing = (await health.ListAsync(cancellationToken))
+            .Where(h => enabled.Contains(h.Source) && h.ConsecutiveFailures >= threshold)
+            .ToDictionary(h => h.Source, h => (object)h.ConsecutiveFailures);
+        if (failing.Count > 0)
+        {
+            return HealthCheckResult.Unhealthy($"failing for {threshold} runs or more in a row: {string.Join(", ", failing.Keys)}", data: failing);
+        }
+        return enabled.Count == 0 ? HealthCheckResult.Degraded("no source enabled: nothing is crawled") : HealthCheckResult.Healthy($"{enabled.Count} sources enabled");
+    }
+}
+
+/// <summary>The alert outbox is draining: no more undelivered alerts than the threshold.</summary>
+internal sealed class OutboxCheck(OutboxBacklog backlog, IOptions<OperationsOptions> options) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var (pending, failing) = await backlog.CountAsync(cancellationToken);
+        var data = new Dictionary<string, object> { ["pending"] = pending, ["retrying"] = failing };
+        return pending > options.Value.OutboxBacklogThreshold
+            ? HealthCheckResult.Unhealthy($"{pending} alerts wait in the outbox (threshold {options.Value.OutboxBacklogThreshold}); check the channels (`leakwatch alerts test`)", data: data)
+            : HealthCheckResult.Healthy($"{pending} alerts pending", data);
+    }
+}
+
+/// <summary>How many alerts wait in the outbox, and how many of them have failed at least once.</summary>
+internal sealed class OutboxBacklog(Database database)
+{
+    private const string Count = "SELECT count(*) AS Pending, coalesce(sum(attempts > 0), 0) AS Failing FROM alert_outbox WHERE delivered_at IS NULL";
+
+    public async Task<(long Pending, long Failing)> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(Count, cancellationToken: cancellationToken));
+    }
+}

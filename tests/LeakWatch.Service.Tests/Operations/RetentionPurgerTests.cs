@@ -1,0 +1,110 @@
+using System.Globalization;
+using Dapper;
+using LeakWatch.Service.Audit;
+using LeakWatch.Service.Hosting;
+using LeakWatch.Service.Operations;
+using LeakWatch.Service.Storage;
+using LeakWatch.Service.Tests.Hosting;
+using LeakWatch.Service.Tests.Review;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LeakWatch.Service.Tests.Operations;
+
+public sealed class RetentionPurgerTests : IDisposable
+{
+    private readonly CliHarness _folders = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 6, 1, 3, 30, 0, TimeSpan.Zero));
+
+    private sealed class RecordingAudit : IRetentionAudit
+    {
+        public List<PurgeCounts> Purges { get; } = [];
+
+        public Task<RetentionRecord> PrepareAsync(CancellationToken cancellationToken) => Task.FromResult<RetentionRecord>((_, _, counts, _) =>
+        {
+            Purges.Add(counts);
+            return Task.CompletedTask;
+        });
+    }
+
+    [Fact]
+    public async Task Purge_RowsOlderThanTheirWindows_AreRemovedAndCountedInTheAudit()
+    {
+        var database = new Database(Options.Create(new LeakWatchOptions { DataDirectory = _folders.DataDirectory }));
+        var operations = new OperationsOptions
+        {
+            Retention = { Incidents = TimeSpan.FromDays(365), SeenContent = TimeSpan.FromDays(30), CrawlState = TimeSpan.FromDays(60), Outbox = TimeSpan.FromDays(10) },
+        };
+        await using (var connection = await database.OpenAsync())
+        {
+            // Incident 1: old, its alert delivered -> purged. 2: old but an alert still waits -> kept. 3: recent -> kept.
+            await connection.ExecuteAsync("""
+                INSERT INTO incidents (id, source, url, content_sha256, bytes, first_seen, last_seen, revision, patients_high, patients_medium,
+                    patients_low, patients_total, last_growth, rules, fields)
+                VALUES (1, 's', 'u1', 'h1', 1, '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, 1, 0, 0, 1, 1, 'nir', 1),
+                       (2, 's', 'u2', 'h2', 1, '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, 1, 0, 0, 1, 1, 'nir', 1),
+                       (3, 's', 'u3', 'h3', 1, '2026-05-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z', 1, 1, 0, 0, 1, 1, 'nir', 1);
+                INSERT INTO incident_documents (content_sha256, incident_id, source, url, bytes, patients, first_seen, last_seen)
+                VALUES ('h1', 1, 's', 'u1', 1, 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'),
+                       ('h2', 2, 's', 'u2', 1, 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
+                INSERT INTO incident_patients (incident_id, patient, confidence, rules) VALUES (1, zeroblob(16), 3, 'nir'), (2, zeroblob(16), 3, 'nir');
+                INSERT INTO alert_outbox (idempotency_key, channel, kind, incident_id, revision, payload, created_at, next_attempt_at, delivered_at)
+                VALUES ('k1', 'c', 'incident', 1, 1, '{}', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', '2025-01-01T00:01:00.000Z'),
+                       ('k2', 'c', 'incident', 2, 1, '{}', '2025-01-01T00:00:00.000Z', '2026-06-01T04:00:00.000Z', NULL),
+                       ('k3', 'c', 'incident', 3, 1, '{}', '2026-05-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z', '2026-05-01T00:01:00.000Z'),
+                       ('k4', 'c', 'incident', 3, 1, '{}', '2026-05-30T00:00:00.000Z', '2026-05-30T00:00:00.000Z', '2026-05-30T00:01:00.000Z');
+                INSERT INTO crawl_seen (source, sha256, url, seen_at) VALUES ('s', 'a', 'u', '2026-04-01T00:00:00.0000000+00:00'), ('s', 'b', 'u', '2026-05-20T00:00:00.0000000+00:00');
+                INSERT INTO crawl_pages (source, url, fetched_at) VALUES ('s', 'old', '2026-03-01T00:00:00.0000000+00:00'), ('s', 'new', '2026-05-20T00:00:00.0000000+00:00');
+                INSERT INTO crawl_cursors (source, key, value, updated_at) VALUES ('s', 'old', 'v', '2026-03-01T00:00:00.0000000+00:00');
+                """);
+        }
+        var audit = new RecordingAudit();
+
+        var counts = await new RetentionPurger(database, Options.Create(operations), audit, _time).PurgeAsync(CancellationToken.None);
+
+        Assert.Equal(new PurgeCounts(_time.GetUtcNow(), Incidents: 1, SeenContent: 1, CrawlPages: 1, CrawlCursors: 1, DeliveredAlerts: 1), counts);
+        Assert.Equal(counts, Assert.Single(audit.Purges));
+        await using var check = await database.OpenAsync();
+        Assert.Equal([2L, 3L], await check.QueryAsync<long>("SELECT id FROM incidents ORDER BY id"));
+        Assert.Equal(["k2", "k4"], await check.QueryAsync<string>("SELECT idempotency_key FROM alert_outbox ORDER BY id"));
+        Assert.Equal(1, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM incident_patients"));
+        Assert.Equal("b", await check.ExecuteScalarAsync<string>("SELECT sha256 FROM crawl_seen"));
+        Assert.Equal("new", await check.ExecuteScalarAsync<string>("SELECT url FROM crawl_pages"));
+    }
+
+    [Fact]
+    public async Task Purge_InTheRunningService_IsRecordedInTheAuditLogAndTheChainStillVerifies()
+    {
+        Assert.Equal(0, (await _folders.RunAsync("key", "init")).ExitCode);
+        _folders.Settings["LeakWatch:Operations:Retention:SeenContent"] = "30.00:00:00";
+        var (run, services) = await ConsoleFixture.StartRunAsync(_folders);
+        IReadOnlyList<AuditEntry> entries;
+        try
+        {
+            var old = services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-40).ToString("O", CultureInfo.InvariantCulture);
+            await using (var connection = await services.GetRequiredService<Database>().OpenAsync())
+            {
+                await connection.ExecuteAsync("INSERT INTO crawl_seen (source, sha256, url, seen_at) VALUES ('s', 'a', 'u', @old), ('s', 'b', 'u', @old)", new { old });
+            }
+
+            var counts = await services.GetRequiredService<RetentionPurger>().PurgeAsync(CancellationToken.None);
+
+            Assert.Equal(2, counts.SeenContent);
+            entries = await services.GetRequiredService<AuditLog>().ReadAsync(new AuditFilter(Action: AuditActions.RetentionPurged), CancellationToken.None);
+        }
+        finally
+        {
+            services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            await run;
+        }
+        var entry = Assert.Single(entries);
+        Assert.Equal(AuditedRetention.Actor, entry.Actor);
+        Assert.Equal("incidents 0, seen-content hashes 2, crawl pages 0, crawl cursors 0, delivered alerts 0", entry.Detail);
+        var verify = await _folders.RunAsync("audit", "verify");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+
+    public void Dispose() => _folders.Dispose();
+}
