@@ -95,7 +95,7 @@ public sealed class FullDiskTests : IDisposable
 
             // The condition holds for the user the verbs run as: a write is refused.
             var probe = Path.Combine(_cli.DataDirectory, "probe");
-            Assert.NotEqual(0, Environment.IsPrivilegedProcess ? Run("setpriv", "--reuid=" + Nobody, "--regid=" + Nobody, "--clear-groups", "touch", probe) : Run("touch", probe));
+            Assert.Equal(1, Environment.IsPrivilegedProcess ? Run("setpriv", "--reuid=" + Nobody, "--regid=" + Nobody, "--clear-groups", "touch", probe) : Run("touch", probe));
         }
 
         var again = await _cli.RunAsync("enroll", export);
