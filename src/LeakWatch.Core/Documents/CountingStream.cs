@@ -12,6 +12,9 @@ internal sealed class CountingStream(Stream inner) : Stream
 
     public long BytesRead => inner.CanSeek ? _furthest : _sum;
 
+    /// <summary>A read came back empty: the input is exhausted, so a decoder that fails now was cut short.</summary>
+    public bool ReachedEnd { get; private set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => inner.CanSeek;
@@ -29,6 +32,7 @@ internal sealed class CountingStream(Stream inner) : Stream
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer);
+        if (n == 0 && !buffer.IsEmpty) ReachedEnd = true;
         _sum += n;
         if (inner.CanSeek) _furthest = Math.Max(_furthest, inner.Position - _start);
         return n;

@@ -26,6 +26,17 @@ internal static class DocumentUnpacker
 {
     private static readonly ReaderOptions ReaderOptions = new() { LeaveStreamOpen = true };
 
+    /// <summary>
+    /// Without this framework switch a truncated gzip or deflate stream just ends, and a cut document reads as clean.
+    /// The build writes it into every runtimeconfig.json; this covers a host that lacks it, if set before the first inflate.
+    /// </summary>
+    private const string StrictValidationSwitch = "System.IO.Compression.UseStrictValidation";
+
+    static DocumentUnpacker()
+    {
+        if (!AppContext.TryGetSwitch(StrictValidationSwitch, out _)) AppContext.SetSwitch(StrictValidationSwitch, true);
+    }
+
     /// <summary>Unpacks <paramref name="content"/>; the stream passed to <paramref name="onLeaf"/> is valid during the call only.</summary>
     /// <remarks>
     /// An exception thrown by <paramref name="onLeaf"/> propagates, unless it is the refusal of a limit or a corrupt entry
@@ -119,13 +130,13 @@ internal static class DocumentUnpacker
             }
             catch (Exception ex) when (IsBadInput(ex))
             {
-                session.Skip(name, Corrupt(ex));
+                session.Skip(name, counted.ReachedEnd ? GuardedStream.Truncated(Format(kind), ex) : Corrupt(ex));
                 return;
             }
 
             using (decompressor)
             {
-                var guard = new GuardedStream(decompressor, session, name, counted);
+                var guard = new GuardedStream(decompressor, session, name, counted, Format(kind));
                 Guarded(guard, () =>
                 {
                     Visit(guard, name, depth + 1);
@@ -150,11 +161,11 @@ internal static class DocumentUnpacker
             }
             catch (Exception ex) when (IsBadInput(ex))
             {
-                session.Skip(name, Corrupt(ex));
+                session.Skip(name, counted.ReachedEnd ? GuardedStream.Truncated(Format(kind), ex) : Corrupt(ex));
                 return;
             }
 
-            using (reader) ReadEntries(reader, counted, name, depth);
+            using (reader) ReadEntries(reader, counted, name, depth, Format(kind));
         }
 
         private void ReadSevenZip(Stream input, string name, int depth)
@@ -193,7 +204,7 @@ internal static class DocumentUnpacker
                 using (archive)
                 using (reader)
                 {
-                    ReadEntries(reader, counted, name, depth);
+                    ReadEntries(reader, counted, name, depth, "7z");
                 }
             }
             finally
@@ -368,7 +379,7 @@ internal static class DocumentUnpacker
             return memory;
         }
 
-        private void ReadEntries(IReader reader, CountingStream counted, string name, int depth)
+        private void ReadEntries(IReader reader, CountingStream counted, string name, int depth, string format)
         {
             var delivered = false;
             while (!session.Exhausted)
@@ -381,7 +392,7 @@ internal static class DocumentUnpacker
                 }
                 catch (Exception ex) when (IsBadInput(ex))
                 {
-                    session.Skip(name, Corrupt(ex), partial: delivered);
+                    session.Skip(name, counted.ReachedEnd ? GuardedStream.Truncated(format, ex) : Corrupt(ex), partial: delivered);
                     return;
                 }
 
@@ -409,15 +420,18 @@ internal static class DocumentUnpacker
                 }
                 catch (Exception ex) when (IsBadInput(ex))
                 {
-                    session.Skip(entryName, Corrupt(ex));
+                    session.Skip(entryName, counted.ReachedEnd ? GuardedStream.Truncated(format, ex) : Corrupt(ex));
                     return;
                 }
 
-                var guard = new GuardedStream(entryStream, session, entryName, counted);
+                var guard = new GuardedStream(entryStream, session, entryName, counted, format);
                 Guarded(guard, () =>
                 {
                     Visit(guard, entryName, depth + 1);
                     guard.DrainToEnd();
+
+                    // A tar entry cut short just ends (SharpCompress reports nothing): its header said how long it is.
+                    if (entry.Size > 0 && guard.Produced < entry.Size && counted.ReachedEnd) guard.Refuse(GuardedStream.Truncated(format));
                 });
                 delivered = true;
 
@@ -445,6 +459,16 @@ internal static class DocumentUnpacker
                 // Already recorded as skipped by the guard; the layers above carry on.
             }
         }
+
+        private static string Format(ArchiveKind kind) => kind switch
+        {
+            ArchiveKind.GZip => "gzip",
+            ArchiveKind.BZip2 => "bzip2",
+            ArchiveKind.Xz => "xz",
+            ArchiveKind.Zstandard => "zstd",
+            ArchiveKind.SevenZip => "7z",
+            _ => kind.ToString().ToLowerInvariant(),
+        };
 
         /// <summary>Hostile bytes make archive readers throw anything; a refusal from another layer or a cancellation is no such failure.</summary>
         private static bool IsBadInput(Exception ex) => ex is not OperationCanceledException && UnpackRefusedException.Find(ex) is null;

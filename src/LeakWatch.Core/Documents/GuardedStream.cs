@@ -10,12 +10,18 @@ internal sealed class GuardedStream : ReadOnlyStreamBase
     private readonly Stream _inner;
     private readonly UnpackSession _session;
     private readonly Func<long> _compressedBytes;
+    private readonly CountingStream? _compressed;
+    private readonly string? _format;
 
-    public GuardedStream(Stream inner, UnpackSession session, string name, CountingStream compressed)
+    /// <param name="format">The container's format ("gzip", "tar"...): a failure once <paramref name="compressed"/> is
+    /// exhausted is reported as "truncated <c>format</c>" rather than as corrupt.</param>
+    public GuardedStream(Stream inner, UnpackSession session, string name, CountingStream compressed, string? format = null)
     {
         _inner = inner;
         _session = session;
         Name = name;
+        _compressed = compressed;
+        _format = format;
         var start = compressed.BytesRead;
         _compressedBytes = () => compressed.BytesRead - start;
     }
@@ -54,7 +60,9 @@ internal sealed class GuardedStream : ReadOnlyStreamBase
         }
         catch (Exception ex) when (ex is not OperationCanceledException && UnpackRefusedException.Find(ex) is null)
         {
-            throw Stop($"corrupt or unsupported compressed data ({ex.GetType().Name})");
+            throw Stop(_format is not null && _compressed?.ReachedEnd == true
+                ? Truncated(_format, ex)
+                : $"corrupt or unsupported compressed data ({ex.GetType().Name})");
         }
 
         if (n == 0)
@@ -82,6 +90,17 @@ internal sealed class GuardedStream : ReadOnlyStreamBase
         }
 
         return n;
+    }
+
+    /// <summary>The reason given for a container whose input ended before its own end (no content, only the format and counts).</summary>
+    public static string Truncated(string format, Exception? ex = null) =>
+        $"truncated {format}: the input ends before the end of the {format} data, the rest was not read"
+        + (ex is null ? "" : $" ({ex.GetType().Name})");
+
+    /// <summary>Stops the stream with <paramref name="reason"/> (a check made by the layer that owns it); later reads throw.</summary>
+    public void Refuse(string reason)
+    {
+        if (StopReason is null) _ = Stop(reason);
     }
 
     /// <summary>Reads what the consumer left, through the limits: an unread bomb must not be expanded by a skip.</summary>

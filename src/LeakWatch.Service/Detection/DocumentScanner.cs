@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using LeakWatch.Core.Documents;
 using LeakWatch.Core.Extraction;
 using LeakWatch.Core.Matching;
@@ -106,8 +107,21 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             var watch = Stopwatch.StartNew();
             using var hashing = new HashingStream(leaf);
             ExtractionSummary? summary = null;
-            var matches = pipeline.Run((writer, token) => summary = RecordExtraction.Extract(hashing, leafName, writer, token), cancellationToken);
-            var sha256 = hashing.Finish();
+            Exception? refused = null;
+            var matches = pipeline.Run((writer, token) =>
+            {
+                try
+                {
+                    summary = RecordExtraction.Extract(hashing, leafName, writer, token);
+                }
+                catch (Exception ex) when (UnpackRefusedException.Find(ex) is not null)
+                {
+                    // The leaf was cut (truncated, a limit): the unpacker lists it with its reason; what was read still counts.
+                    refused = ex;
+                }
+            }, cancellationToken);
+            // A leaf read in part has no digest of the whole: its rest cannot be read.
+            var sha256 = refused is null ? hashing.Finish() : "";
             var found = matches.ToMatches(pipeline.Index.Patients);
             // A document read only in part (too large, binary) must not pass for a clean scan.
             var problem = summary?.Problem is { } why ? "partly read: " + why : null;
@@ -115,12 +129,19 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             Operations.LeakWatchMetrics.DocumentScanned(results[^1], watch.Elapsed);
             var logged = DocumentNames.Mask(leafName);
             Log.Scanned(_logger, logged, matches.Records, found.Count, hashing.BytesRead, watch.ElapsedMilliseconds);
+
+            // Handed back to the unpacker, whose layer that refused records the reason and carries on.
+            if (refused is not null) ExceptionDispatchInfo.Throw(refused);
         }, cancellationToken);
         foreach (var skipped in unpacked.Skipped)
         {
             var logged = DocumentNames.Mask(skipped.Name);
             Log.Skipped(_logger, logged, skipped.Reason);
-            results.Add(new DocumentScanResult(skipped.Name, "", 0, 0, [], skipped.Reason));
+
+            // A leaf cut short after some of it was read keeps its matches and carries the reason itself.
+            var cut = skipped.Partial ? results.FindIndex(r => r.Document == skipped.Name && r.Skipped is null) : -1;
+            if (cut >= 0) results[cut] = results[cut] with { Skipped = skipped.Reason };
+            else results.Add(new DocumentScanResult(skipped.Name, "", 0, 0, [], skipped.Reason));
         }
         return results;
     }

@@ -240,16 +240,126 @@ public sealed class DocumentUnpackerTests
     }
 
     [Fact]
-    public void Unpack_TruncatedGzip_YieldsItsBeginningWithoutThrowing()
+    public void Unpack_TruncatedGzip_KeepsItsBeginningAndSaysItIsTruncated()
     {
-        var text = Text(string.Concat(Enumerable.Range(0, 50_000).Select(i => $"{i};DUPONT;Marie\n")));
+        var text = Lines(50_000);
         var gzip = GZip(text);
 
-        var (_, leaves) = Unpack(gzip[..(gzip.Length / 2)], "cut.csv.gz");
+        var (result, leaves) = Unpack(gzip[..(gzip.Length / 2)], "cut.csv.gz");
 
         var leaf = Assert.Single(leaves);
         Assert.True(leaf.Content.Length > 1000);
         Assert.Equal(text.AsSpan(0, 1000).ToArray(), leaf.Content.AsSpan(0, 1000).ToArray());
+        var skipped = Assert.Single(result.Skipped);
+        Assert.Equal("cut.csv.gz", skipped.Name);
+        Assert.StartsWith("truncated gzip: ", skipped.Reason, StringComparison.Ordinal);
+        Assert.True(skipped.Partial);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void Unpack_GzipMissingPartOfItsTrailer_IsTruncated(int cut)
+    {
+        var gzip = GZip(Lines(1000));
+
+        var (result, leaves) = Unpack(gzip[..^cut], "cut.csv.gz");
+
+        Assert.Single(leaves);
+        Assert.StartsWith("truncated gzip: ", Assert.Single(result.Skipped).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unpack_ConcatenatedGzipMembers_AreReadWholeAndClean()
+    {
+        var first = Lines(3000);
+        var second = Text("3000;MARTIN;Paul\n");
+        var (result, leaves) = Unpack([.. GZip(first), .. GZip(second)], "two.csv.gz");
+
+        Assert.Empty(result.Skipped);
+        Assert.Equal([.. first, .. second], Assert.Single(leaves).Content);
+    }
+
+    [Fact]
+    public void Unpack_ConcatenatedGzipWithTheSecondMemberCut_IsTruncated()
+    {
+        var second = GZip(Lines(3000));
+        var (result, leaves) = Unpack([.. GZip(Lines(10)), .. second[..(second.Length / 2)]], "two.csv.gz");
+
+        Assert.Single(leaves);
+        Assert.StartsWith("truncated gzip: ", Assert.Single(result.Skipped).Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bzip2")]
+    [InlineData("zstd")]
+    public void Unpack_TruncatedBzip2OrZstandard_IsReportedInPart(string format)
+    {
+        var text = Lines(50_000);
+        var packed = format == "bzip2" ? BZip2(text) : Zstandard(text);
+
+        var (result, _) = Unpack(packed[..(packed.Length / 2)], "cut.csv." + format);
+
+        var skipped = Assert.Single(result.Skipped);
+        Assert.Equal("cut.csv." + format, skipped.Name);
+        Assert.StartsWith($"truncated {format}: ", skipped.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unpack_TruncatedTarGz_KeepsTheEntriesBeforeTheCutAndSaysSo()
+    {
+        var tarGz = GZip(Tar(("a.csv", Csv), ("b.csv", Lines(50_000))));
+
+        var (result, leaves) = Unpack(tarGz[..(tarGz.Length / 2)], "export.tar.gz");
+
+        Assert.Equal("export.tar.gz!a.csv", leaves[0].Name);
+        Assert.Equal(Csv, leaves[0].Content);
+        Assert.Contains(result.Skipped, s => s.Reason.StartsWith("truncated gzip: ", StringComparison.Ordinal) && s.Partial);
+    }
+
+    [Fact]
+    public void Unpack_TruncatedTar_SaysTheEntryIsTruncated()
+    {
+        var tar = Tar(("a.csv", Csv), ("b.csv", Lines(5000)));
+
+        var (result, leaves) = Unpack(tar[..(tar.Length / 2)], "export.tar");
+
+        Assert.Equal(Csv, leaves[0].Content);
+        var skipped = Assert.Single(result.Skipped);
+        Assert.Equal("export.tar!b.csv", skipped.Name);
+        Assert.StartsWith("truncated tar: ", skipped.Reason, StringComparison.Ordinal);
+        Assert.True(skipped.Partial);
+    }
+
+    [Theory]
+    [InlineData(CompressionLevel.Optimal)]
+    [InlineData(CompressionLevel.NoCompression)]
+    public void Unpack_TruncatedZipEntry_IsReportedWithWhatCameBefore(CompressionLevel level)
+    {
+        var zip = Zip(level, ("a.csv", Csv), ("b.csv", Lines(50_000)));
+
+        var (result, leaves) = Unpack(zip[..(zip.Length / 2)], "leak.zip");
+
+        Assert.Equal(Csv, leaves[0].Content);
+        var skipped = Assert.Single(result.Skipped);
+        Assert.StartsWith("leak.zip", skipped.Name, StringComparison.Ordinal);
+        Assert.Contains("truncated", skipped.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Unpack_TruncatedSevenZip_IsSkippedWithAReason(bool seekable)
+    {
+        var archive = SevenZip(("a.csv", Csv), ("b.csv", Lines(5000)));
+        var cut = archive[..(archive.Length / 2)];
+
+        var (result, _) = Unpack(seekable ? new MemoryStream(cut) : new ForwardOnlyStream(cut), "x.7z");
+
+        var skipped = Assert.Single(result.Skipped);
+        Assert.Equal("x.7z", skipped.Name);
+        Assert.False(string.IsNullOrEmpty(skipped.Reason));
     }
 
     [Fact]
@@ -339,6 +449,8 @@ public sealed class DocumentUnpackerTests
 
         return copy.ToArray();
     }
+
+    private static byte[] Lines(int count) => Text(string.Concat(Enumerable.Range(0, count).Select(i => $"{i};DUPONT;Marie\n")));
 
     private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
 }

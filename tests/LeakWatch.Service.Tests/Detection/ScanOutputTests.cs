@@ -132,6 +132,59 @@ public sealed class ScanOutputTests : IDisposable
         Assert.False(note.TryGetProperty("patient", out _));
     }
 
+    [Fact]
+    public async Task Scan_TruncatedGzip_ReadInPartExit3OrFoundExit1AndSaidInTextAndJson()
+    {
+        await EnrollAsync();
+        var strangers = SyntheticPopulation.GenerateArray(2000, seed: 405);
+        var strangerValues = new PlaintextScanner(PlaintextScanner.ValuesOf(strangers));
+        var clean = await File.ReadAllBytesAsync(ExportFiles.Write(_cli.Root, strangers, name: "strangers.csv"));
+        var ours = await File.ReadAllBytesAsync(ExportFiles.Write(_cli.Root, _patients.Take(20).Concat(strangers), name: "ours.csv"));
+        var cutClean = Path.Combine(_cli.Root, "cut.csv.gz");
+        var cutOurs = Path.Combine(_cli.Root, "cut-ours.csv.gz");
+        var twoMembers = Path.Combine(_cli.Root, "two.csv.gz");
+        var gzClean = GZip(clean);
+        var gzOurs = GZip(ours);
+        await File.WriteAllBytesAsync(cutClean, gzClean[..(gzClean.Length / 2)]);
+        await File.WriteAllBytesAsync(cutOurs, gzOurs[..(gzOurs.Length / 2)]);
+        await File.WriteAllBytesAsync(twoMembers, [.. gzClean, .. GZip(clean[clean.AsSpan().IndexOf((byte)'\n')..])]);
+
+        var text = await _cli.RunAsync("scan", cutClean);
+        var json = await _cli.RunAsync("scan", "--json", cutClean);
+        var found = await _cli.RunAsync("scan", "--json", cutOurs);
+        var whole = await _cli.RunAsync("scan", twoMembers);
+
+        Assert.True(text.ExitCode == ExitCodes.Partial, text.ToString());
+        Assert.Contains("truncated gzip: ", text.Out + text.Error, StringComparison.Ordinal);
+        Assert.Contains("not read whole, nothing found in what was read", text.Out, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == ExitCodes.Partial, json.ToString());
+        var note = JsonDocument.Parse(json.Out.Trim()).RootElement;
+        Assert.StartsWith("truncated gzip: ", note.GetProperty("partial").GetString(), StringComparison.Ordinal);
+
+        // The patients in the part that was read are found; the cut is still reported.
+        Assert.True(found.ExitCode == ExitCodes.Found, found.ToString());
+        var lines = found.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(20, lines.Count(l => l.TryGetProperty("patient", out _)));
+        Assert.All(lines, l => Assert.StartsWith("truncated gzip: ", l.GetProperty("partial").GetString(), StringComparison.Ordinal));
+
+        // Concatenated gzip members are one whole document.
+        Assert.True(whole.ExitCode == ExitCodes.Success, whole.ToString());
+        Assert.DoesNotContain("truncated", whole.Out + whole.Error, StringComparison.Ordinal);
+
+        foreach (var result in new[] { text, json, found, whole })
+        {
+            Assert.Empty(_cli.FindValues(strangerValues, result));
+            Assert.Empty(_cli.FindValues(_values, result));
+        }
+    }
+
+    private static byte[] GZip(byte[] content)
+    {
+        var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(content);
+        return output.ToArray();
+    }
+
     private async Task EnrollAsync()
     {
         var export = ExportFiles.Write(_cli.Root, _patients, name: "export.csv");

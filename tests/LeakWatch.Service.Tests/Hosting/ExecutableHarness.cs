@@ -30,6 +30,9 @@ internal sealed class ExecutableHarness : IDisposable
     /// <summary>Extra environment variables (LeakWatch__Section__Key=value).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
+    /// <summary>A command the executable is run through (e.g. setpriv to run it as another user); empty runs it directly.</summary>
+    public IReadOnlyList<string> RunThrough { get; set; } = [];
+
     public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(null, args);
 
     public async Task<CliResult> RunWithInputAsync(string? input, params string[] args)
@@ -59,7 +62,7 @@ internal sealed class ExecutableHarness : IDisposable
     private ProcessStartInfo StartInfo(string[] args)
     {
         var executable = Path.Combine(AppContext.BaseDirectory, "leakwatch.dll");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(RunThrough.Count > 0 ? RunThrough[0] : "dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -67,6 +70,8 @@ internal sealed class ExecutableHarness : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Root,
         };
+        foreach (var arg in RunThrough.Skip(1)) start.ArgumentList.Add(arg);
+        if (RunThrough.Count > 0) start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(executable);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["LeakWatch__DataDirectory"] = DataDirectory;

@@ -81,10 +81,21 @@ public sealed class FullDiskTests : IDisposable
         }
         else
         {
-            foreach (var file in Directory.EnumerateFiles(_cli.DataDirectory)) File.SetUnixFileMode(file, UnixFileMode.UserRead);
-            File.SetUnixFileMode(_cli.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-            // Root without the right to mount ignores file modes: the condition cannot be made here (CI containers).
-            if (Run("touch", Path.Combine(_cli.DataDirectory, "probe")) == 0) return;
+            // Read-only for everyone but root, who ignores file modes.
+            const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            foreach (var file in Directory.EnumerateFiles(_cli.DataDirectory)) File.SetUnixFileMode(file, readable);
+            File.SetUnixFileMode(_cli.DataDirectory, readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            if (Environment.IsPrivilegedProcess)
+            {
+                // Root without the right to mount (a CI container): the verbs run as an unprivileged user, who owns
+                // the key file (its mode stays private) and meets the folder's modes as every service account would.
+                Assert.Equal(0, Run("chown", NobodyIds, _cli.KeyFile, Path.GetDirectoryName(_cli.KeyFile)!));
+                _cli.RunThrough = ["setpriv", "--reuid=" + Nobody, "--regid=" + Nobody, "--clear-groups"];
+            }
+
+            // The condition holds for the user the verbs run as: a write is refused.
+            var probe = Path.Combine(_cli.DataDirectory, "probe");
+            Assert.Equal(1, Environment.IsPrivilegedProcess ? Run("setpriv", "--reuid=" + Nobody, "--regid=" + Nobody, "--clear-groups", "touch", probe) : Run("touch", probe));
         }
 
         var again = await _cli.RunAsync("enroll", export);
@@ -96,6 +107,9 @@ public sealed class FullDiskTests : IDisposable
         Assert.True(scan.ExitCode is ExitCodes.Found or ExitCodes.BadConfiguration, scan.ToString());
         Assert.DoesNotContain("   at ", scan.Error, StringComparison.Ordinal);
     }
+
+    private const string Nobody = "65534";
+    private const string NobodyIds = Nobody + ":" + Nobody;
 
     private static int Run(string file, params string[] args)
     {
