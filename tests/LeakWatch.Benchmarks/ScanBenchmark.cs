@@ -104,6 +104,11 @@ internal static class ScanBenchmark
         var load = Stopwatch.StartNew();
         await scanner.ScanAsync(new MemoryStream(Encoding.UTF8.GetBytes("warm up\n")), "warm-up.txt", CancellationToken.None);
         load.Stop();
+        using (var loaded = Process.GetCurrentProcess())
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"after index load: working set {loaded.WorkingSet64 / 1e6:F0} MB, peak {loaded.PeakWorkingSet64 / 1e6:F0} MB, GC heap {GC.GetTotalMemory(false) / 1e6:F0} MB"));
+        }
 
         var scan = Stopwatch.StartNew();
         await using var stream = new FileStream(dump, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -137,6 +142,11 @@ internal static class ScanBenchmark
                 Console.WriteLine($"  wrong: {wrong.Count()} x {wrong.Key}");
             }
         }
+
+        // Which GC settings the runtime really applied (runtimeconfig.json or DOTNET_ variables), so a run shows them.
+        var gc = GC.GetConfigurationVariables();
+        Console.WriteLine("GC: " + string.Join(", ", new[] { "ConcurrentGC", "GCConserveMem", "GCGen0MaxBudget", "GCgen0size", "RetainVM" }
+            .Select(name => name + "=" + (gc.TryGetValue(name, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : "default"))));
 
         using var process = Process.GetCurrentProcess();
         process.Refresh();

@@ -4,8 +4,11 @@ using LeakWatch.Core.Normalization;
 
 namespace LeakWatch.Core.Matching;
 
-/// <summary>A compact name and whether it is a last name / a first name of the base (unlinked sets).</summary>
-internal readonly record struct NameEntry(string Name, bool IsLast, bool IsFirst);
+/// <summary>
+/// A compact name and whether it is a last name / a first name of the base (unlinked sets). <paramref name="Twice"/>:
+/// the text held it at two places ("M. Bernard BERNARD"), so it may stand for a first name and a last name at once.
+/// </summary>
+internal readonly record struct NameEntry(string Name, bool IsLast, bool IsFirst, bool Twice = false);
 
 /// <summary>
 /// What one cell holds that can identify: name words of the base and dates. Identifiers (NIR, phone, email) are
@@ -248,9 +251,14 @@ internal sealed class CellReader(Fingerprinter fp, FingerprintIndex index)
         var isLast = index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, compact)));
         var isFirst = index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, compact)));
         if (!isLast && !isFirst) return;
-        foreach (var known in _cellNames)
+        for (var i = 0; i < _cellNames.Count; i++)
         {
-            if (compact.SequenceEqual(known.Name)) return;
+            // Seen before from another place in the text: each run of words is read once, so this is a second occurrence.
+            if (compact.SequenceEqual(_cellNames[i].Name))
+            {
+                _cellNames[i] = _cellNames[i] with { Twice = true };
+                return;
+            }
         }
         _cellNames.Add(new NameEntry(compact.ToString(), isLast, isFirst));
     }

@@ -48,6 +48,24 @@ internal sealed class FingerprintIndex
         linked.GetAwaiter().GetResult();
         _linkedStarts = linkedStarts!;
         _linkedShift = linkedShift;
+        ReleaseLoadGarbage(_linkedKeys.Length * 12L + _members.Length * 8L);
+    }
+
+    /// <summary>Above this many bytes of keys, the load's garbage is worth a collection of its own.</summary>
+    internal const long CollectAfterLoadBytes = 64L << 20;
+
+    /// <summary>
+    /// Loading and grouping a large base leaves as much garbage as a third of the index (the store's read buffers
+    /// and duplicate merge, the grouping's part buffers, large objects all), which the collector would otherwise
+    /// keep committed through the first scan and count in its peak. One blocking, compacting collection that
+    /// returns the freed memory to the OS, once per index load (a few tens of ms against a load of a second or
+    /// more); small indexes (tests, small labs) skip it.
+    /// </summary>
+    private static void ReleaseLoadGarbage(long indexBytes)
+    {
+        if (indexBytes < CollectAfterLoadBytes) return;
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     public IReadOnlyList<Core.Fingerprinting.Fingerprint> Patients { get; }

@@ -30,6 +30,8 @@ internal sealed class RecordMatcher : IDisposable
     private readonly List<string> _anyFirst = [];
     private readonly List<string> _roleLast = [];
     private readonly List<string> _roleFirst = [];
+    // Names the record holds at two places (two cells, or twice in one): only they can be first and last name at once.
+    private readonly List<string> _twice = [];
     private readonly List<int> _dates = [];
     private readonly List<int> _birthDates = [];
     private readonly List<int> _found = [];
@@ -73,6 +75,7 @@ internal sealed class RecordMatcher : IDisposable
         _anyFirst.Clear();
         _roleLast.Clear();
         _roleFirst.Clear();
+        _twice.Clear();
         _dates.Clear();
         _birthDates.Clear();
         _recordHits.Clear();
@@ -89,6 +92,7 @@ internal sealed class RecordMatcher : IDisposable
         _firstNamedCell |= named && asFirst;
         foreach (var name in reading.Names)
         {
+            if (name.Twice || _anyLast.Contains(name.Name) || _anyFirst.Contains(name.Name)) Add(_twice, name.Name);
             if (name.IsLast)
             {
                 Add(_anyLast, name.Name);
@@ -151,7 +155,8 @@ internal sealed class RecordMatcher : IDisposable
         {
             foreach (var first in firstNames)
             {
-                if (ReferenceEquals(last, first) || !IsPair(last, first)) continue;
+                // One word is not both names of a person: "Dr Bernard" is not Bernard BERNARD; "Bernard BERNARD" is.
+                if ((last == first && !_twice.Contains(last)) || !IsPair(last, first)) continue;
                 foreach (var value in dates)
                 {
                     BirthDateNormalizer.Format(value, date);

@@ -156,6 +156,32 @@ public sealed class FingerprintStoreTests : IDisposable
         Assert.True(sizes[1] <= sizes[0] * 11 / 10 && sizes[2] <= sizes[0] * 11 / 10, string.Join(", ", sizes));
     }
 
+    [Fact]
+    public void MergeDuplicates_PatientEnrolledTwice_KeepsTheFirstOrdinalAndRemapsLinks()
+    {
+        Fingerprint F(ulong top, ulong bottom) => new(((UInt128)top << 64) | bottom);
+        // Same top bits, different references (7 and 8 differ below); a true duplicate of ordinal 0 at 3 and of 1 at 4.
+        Fingerprint[] patients = [F(5, 1), F(7, 2), F(7, 3), F(5, 1), F(7, 2), F(9, 4)];
+        int[] linked = [0, 1, 2, 3, 4, 5, 3];
+
+        var (merged, links) = FingerprintStore.MergeDuplicates(patients, linked);
+
+        Assert.Equal([F(5, 1), F(7, 2), F(7, 3), F(9, 4)], merged);
+        Assert.Equal([0, 1, 2, 0, 1, 3, 0], links);
+    }
+
+    [Fact]
+    public void MergeDuplicates_NoDuplicate_ReturnsTheSameArrays()
+    {
+        Fingerprint[] patients = [new(3), new(((UInt128)3 << 64) | 3), new(2)];
+        int[] linked = [2, 1, 0];
+
+        var (merged, links) = FingerprintStore.MergeDuplicates(patients, linked);
+
+        Assert.Same(patients, merged);
+        Assert.Equal([2, 1, 0], links);
+    }
+
     public void Dispose() => _fixture.Dispose();
 
     /// <summary>A file that stops being readable after some bytes, as a failing disk or share would.</summary>
