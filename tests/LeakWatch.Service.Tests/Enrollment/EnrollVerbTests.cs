@@ -40,6 +40,9 @@ public sealed class EnrollVerbTests : IDisposable
 
         // Not one value of the export, in any encoding or written form, in any file of the data folder, the output or the logs.
         var scanner = new PlaintextScanner(PlaintextScanner.ValuesOf(patients));
+        // This process's pooled connections close on a timer, and SQLite removes the WAL with the last one: close
+        // them now, so no file vanishes between listing and reading.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var files = Directory.GetFiles(_cli.DataDirectory, "*", SearchOption.AllDirectories);
         Assert.Contains(files, f => f.EndsWith("leakwatch.db", StringComparison.Ordinal));
         foreach (var file in files)
