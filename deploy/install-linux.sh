@@ -20,7 +20,8 @@ install -d -m 0755 /opt/leakwatch
 cp -r "$source_dir"/. /opt/leakwatch/
 [ -f "$here/../README.md" ] && cp "$here/../README.md" /opt/leakwatch/README.md
 
-install -d -m 0700 -o root -g root /etc/leakwatch
+# The service user reads its settings through the symlink below; the key file inside stays 0600 root.
+install -d -m 0750 -o root -g leakwatch /etc/leakwatch
 if [ ! -f /etc/leakwatch/appsettings.Production.json ]; then
     install -m 0640 -o root -g leakwatch "$here/appsettings.example.json" /etc/leakwatch/appsettings.Production.json
     echo "Wrote /etc/leakwatch/appsettings.Production.json from the example: edit its sources and channels."

@@ -72,12 +72,19 @@ internal sealed class SourcesCheck(SourceHealthStore health, IOptionsMonitor<Sou
     {
         var enabled = sources.CurrentValue.Sources.Where(s => s.Enabled).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var threshold = options.Value.SourceFailureThreshold;
-        var failing = (await health.ListAsync(cancellationToken))
-            .Where(h => enabled.Contains(h.Source) && h.ConsecutiveFailures >= threshold)
+        var rows = (await health.ListAsync(cancellationToken)).Where(h => enabled.Contains(h.Source)).ToList();
+        var failing = rows
+            .Where(h => h.ConsecutiveFailures >= threshold)
             .ToDictionary(h => h.Source, h => (object)h.ConsecutiveFailures);
         if (failing.Count > 0)
         {
             return HealthCheckResult.Unhealthy($"failing for {threshold} runs or more in a row: {string.Join(", ", failing.Keys)}", data: failing);
+        }
+        // A run can end "failing" (half its requests failed or were never sent) without counting as a failed run.
+        var lastRunFailing = rows.Where(h => h.LastRunStatus == RunStatus.Failing).Select(h => h.Source).ToList();
+        if (lastRunFailing.Count > 0)
+        {
+            return HealthCheckResult.Degraded($"the last run failed for most of its requests: {string.Join(", ", lastRunFailing)}");
         }
         return enabled.Count == 0 ? HealthCheckResult.Degraded("no source enabled: nothing is crawled") : HealthCheckResult.Healthy($"{enabled.Count} sources enabled");
     }

@@ -81,7 +81,9 @@ public sealed class HealthEndpointsTests : IDisposable
         var crawler = web.Services.GetRequiredService<SourceCrawler>();
 
         Assert.False((await crawler.RunAsync(source, null, CancellationToken.None)).Succeeded);
-        Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(web)).Status); // one failure is not yet a broken source
+        var (firstStatus, firstReady) = await ReadyAsync(web);
+        Assert.Equal(HttpStatusCode.OK, firstStatus); // one failure is not yet a broken source...
+        Assert.Equal("Degraded", Check(firstReady, "sources")); // ...but it is said at once, not hidden until the threshold
         Assert.False((await crawler.RunAsync(source, null, CancellationToken.None)).Succeeded);
         var (status, ready) = await ReadyAsync(web);
 
