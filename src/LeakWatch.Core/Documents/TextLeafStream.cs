@@ -79,6 +79,14 @@ internal abstract class TextLeafStream : ReadOnlyStreamBase
                 if (!Produce(_text)) _done = true;
             }
         }
+        catch (TextLimitException ex)
+        {
+            // The text a small file would make is out of proportion (a cell repeated across a row, rows repeated):
+            // what came before is kept, the rest is said, not read.
+            _done = true;
+            _text.Length = Math.Min(_text.Length, ex.KeepChars);
+            _session.Skip(Name, ex.Message, partial: true);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _done = true;
@@ -106,11 +114,22 @@ internal abstract class TextLeafStream : ReadOnlyStreamBase
 /// <summary>Writes table rows as tab-separated lines with every non-empty cell quoted, so they read as delimited text whose first row names the columns.</summary>
 internal static class TableText
 {
+    /// <summary>The longest row written, as the delimited-text and enrollment readers allow.</summary>
+    public const int MaxRowChars = 64 * 1024;
+
+    /// <summary>The most text one piece (a row and its repetitions) may add before the reader hands it over.</summary>
+    public const int MaxPieceChars = 4 * 1024 * 1024;
+
     public static void AppendRow(StringBuilder text, IReadOnlyList<string?> cells, int width = 0)
     {
+        var start = text.Length;
+        if (start > MaxPieceChars)
+            throw new TextLimitException($"a table whose repeated rows make more than {MaxPieceChars} characters at once: the rest was not read", start);
         var count = Math.Max(cells.Count, width);
         for (var i = 0; i < count; i++)
         {
+            if (text.Length - start > MaxRowChars)
+                throw new TextLimitException($"a table row longer than {MaxRowChars} characters: the rest was not read", start);
             if (i > 0) text.Append('\t');
             var cell = i < cells.Count ? cells[i] : null;
             if (string.IsNullOrWhiteSpace(cell)) continue;
@@ -148,4 +167,14 @@ internal static class TableText
         Math.Abs(value) < 1e17 && value == Math.Floor(value)
             ? ((decimal)value).ToString("0", System.Globalization.CultureInfo.InvariantCulture)
             : value.ToString("0.##########", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// Thrown while making text when a document would make far more text than its bytes (a shared string used by every
+/// cell of a row, a cell repeated across columns and rows). The message holds numbers only.
+/// </summary>
+internal sealed class TextLimitException(string message, int keepChars) : Exception(message)
+{
+    /// <summary>How much of the pending text is whole rows, kept for matching.</summary>
+    public int KeepChars { get; } = keepChars;
 }

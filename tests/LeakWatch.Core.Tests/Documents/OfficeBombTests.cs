@@ -104,6 +104,42 @@ public sealed class OfficeBombTests
     }
 
     [Fact]
+    public void Unpack_OdsWithALongCellRepeatedAcrossColumnsAndRows_CutAndSaidNotExpanded()
+    {
+        // 1 KB of XML that would make 32 G characters: a 32,000-character cell repeated 16,384 times across, 61 down.
+        var content = "<?xml version=\"1.0\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" " +
+            "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">" +
+            "<office:body><office:spreadsheet><table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"61\">" +
+            "<table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"string\"><text:p>" + new string('A', 32_000) + "</text:p></table:table-cell>" +
+            "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>";
+        var ods = ArchiveBuilder.Zip(CompressionLevel.Optimal, ("mimetype", Encoding.ASCII.GetBytes("application/vnd.oasis.opendocument.spreadsheet")), ("content.xml", Encoding.UTF8.GetBytes(content)));
+
+        var (result, leaves) = Unpack(ods, "wide.ods");
+
+        Assert.InRange(leaves.Sum(l => (long)l.Text.Length), 0, 8L << 20);
+        Assert.Contains(result.Skipped, s => s.Partial && s.Reason.StartsWith("a table row longer than 65536 characters", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unpack_OdsWhoseRepeatedRowsMakeTooMuchTextAtOnce_CutAfterWholeRows()
+    {
+        // Rows of 10,000 characters repeated 1,000 times (10,000 cells, within the repeat budget): 10 M characters at once.
+        var content = "<?xml version=\"1.0\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" " +
+            "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">" +
+            "<office:body><office:spreadsheet><table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"1000\">" +
+            "<table:table-cell table:number-columns-repeated=\"10\" office:value-type=\"string\"><text:p>" + new string('B', 1_000) + "</text:p></table:table-cell>" +
+            "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>";
+        var ods = ArchiveBuilder.Zip(CompressionLevel.Optimal, ("mimetype", Encoding.ASCII.GetBytes("application/vnd.oasis.opendocument.spreadsheet")), ("content.xml", Encoding.UTF8.GetBytes(content)));
+
+        var (result, leaves) = Unpack(ods, "tall.ods");
+
+        var text = Assert.Single(leaves).Text;
+        Assert.InRange(text.Length, 1, TableText.MaxPieceChars + TableText.MaxRowChars + 64);
+        Assert.EndsWith("\n", text, StringComparison.Ordinal); // whole rows only
+        Assert.Contains(result.Skipped, s => s.Partial && s.Reason.StartsWith("a table whose repeated rows make more than", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Unpack_MailWithAZipBombAttached_RefusedByTheSameLimits()
     {
         var zeros = new MemoryStream();
