@@ -196,6 +196,20 @@ public sealed class OfficeDocumentTests
     }
 
     [Fact]
+    public void Unpack_EmlWithACustomHeader_ItsValueIsReadButNotTheMimeStructure()
+    {
+        var eml = Encoding.UTF8.GetBytes(
+            "From: someone@example.org\r\nTo: other@example.org\r\nSubject: fiche\r\nMessage-ID: <1@example.org>\r\n" +
+            "X-Patient: DUPONT Marie 12/03/1965\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nvoir en-tete\r\n");
+
+        var (_, leaves) = Unpack(eml, "fiche.eml");
+
+        var headers = leaves.Single(l => l.Name == "fiche.eml!headers").Text;
+        Assert.Contains("X-Patient: DUPONT Marie 12/03/1965", headers, StringComparison.Ordinal);
+        Assert.DoesNotContain("Content-Type", headers, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unpack_EmlWithZippedAttachment_HeadersBodyAndAttachmentUnpacked()
     {
         var zip = ArchiveBuilder.Zip(("dump.csv", Encoding.UTF8.GetBytes("nom;prenom\nDUPONT;Marie\n")));

@@ -12,9 +12,12 @@ namespace LeakWatch.Core.Documents.Mail;
 /// </summary>
 internal sealed class MailReader(UnpackSession session, Action<TextLeafStream> emitText, Action<Stream, string, long> visitAttachment)
 {
-    private static readonly HashSet<string> PeopleHeaders = new(StringComparer.OrdinalIgnoreCase)
+    // Every header is read (a custom X-Patient-... header or a pasted form that starts like a mail may hold people),
+    // except the machine-made ones: signatures and MIME structure only cost matching time.
+    private static readonly HashSet<string> MachineHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
-        "From", "To", "Cc", "Bcc", "Reply-To", "Sender", "Subject", "Return-Path", "Delivered-To", "X-Original-To", "Comments", "Keywords",
+        "DKIM-Signature", "ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results", "Authentication-Results",
+        "Received-SPF", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition", "Content-ID",
     };
 
     public void Read(Stream input, string name, bool mbox, int depth)
@@ -59,7 +62,7 @@ internal sealed class MailReader(UnpackSession session, Action<TextLeafStream> e
         var headers = new StringBuilder();
         foreach (var header in message.Headers)
         {
-            if (!PeopleHeaders.Contains(header.Field)) continue;
+            if (MachineHeaders.Contains(header.Field)) continue;
             headers.Append(header.Field).Append(": ").Append(header.Value).Append('\n');
         }
 
