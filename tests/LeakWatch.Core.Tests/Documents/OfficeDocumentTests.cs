@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using LeakWatch.Core.Documents;
 using LeakWatch.Core.Extraction;
@@ -193,6 +194,25 @@ public sealed class OfficeDocumentTests
         var skipped = Assert.Single(result.Skipped);
         Assert.True(skipped.Partial);
         Assert.StartsWith("no text layer: 2 of 3 pages", skipped.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unpack_XlsxWhoseSharedStringsAreMissing_SaysTheCellsWereNotRead()
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write(OfficeWriters.Xlsx([Patients]));
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var strings = zip.Entries.Single(e => e.FullName.Contains("sharedStrings", StringComparison.OrdinalIgnoreCase));
+            var path = strings.FullName;
+            strings.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry(path).Open());
+            writer.Write("<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"/>");
+        }
+
+        var (result, _) = Unpack(buffer.ToArray(), "book.xlsx");
+
+        Assert.Contains(result.Skipped, s => s.Partial && s.Reason == "cells refer to shared strings that were not read");
     }
 
     [Fact]

@@ -38,7 +38,11 @@ internal static class XlsxReader
             foreach (var (sheetName, id) in sheets)
             {
                 if (package.Session.Exhausted) return;
-                if (!targets.TryGetValue(id, out var target) || !package.Contains(target)) continue;
+                if (!targets.TryGetValue(id, out var target) || !package.Contains(target))
+                {
+                    package.Session.Skip(package.Name + "!" + LeafName(sheetName), "a sheet listed by the workbook has no part in the file: not read", partial: true);
+                    continue;
+                }
                 using var sheet = new SheetText(package, package.Name + "!" + LeafName(sheetName), target, strings, dateStyles, date1904);
                 if (sheet.HasText()) emit(sheet);
             }
@@ -244,7 +248,8 @@ internal static class XlsxReader
                 case "s":
                     if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && _strings.TryGet(index, out var shared))
                         return shared.ToString();
-                    _missingStrings |= _strings.Truncated;
+                    // Truncated strings, a missing or broken part, or an index past its end: the cell is not read, and that is said.
+                    _missingStrings = true;
                     return null;
                 case "d":
                     return DateTime.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var iso) ? TableText.Date(iso) : raw;
