@@ -75,6 +75,9 @@ internal sealed class CrawlSession
 
     public string? LastWarning { get; private set; }
 
+    /// <summary>Bodies cut at the size limit and documents not scanned whole: the run read less than there was.</summary>
+    public long ReadInPart { get; private set; }
+
     /// <summary>Set when the source's entry point could not be read: the run failed as a whole.</summary>
     public string? Fatal { get; private set; }
 
@@ -117,7 +120,11 @@ internal sealed class CrawlSession
         }
         if (result.Outcome != FetchOutcome.Ok) return result;
         Bytes += result.Body.Length;
-        if (result.Truncated is { } cut) Warn(url.AbsoluteUri, cut);
+        if (result.Truncated is { } cut)
+        {
+            ReadInPart++;
+            Warn(url.AbsoluteUri, cut);
+        }
         return result;
     }
 
@@ -188,7 +195,11 @@ internal sealed class CrawlSession
         Documents++;
         foreach (var result in intake.Results)
         {
-            if (result.Skipped is { } skipped) Warn(DocumentNames.Mask(result.Document), "not scanned whole: " + skipped);
+            if (result.Skipped is { } skipped)
+            {
+                ReadInPart++;
+                Warn(DocumentNames.Mask(result.Document), "not scanned whole: " + skipped);
+            }
             if (result.Matches.Count == 0) continue;
             Matches += result.Matches.Count;
             Log.DocumentMatched(_logger, Name, result.Matches.Count, DocumentNames.Mask(result.Document));

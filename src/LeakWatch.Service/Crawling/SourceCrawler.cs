@@ -86,6 +86,8 @@ internal sealed class SourceCrawler(
         var duration = time.GetElapsedTime(started);
         var succeeded = session.Fatal is null;
         var status = RunStatus.Of(!succeeded, session.Requests, session.Errors + session.Skipped);
+        // A run that read something only in part did not see everything: never "ok", so `crawl --once` exits 3.
+        if (status == RunStatus.Ok && session.ReadInPart > 0) status = RunStatus.Degraded;
         var lastError = session.Fatal ?? session.LastError ?? session.SkippedSummary;
         Operations.LeakWatchMetrics.CrawlFinished(source.Name, duration, succeeded);
         try

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using LeakWatch.Service.Crawling.State;
 using LeakWatch.Service.Tests.Crawling.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -138,6 +139,7 @@ public sealed class HostileCrawlTests
         var sent = await huge.Finished.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(run.Succeeded, run.LastError);
+        Assert.Equal(RunStatus.Degraded, run.Status); // read in part: never "ok"
         Assert.Equal(new HashSet<int> { 200031, 200032 }, harness.Recorder.Patients); // the kept part was scanned
         Assert.True(sent < 64L * 1024 * 1024, $"the server sent {sent} bytes before the crawler hung up");
         var health = await harness.HealthAsync("list");
