@@ -33,6 +33,9 @@ internal sealed partial class AccountService(
     ILogger<AccountService> logger)
 {
     public const int MinPasswordLength = 12;
+
+    /// <summary>Recorded in place of a user name that matches no account (it may be a password typed in the wrong box).</summary>
+    public const string UnknownName = "(unknown name)";
     private const string SecondFactorSettingPrefix = "second-factor.required.";
     private static readonly PasswordHasher<ConsoleUser> Hasher = new();
     // Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
@@ -95,7 +98,8 @@ internal sealed partial class AccountService(
         if (user is null)
         {
             Hasher.VerifyHashedPassword(new ConsoleUser(), DummyHash, password);
-            await FailedAsync(name, "unknown user", address, cancellationToken);
+            // The name typed may be anything (a password typed in the wrong box): an unknown one is never recorded.
+            await FailedAsync(UnknownName, "unknown user", address, cancellationToken);
             return new SignInOutcome(SignInResult.Failed);
         }
         if (user.Disabled)
@@ -196,10 +200,8 @@ internal sealed partial class AccountService(
 
     private async Task FailedAsync(string name, string reason, string address, CancellationToken cancellationToken)
     {
-        // The name typed may be anything (a password typed in the wrong box): only well-formed names are recorded.
-        var shown = NameProblem(name) is null ? name : "(malformed name)";
-        await audit.AppendAsync(new AuditEvent(shown, AuditActions.SignInFailed, AuditActions.UserTarget(shown), reason, address), cancellationToken);
-        Log.SignInFailed(logger, shown, reason);
+        await audit.AppendAsync(new AuditEvent(name, AuditActions.SignInFailed, AuditActions.UserTarget(name), reason, address), cancellationToken);
+        Log.SignInFailed(logger, name, reason);
     }
 
     /// <summary>About 99 bits from an alphabet without look-alike characters, in groups easy to read out.</summary>

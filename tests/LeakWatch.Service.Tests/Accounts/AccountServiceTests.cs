@@ -3,6 +3,7 @@ using LeakWatch.Service.Audit;
 using LeakWatch.Service.Review;
 using LeakWatch.Service.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LeakWatch.Service.Tests.Accounts;
@@ -119,6 +120,25 @@ public sealed class AccountServiceTests : IDisposable
         var foreign = Convert.ToBase64String(SecondFactor.Seal(new byte[32], secret));
 
         Assert.False(await _accounts.EnrollSecondFactorAsync(user, foreign, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default));
+    }
+
+    [Fact]
+    public async Task SignIn_UnknownUserName_NeitherLoggedNorAuditedAsTyped()
+    {
+        const string typed = "my.secret.password";
+        var logger = new FakeLogger<AccountService>();
+        var accounts = new AccountService(_users, _sessions, _audit, new ConsoleSubKeys(_store.Keys), _time,
+            Microsoft.Extensions.Options.Options.Create(_options), logger);
+
+        var outcome = await accounts.SignInAsync(typed, "anything at all", "127.0.0.1", default);
+
+        Assert.Equal(SignInResult.Failed, outcome.Result);
+        var entry = Assert.Single(await _audit.ReadAsync(new AuditFilter(Action: AuditActions.SignInFailed), default));
+        Assert.Equal(AccountService.UnknownName, entry.Actor);
+        Assert.DoesNotContain(typed, entry.Actor + entry.Target + entry.Detail, StringComparison.Ordinal);
+        var logged = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Contains(AccountService.UnknownName, logged.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(typed, logged.Message + string.Join(",", logged.StructuredState ?? []), StringComparison.Ordinal);
     }
 
     private async Task<string> SignInAsync(string name)
