@@ -287,6 +287,10 @@ public sealed class ConsoleSecurityTests(ConsoleFixture console) : IClassFixture
         Assert.Equal(2, Count(high));
         Assert.Equal(0, Count(future));
         Assert.Contains("test rows of our own", detail, StringComparison.Ordinal);
+        // The free-text reason stays in the case, out of the append-only audit log (which only says why in general).
+        var auditCsv = await dpo.GetTextAsync("/audit.csv");
+        Assert.Contains($"incident/{console.PostIncident},false positive,", auditCsv, StringComparison.Ordinal);
+        Assert.DoesNotContain("test rows of our own", auditCsv, StringComparison.Ordinal);
     }
 
     private async Task<List<string>> ReadDatabaseAsync(PlaintextScanner scanner)
