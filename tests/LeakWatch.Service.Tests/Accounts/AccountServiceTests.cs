@@ -112,6 +112,33 @@ public sealed class AccountServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task SecondFactor_FiveWrongCodes_LockTheAccountAndEndTheSession()
+    {
+        await SignInAsync("guessed");
+        var user = (await _users.FindAsync("guessed", default))!;
+        var (secret, sealedSecret) = await _accounts.NewSecondFactorAsync(default);
+        Assert.True(await _accounts.EnrollSecondFactorAsync(user, sealedSecret, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default));
+        var wrong = SecondFactor.Compute(secret, _time.GetUtcNow().AddHours(1));
+
+        // Someone with the password alone: two wrong codes, a new sign-in (which must not clear the count), three more.
+        var first = await _accounts.SignInAsync("guessed", Password, "", default);
+        for (var i = 0; i < 2; i++) Assert.False(await _accounts.VerifySecondFactorAsync((await _users.FindAsync("guessed", default))!, wrong, "", default));
+        var second = await _accounts.SignInAsync("guessed", Password, "", default);
+        for (var i = 0; i < 2; i++) Assert.False(await _accounts.VerifySecondFactorAsync((await _users.FindAsync("guessed", default))!, wrong, "", default));
+        var beforeFifth = await _sessions.ValidateAsync(second.Token!, default);
+        Assert.False(await _accounts.VerifySecondFactorAsync((await _users.FindAsync("guessed", default))!, wrong, "", default));
+
+        Assert.Equal(SignInResult.Succeeded, first.Result);
+        Assert.Equal(SignInResult.Succeeded, second.Result);
+        Assert.NotNull(beforeFifth.Session);
+        Assert.Null((await _sessions.ValidateAsync(second.Token!, default)).Session);
+        Assert.Null((await _sessions.ValidateAsync(first.Token!, default)).Session);
+        Assert.NotNull((await _users.FindAsync("guessed", default))!.LockedUntil);
+        Assert.Equal(SignInResult.LockedOut, (await _accounts.SignInAsync("guessed", Password, "", default)).Result);
+        Assert.Single(await _audit.ReadAsync(new AuditFilter(Action: AuditActions.LockedOut), default));
+    }
+
+    [Fact]
     public async Task SecondFactor_SecretSealedUnderAnotherKey_IsRefused()
     {
         await SignInAsync("someone");
