@@ -33,6 +33,9 @@ internal sealed partial class AccountService(
     ILogger<AccountService> logger)
 {
     public const int MinPasswordLength = 12;
+
+    /// <summary>Recorded in place of a user name that matches no account (it may be a password typed in the wrong box).</summary>
+    public const string UnknownName = "(unknown name)";
     private const string SecondFactorSettingPrefix = "second-factor.required.";
     private static readonly PasswordHasher<ConsoleUser> Hasher = new();
     // Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
@@ -95,7 +98,8 @@ internal sealed partial class AccountService(
         if (user is null)
         {
             Hasher.VerifyHashedPassword(new ConsoleUser(), DummyHash, password);
-            await FailedAsync(name, "unknown user", address, cancellationToken);
+            // The name typed may be anything (a password typed in the wrong box): an unknown one is never recorded.
+            await FailedAsync(UnknownName, "unknown user", address, cancellationToken);
             return new SignInOutcome(SignInResult.Failed);
         }
         if (user.Disabled)
@@ -111,23 +115,16 @@ internal sealed partial class AccountService(
         var verified = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verified == PasswordVerificationResult.Failed)
         {
-            var settings = options.Value;
-            // A lockout that ran out starts a new count.
-            var failures = (user.LockedUntil is null ? user.FailedSignIns : 0) + 1;
-            var locked = failures >= settings.MaxFailedSignIns;
-            await users.SetFailuresAsync(user.Id, failures, locked ? now + settings.LockoutDuration : null, cancellationToken);
             await FailedAsync(user.Name, "wrong password", address, cancellationToken);
-            if (!locked) return new SignInOutcome(SignInResult.Failed);
-            await audit.AppendAsync(new AuditEvent(user.Name, AuditActions.LockedOut, AuditActions.UserTarget(user.Name),
-                $"{failures} failed sign-ins; locked until {DbTime.Text(now + settings.LockoutDuration)}", address), cancellationToken);
-            Log.LockedOut(logger, user.Name, failures);
-            return new SignInOutcome(SignInResult.LockedOut);
+            var locked = await CountFailureAsync(user, now, address, cancellationToken);
+            return new SignInOutcome(locked ? SignInResult.LockedOut : SignInResult.Failed);
         }
         if (verified == PasswordVerificationResult.SuccessRehashNeeded)
         {
             await users.SetPasswordAsync(user.Id, Hasher.HashPassword(user, password), user.MustChangePassword, cancellationToken);
         }
-        await users.SetFailuresAsync(user.Id, 0, null, cancellationToken);
+        // With a second factor the count goes on until the code is given: signing in again must not clear the codes' failures.
+        if (!user.HasSecondFactor) await users.SetFailuresAsync(user.Id, 0, null, cancellationToken);
         var token = await sessions.CreateAsync(user.Id, secondFactorDone: false, cancellationToken);
         await audit.AppendAsync(new AuditEvent(user.Name, AuditActions.SignIn, AuditActions.UserTarget(user.Name),
             user.HasSecondFactor ? "password; second factor asked" : "password", address), cancellationToken);
@@ -185,10 +182,31 @@ internal sealed partial class AccountService(
         if (secret is not null && SecondFactor.Verify(secret, code, time.GetUtcNow()) is { } step
             && await users.UseSecondFactorStepAsync(user.Id, step, cancellationToken))
         {
+            await users.SetFailuresAsync(user.Id, 0, null, cancellationToken);
             return true;
         }
+        // Wrong codes count toward the same lockout as wrong passwords; the lockout ends the person's sessions.
         await audit.AppendAsync(new AuditEvent(user.Name, AuditActions.SecondFactorFailed, AuditActions.UserTarget(user.Name), "", address), cancellationToken);
+        var locked = await CountFailureAsync(user, time.GetUtcNow(), address, cancellationToken);
+        if (locked) await sessions.RevokeUserAsync(user.Id, null, cancellationToken);
         return false;
+    }
+
+    /// <summary>Counts one failed password or code; at the limit locks the account (audited, logged). Returns whether it locked.</summary>
+    private async Task<bool> CountFailureAsync(ConsoleUser user, DateTimeOffset now, string address, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        // The count as stored now (a session's copy of the person may be older than another request's failure).
+        var current = await users.FindAsync(user.Id, cancellationToken) ?? user;
+        // A lockout that ran out starts a new count.
+        var failures = (current.LockedUntil is null ? current.FailedSignIns : 0) + 1;
+        var locked = failures >= settings.MaxFailedSignIns;
+        await users.SetFailuresAsync(user.Id, failures, locked ? now + settings.LockoutDuration : null, cancellationToken);
+        if (!locked) return false;
+        await audit.AppendAsync(new AuditEvent(user.Name, AuditActions.LockedOut, AuditActions.UserTarget(user.Name),
+            $"{failures} failed sign-ins; locked until {DbTime.Text(now + settings.LockoutDuration)}", address), cancellationToken);
+        Log.LockedOut(logger, user.Name, failures);
+        return true;
     }
 
     private async Task<ConsoleUser> RequireAsync(string name, CancellationToken cancellationToken) =>
@@ -196,10 +214,8 @@ internal sealed partial class AccountService(
 
     private async Task FailedAsync(string name, string reason, string address, CancellationToken cancellationToken)
     {
-        // The name typed may be anything (a password typed in the wrong box): only well-formed names are recorded.
-        var shown = NameProblem(name) is null ? name : "(malformed name)";
-        await audit.AppendAsync(new AuditEvent(shown, AuditActions.SignInFailed, AuditActions.UserTarget(shown), reason, address), cancellationToken);
-        Log.SignInFailed(logger, shown, reason);
+        await audit.AppendAsync(new AuditEvent(name, AuditActions.SignInFailed, AuditActions.UserTarget(name), reason, address), cancellationToken);
+        Log.SignInFailed(logger, name, reason);
     }
 
     /// <summary>About 99 bits from an alphabet without look-alike characters, in groups easy to read out.</summary>

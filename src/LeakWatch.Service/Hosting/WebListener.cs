@@ -155,13 +155,15 @@ internal sealed class WebListener(
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
-        // Every feature's route needs a ready session unless it says .AllowAnonymous() or names its own policy; roles
-        // add to the ready session. Applied once all conventions ran (rather than as a fallback policy, which would
-        // also answer unknown paths with a sign-in page instead of 404).
+        // Every feature's route needs a ready session unless it says .AllowAnonymous() or names the signed-in policy
+        // (the steps of signing in); roles and other policies add to the ready session, never replace it (an
+        // [Authorize(Roles = ...)] alone does not bring in the default policy). Applied once all conventions ran
+        // (rather than as a fallback policy, which would also answer unknown paths with a sign-in page instead of 404).
         var routes = app.MapGroup("");
         ((IEndpointConventionBuilder)routes).Finally(endpoint =>
         {
-            if (!endpoint.Metadata.OfType<IAuthorizeData>().Any() && !endpoint.Metadata.OfType<IAllowAnonymous>().Any())
+            if (!endpoint.Metadata.OfType<IAllowAnonymous>().Any()
+                && !endpoint.Metadata.OfType<IAuthorizeData>().Any(a => a.Policy == SignedInPolicy))
             {
                 endpoint.Metadata.Add(new AuthorizeAttribute());
             }

@@ -27,7 +27,7 @@ internal delegate Task RetentionRecord(SqliteConnection connection, SqliteTransa
 
 /// <summary>
 /// Applies <see cref="RetentionOptions"/> in one transaction: incidents last seen before their window (with their
-/// documents, patient references, digest items and delivered alerts; an incident with an alert still waiting is kept),
+/// documents, patient references, digest items, delivered alerts, review case and comments; an incident with an alert still waiting is kept),
 /// seen-content hashes, crawl state not refreshed, delivered alerts. Undelivered alerts are never purged.
 /// </summary>
 internal sealed class RetentionPurger(Database database, IOptions<OperationsOptions> options, IRetentionAudit audit, TimeProvider time)
@@ -42,6 +42,8 @@ internal sealed class RetentionPurger(Database database, IOptions<OperationsOpti
         DELETE FROM alert_digest_items WHERE incident_id IN (SELECT id FROM purge_incidents);
         DELETE FROM incident_patients WHERE incident_id IN (SELECT id FROM purge_incidents);
         DELETE FROM incident_documents WHERE incident_id IN (SELECT id FROM purge_incidents);
+        DELETE FROM review_comments WHERE incident_id IN (SELECT id FROM purge_incidents);
+        DELETE FROM review_cases WHERE incident_id IN (SELECT id FROM purge_incidents);
         """;
 
     public async Task<PurgeCounts> PurgeAsync(CancellationToken cancellationToken)

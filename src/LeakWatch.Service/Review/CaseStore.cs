@@ -80,7 +80,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
 
     public Task DismissAsync(long id, string reason, string actor, string address, CancellationToken cancellationToken) =>
         ChangeAsync(id, "status = 'dismissed', decided_by = @Actor, decided_at = @Now, dismiss_reason = @Reason", new { Reason = reason },
-            new AuditEvent(actor, AuditActions.IncidentDismissed, AuditActions.IncidentTarget(id), "false positive: " + reason, address), cancellationToken);
+            new AuditEvent(actor, AuditActions.IncidentDismissed, AuditActions.IncidentTarget(id), "false positive", address), cancellationToken);
 
     public Task AssignAsync(long id, string? assignee, string actor, string address, CancellationToken cancellationToken) =>
         ChangeAsync(id, "assigned_to = @Assignee", new { Assignee = assignee },

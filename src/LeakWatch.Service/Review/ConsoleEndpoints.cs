@@ -21,6 +21,10 @@ internal sealed class ConsoleEndpoints(AccountPages account, IncidentPages incid
     private static readonly AuthorizeAttribute Admin = new() { Roles = ConsoleRoles.Admin };
     // Reached before the session is ready (one-time password, second factor): signed in is enough.
     private static readonly AuthorizeAttribute SignedIn = new(WebListener.SignedInPolicy);
+    // The password is changed when owed or once ready; a second factor is enrolled when owed or once ready, never
+    // while one is owed (that would let a session with the password alone replace the factor and pass).
+    private static readonly AuthorizationPolicy PasswordStage = Stages(SessionStages.ChangePassword, SessionStages.Ready);
+    private static readonly AuthorizationPolicy EnrolmentStage = Stages(SessionStages.EnrollSecondFactor, SessionStages.Ready);
 
     public void Map(IEndpointRouteBuilder endpoints)
     {
@@ -35,10 +39,10 @@ internal sealed class ConsoleEndpoints(AccountPages account, IncidentPages incid
         Post(endpoints, "/logout", account.SignOut).RequireAuthorization(SignedIn);
         endpoints.MapGet("/login/second-factor", (HttpContext c) => AccountPages.SecondFactorForm(c)).RequireAuthorization(SignedIn);
         Post(endpoints, "/login/second-factor", account.VerifySecondFactor).RequireAuthorization(SignedIn);
-        endpoints.MapGet("/account/password", (HttpContext c) => AccountPages.PasswordForm(c)).RequireAuthorization(SignedIn);
-        Post(endpoints, "/account/password", account.ChangePassword).RequireAuthorization(SignedIn);
-        Get(endpoints, "/account/second-factor", c => account.EnrollForm(c)).RequireAuthorization(SignedIn);
-        Post(endpoints, "/account/second-factor", account.Enroll).RequireAuthorization(SignedIn);
+        endpoints.MapGet("/account/password", (HttpContext c) => AccountPages.PasswordForm(c)).RequireAuthorization(SignedIn).RequireAuthorization(PasswordStage);
+        Post(endpoints, "/account/password", account.ChangePassword).RequireAuthorization(SignedIn).RequireAuthorization(PasswordStage);
+        Get(endpoints, "/account/second-factor", c => account.EnrollForm(c)).RequireAuthorization(SignedIn).RequireAuthorization(EnrolmentStage);
+        Post(endpoints, "/account/second-factor", account.Enroll).RequireAuthorization(SignedIn).RequireAuthorization(EnrolmentStage);
 
         endpoints.MapGet("/", (HttpContext c) => Results.Redirect(
             c.User.IsInRole(ConsoleRoles.Admin) ? "/admin/users" : "/incidents")).RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', ConsoleRoles.All) });
@@ -74,6 +78,11 @@ internal sealed class ConsoleEndpoints(AccountPages account, IncidentPages incid
 
     private static RouteHandlerBuilder Get(IEndpointRouteBuilder endpoints, string pattern, Func<HttpContext, Task<IResult>> handler) =>
         endpoints.MapGet(pattern, (Delegate)handler);
+
+    private static AuthorizationPolicy Stages(params string[] stages) => new AuthorizationPolicyBuilder(SessionAuthenticationHandler.SchemeName)
+        .RequireAuthenticatedUser()
+        .RequireClaim(SessionStages.Claim, stages)
+        .Build();
 
     private static long Id(HttpContext context) => long.Parse((string)context.GetRouteValue("id")!, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using LeakWatch.Service.Audit;
 using LeakWatch.Service.Review;
 using LeakWatch.Service.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LeakWatch.Service.Tests.Accounts;
@@ -111,6 +112,33 @@ public sealed class AccountServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task SecondFactor_FiveWrongCodes_LockTheAccountAndEndTheSession()
+    {
+        await SignInAsync("guessed");
+        var user = (await _users.FindAsync("guessed", default))!;
+        var (secret, sealedSecret) = await _accounts.NewSecondFactorAsync(default);
+        Assert.True(await _accounts.EnrollSecondFactorAsync(user, sealedSecret, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default));
+        var wrong = SecondFactor.Compute(secret, _time.GetUtcNow().AddHours(1));
+
+        // Someone with the password alone: two wrong codes, a new sign-in (which must not clear the count), three more.
+        var first = await _accounts.SignInAsync("guessed", Password, "", default);
+        for (var i = 0; i < 2; i++) Assert.False(await _accounts.VerifySecondFactorAsync((await _users.FindAsync("guessed", default))!, wrong, "", default));
+        var second = await _accounts.SignInAsync("guessed", Password, "", default);
+        for (var i = 0; i < 2; i++) Assert.False(await _accounts.VerifySecondFactorAsync((await _users.FindAsync("guessed", default))!, wrong, "", default));
+        var beforeFifth = await _sessions.ValidateAsync(second.Token!, default);
+        Assert.False(await _accounts.VerifySecondFactorAsync((await _users.FindAsync("guessed", default))!, wrong, "", default));
+
+        Assert.Equal(SignInResult.Succeeded, first.Result);
+        Assert.Equal(SignInResult.Succeeded, second.Result);
+        Assert.NotNull(beforeFifth.Session);
+        Assert.Null((await _sessions.ValidateAsync(second.Token!, default)).Session);
+        Assert.Null((await _sessions.ValidateAsync(first.Token!, default)).Session);
+        Assert.NotNull((await _users.FindAsync("guessed", default))!.LockedUntil);
+        Assert.Equal(SignInResult.LockedOut, (await _accounts.SignInAsync("guessed", Password, "", default)).Result);
+        Assert.Single(await _audit.ReadAsync(new AuditFilter(Action: AuditActions.LockedOut), default));
+    }
+
+    [Fact]
     public async Task SecondFactor_SecretSealedUnderAnotherKey_IsRefused()
     {
         await SignInAsync("someone");
@@ -119,6 +147,25 @@ public sealed class AccountServiceTests : IDisposable
         var foreign = Convert.ToBase64String(SecondFactor.Seal(new byte[32], secret));
 
         Assert.False(await _accounts.EnrollSecondFactorAsync(user, foreign, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default));
+    }
+
+    [Fact]
+    public async Task SignIn_UnknownUserName_NeitherLoggedNorAuditedAsTyped()
+    {
+        const string typed = "my.secret.password";
+        var logger = new FakeLogger<AccountService>();
+        var accounts = new AccountService(_users, _sessions, _audit, new ConsoleSubKeys(_store.Keys), _time,
+            Microsoft.Extensions.Options.Options.Create(_options), logger);
+
+        var outcome = await accounts.SignInAsync(typed, "anything at all", "127.0.0.1", default);
+
+        Assert.Equal(SignInResult.Failed, outcome.Result);
+        var entry = Assert.Single(await _audit.ReadAsync(new AuditFilter(Action: AuditActions.SignInFailed), default));
+        Assert.Equal(AccountService.UnknownName, entry.Actor);
+        Assert.DoesNotContain(typed, entry.Actor + entry.Target + entry.Detail, StringComparison.Ordinal);
+        var logged = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Contains(AccountService.UnknownName, logged.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(typed, logged.Message + string.Join(",", logged.StructuredState ?? []), StringComparison.Ordinal);
     }
 
     private async Task<string> SignInAsync(string name)

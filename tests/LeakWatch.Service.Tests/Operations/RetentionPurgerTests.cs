@@ -58,6 +58,12 @@ public sealed class RetentionPurgerTests : IDisposable
                 INSERT INTO crawl_seen (source, sha256, url, seen_at) VALUES ('s', 'a', 'u', '2026-04-01T00:00:00.0000000+00:00'), ('s', 'b', 'u', '2026-05-20T00:00:00.0000000+00:00');
                 INSERT INTO crawl_pages (source, url, fetched_at) VALUES ('s', 'old', '2026-03-01T00:00:00.0000000+00:00'), ('s', 'new', '2026-05-20T00:00:00.0000000+00:00');
                 INSERT INTO crawl_cursors (source, key, value, updated_at) VALUES ('s', 'old', 'v', '2026-03-01T00:00:00.0000000+00:00');
+                -- Incidents 1 (purged) and 3 (kept) were reviewed: a case and a comment each, which hold the incident by a foreign key.
+                INSERT INTO review_cases (incident_id, status, decided_by, decided_at, dismiss_reason, updated_at)
+                VALUES (1, 'dismissed', 'dpo', '2025-01-02T00:00:00.000Z', 'test data', '2025-01-02T00:00:00.000Z'),
+                       (3, 'confirmed', 'dpo', '2026-05-02T00:00:00.000Z', NULL, '2026-05-02T00:00:00.000Z');
+                INSERT INTO review_comments (incident_id, author, at, body)
+                VALUES (1, 'dpo', '2025-01-02T00:00:00.000Z', 'seen'), (3, 'dpo', '2026-05-02T00:00:00.000Z', 'kept');
                 """);
         }
         var audit = new RecordingAudit();
@@ -72,6 +78,8 @@ public sealed class RetentionPurgerTests : IDisposable
         Assert.Equal(1, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM incident_patients"));
         Assert.Equal("b", await check.ExecuteScalarAsync<string>("SELECT sha256 FROM crawl_seen"));
         Assert.Equal("new", await check.ExecuteScalarAsync<string>("SELECT url FROM crawl_pages"));
+        Assert.Equal([3L], await check.QueryAsync<long>("SELECT incident_id FROM review_cases"));
+        Assert.Equal(["kept"], await check.QueryAsync<string>("SELECT body FROM review_comments"));
     }
 
     [Fact]

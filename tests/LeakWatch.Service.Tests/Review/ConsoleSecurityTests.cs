@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using LeakWatch.Service.Accounts;
 using LeakWatch.Service.Tests.Enrollment;
 using Microsoft.AspNetCore.Authorization;
@@ -107,6 +108,65 @@ public sealed class ConsoleSecurityTests(ConsoleFixture console) : IClassFixture
         var after = await client.SignInAsync(name, otp);
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.StartsWith("/account/password", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RoleRoutes_SessionOwingThePasswordChange_SentToThatStepNotServed()
+    {
+        var name = await console.AddUserAsync(ConsoleRoles.Dpo);
+        using var client = console.NewClient();
+        var login = await client.SignInAsync(name, ConsoleFixture.Password);
+        Assert.Equal("/account/password", login.Headers.Location?.OriginalString.Split('?')[0]);
+
+        foreach (var path in new[] { "/", "/incidents", "/incidents/" + console.CrawledIncident, $"/incidents/{console.CrawledIncident}/patients.jsonl", "/audit" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"GET {path}: {response.StatusCode}");
+            Assert.Equal("/account/password", response.Headers.Location!.OriginalString);
+        }
+        using var comment = await client.PostAsync($"/incidents/{console.CrawledIncident}/comment", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.Forbidden, comment.StatusCode);
+        // Nor may it enrol a second factor before changing the password.
+        using var enrol = await client.GetAsync("/account/second-factor");
+        Assert.Equal("/account/password", enrol.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task RoleRoutesAndEnrolment_SessionOwingTheSecondFactor_RefusedUntilTheCodeIsGiven()
+    {
+        // A person with a second factor (enrolled over HTTP once ready) who signs in again with the password alone.
+        var name = await console.AddUserAsync(ConsoleRoles.Dpo);
+        using (var first = console.NewClient())
+        {
+            await first.SignInAsync(name, ConsoleFixture.Password);
+            var changed = await first.PostFormAsync("/account/password", new() { ["current"] = ConsoleFixture.Password, ["next"] = ConsoleFixture.Password + " 2", ["confirm"] = ConsoleFixture.Password + " 2" });
+            Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+            var form = await first.GetTextAsync("/account/second-factor");
+            var secret = OtpNet.Base32Encoding.ToBytes(Regex.Match(form, "<code class=\"secret\">([A-Z2-7=]+)</code>").Groups[1].Value);
+            var sealedSecret = System.Net.WebUtility.HtmlDecode(Regex.Match(form, "name=\"sealed\" value=\"([^\"]+)\"").Groups[1].Value);
+            var enrolled = await first.PostFormAsync("/account/second-factor", new() { ["sealed"] = sealedSecret, ["code"] = SecondFactor.Compute(secret, TimeProvider.System.GetUtcNow()) });
+            Assert.True(enrolled.StatusCode == HttpStatusCode.Redirect, enrolled.StatusCode + " " + first.Pages[^1]);
+        }
+        using var client = console.NewClient();
+        var login = await client.SignInAsync(name, ConsoleFixture.Password + " 2");
+        Assert.Equal("/login/second-factor", login.Headers.Location?.OriginalString.Split('?')[0]);
+
+        foreach (var path in new[] { "/incidents", $"/incidents/{console.CrawledIncident}/patients.jsonl", "/account/second-factor", "/account/password" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"GET {path}: {response.StatusCode}");
+            Assert.Equal("/login/second-factor", response.Headers.Location!.OriginalString);
+        }
+        // Enrolling a key of its own choosing is refused, and does not pass the session.
+        var own = SecondFactor.NewSecret();
+        using var enrol = await client.PostAsync("/account/second-factor", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["sealed"] = "x",
+            ["code"] = SecondFactor.Compute(own, TimeProvider.System.GetUtcNow()),
+        }));
+        Assert.Equal(HttpStatusCode.Forbidden, enrol.StatusCode);
+        using var after = await client.GetAsync("/incidents");
+        Assert.Equal("/login/second-factor", after.Headers.Location?.OriginalString);
     }
 
     [Fact]
@@ -227,6 +287,10 @@ public sealed class ConsoleSecurityTests(ConsoleFixture console) : IClassFixture
         Assert.Equal(2, Count(high));
         Assert.Equal(0, Count(future));
         Assert.Contains("test rows of our own", detail, StringComparison.Ordinal);
+        // The free-text reason stays in the case, out of the append-only audit log (which only says why in general).
+        var auditCsv = await dpo.GetTextAsync("/audit.csv");
+        Assert.Contains($"incident/{console.PostIncident},false positive,", auditCsv, StringComparison.Ordinal);
+        Assert.DoesNotContain("test rows of our own", auditCsv, StringComparison.Ordinal);
     }
 
     private async Task<List<string>> ReadDatabaseAsync(PlaintextScanner scanner)
