@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Dapper;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Storage;
@@ -52,7 +53,11 @@ internal sealed class IncidentRecorder(
         CancellationToken cancellationToken)
     {
         var nowText = DbTime.Text(now);
-        var known = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+        // A document read in part has no digest of the whole (""): it is never "the same bytes" as another one, and
+        // gets a random key of its own (no plaintext) so that partial documents from anywhere are not taken as seen.
+        var partial = result.ContentSha256.Length == 0;
+        if (partial) result = result with { ContentSha256 = "partial:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) };
+        var known = partial ? null : await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             SelectByContent, new { Sha = result.ContentSha256 }, transaction, cancellationToken: cancellationToken));
         if (known is { } seenIncident)
         {

@@ -50,11 +50,20 @@ internal static class ScanVerb
         var errors = 0;
         var partial = 0;
         var matched = 0;
-        var files = Expand(paths, showNames, out var missing);
+        var files = Expand(paths, showNames, out var missing, out var notWalked);
         foreach (var path in missing)
         {
             await console.Error.WriteLineAsync($"leakwatch: {path}: no such file or folder; check the path.");
             errors++;
+        }
+        foreach (var (name, why) in notWalked)
+        {
+            // A folder that could not be listed, or a link not followed: what is below it was not scanned.
+            Log.Unreadable(logger, name, why);
+            await console.Error.WriteLineAsync(why == LinkNotFollowed
+                ? $"leakwatch: {name} is a link: not followed, its target was not scanned; scan the target itself."
+                : $"leakwatch: cannot list folder {name} ({why}); what is below it was not scanned: check that this account may read it.");
+            partial++;
         }
         foreach (var (file, name) in files)
         {
@@ -96,20 +105,45 @@ internal static class ScanVerb
         return matched > 0 ? Matches : errors > 0 ? Error : partial > 0 ? ExitCodes.Partial : NoMatch;
     }
 
-    /// <summary>The files to scan, each with the name it is scanned and shown under (file names below a folder masked).</summary>
-    private static List<(string File, string Name)> Expand(IReadOnlyList<string> paths, bool showNames, out List<string> missing)
+    private const string LinkNotFollowed = "link";
+
+    /// <summary>
+    /// The files to scan, each with the name it is scanned and shown under (names below a folder masked), and the
+    /// folders that could not be listed or links that were not followed (masked the same way), with why.
+    /// </summary>
+    private static List<(string File, string Name)> Expand(IReadOnlyList<string> paths, bool showNames, out List<string> missing, out List<(string Name, string Why)> notWalked)
     {
         var files = new List<(string, string)>();
         missing = [];
+        notWalked = [];
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
             {
-                var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-                foreach (var file in Directory.EnumerateFiles(path, "*", options).Order(StringComparer.Ordinal))
+                var found = new List<string>();
+                var folders = new Stack<string>();
+                folders.Push(path);
+                while (folders.TryPop(out var folder))
                 {
-                    files.Add((file, showNames ? file : DocumentNames.MaskBelow(path, file)));
+                    FileSystemInfo[] entries;
+                    try
+                    {
+                        entries = new DirectoryInfo(folder).GetFileSystemInfos();
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        notWalked.Add((Shown(path, folder), e.GetType().Name));
+                        continue;
+                    }
+                    foreach (var entry in entries)
+                    {
+                        var full = Path.Combine(folder, entry.Name); // under the path as given, as shown before
+                        if (entry.Attributes.HasFlag(FileAttributes.ReparsePoint)) notWalked.Add((Shown(path, full), LinkNotFollowed));
+                        else if (entry is DirectoryInfo) folders.Push(full);
+                        else found.Add(full);
+                    }
                 }
+                foreach (var file in found.Order(StringComparer.Ordinal)) files.Add((file, Shown(path, file)));
             }
             else if (File.Exists(path))
             {
@@ -120,6 +154,9 @@ internal static class ScanVerb
                 missing.Add(path); // said on standard error by the caller: a usage error, not a log event
             }
         }
+        notWalked.Sort((a, b) => StringComparer.Ordinal.Compare(a.Name, b.Name));
         return files;
+
+        string Shown(string root, string below) => showNames || below == root ? below : DocumentNames.MaskBelow(root, below);
     }
 }

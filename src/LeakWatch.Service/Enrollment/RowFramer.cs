@@ -58,6 +58,10 @@ internal sealed class RowFramer : TextReader
     {
         while (NextLine() is { } header)
         {
+            if (header.Text.Length > MaxRowChars)
+            {
+                throw new Hosting.LeakWatchException($"The export's header line (line {header.Line}) is longer than {MaxRowChars} characters; check the file is the patient export and enroll again.");
+            }
             if (string.IsNullOrWhiteSpace(header.Text)) continue;
             Delimiter = delimiter ?? Guess(header.Text);
             var (cells, open) = Scan(header.Text, Delimiter, inQuotes: false);
@@ -98,12 +102,13 @@ internal sealed class RowFramer : TextReader
     {
         while (NextLine() is { } first)
         {
-            if (IsBlank(first.Text)) continue;
+            // Length first: an over-long line stands as a placeholder of spaces and must not pass for a blank line.
             if (first.Text.Length > MaxRowChars)
             {
                 Problems.Add(RowTooLong, first.Line);
                 continue;
             }
+            if (IsBlank(first.Text)) continue;
             var (cells, open) = Scan(first.Text, Delimiter, inQuotes: false);
             if (!open)
             {

@@ -134,8 +134,8 @@ internal sealed class FingerprintStore
     /// <summary>
     /// One ordinal per distinct patient reference (a patient enrolled twice keeps the first); linked ordinals follow.
     /// Duplicates are found by sorting the references' top 64 bits with their ordinals (12 bytes a patient; a
-    /// dictionary of 1 M references took ~36 MB of large objects at the load's peak), then comparing whole references
-    /// within runs of equal tops, which are a few entries at most (the references are keyed hashes).
+    /// dictionary of 1 M references took ~36 MB of large objects at the load's peak), then sorting each run of equal tops
+    /// by whole reference and ordinal (a few entries, unless an export repeats one reference many times).
     /// </summary>
     internal static (Fingerprint[] Patients, int[] LinkedPatients) MergeDuplicates(Fingerprint[] patients, int[] linkedPatients)
     {
@@ -153,17 +153,28 @@ internal sealed class FingerprintStore
         {
             var runEnd = runStart + 1;
             while (runEnd < count && tops[runEnd] == tops[runStart]) runEnd++;
-            for (var a = runStart; a < runEnd; a++)
+            if (runEnd - runStart > 1)
             {
-                for (var b = runStart; b < runEnd; b++)
+                // Sorted by whole reference then ordinal (an export may repeat one reference thousands of times: no
+                // pairwise comparison), each reference's first entry is its first occurrence.
+                Array.Sort(order, runStart, runEnd - runStart, Comparer<int>.Create((x, y) =>
                 {
-                    if (order[b] >= order[a] || patients[order[b]] != patients[order[a]]) continue;
+                    var byReference = patients[x].Value.CompareTo(patients[y].Value);
+                    return byReference != 0 ? byReference : x.CompareTo(y);
+                }));
+                for (int first = runStart, i = runStart + 1; i < runEnd; i++)
+                {
+                    if (patients[order[i]] != patients[order[first]])
+                    {
+                        first = i;
+                        continue;
+                    }
                     if (firstOf is null)
                     {
                         firstOf = new int[count];
                         Array.Fill(firstOf, -1);
                     }
-                    if (firstOf[order[a]] < 0 || order[b] < firstOf[order[a]]) firstOf[order[a]] = order[b];
+                    firstOf[order[i]] = order[first];
                 }
             }
             runStart = runEnd;

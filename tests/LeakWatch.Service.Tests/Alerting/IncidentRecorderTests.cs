@@ -166,6 +166,39 @@ public sealed class IncidentRecorderTests : IDisposable
     }
 
     [Fact]
+    public async Task IncidentRecorder_TwoDifferentPartialDocuments_GiveTwoIncidentsWithAlerts()
+    {
+        var services = _fixture.StartService();
+        var recorder = services.GetRequiredService<IIncidentRecorder>();
+
+        // Read in part: the scanner has no digest of the whole and hands "" as the content hash.
+        await recorder.RecordAsync("forum-x", "https://forum.example/t/1", Scans.Result("a.tar.gz", "", Scans.Range(1, 3)) with { Skipped = "partly read: truncated gzip" }, CancellationToken.None);
+        await recorder.RecordAsync("paste-y", "https://paste.example/raw/2", Scans.Result("b.tar.gz", "", Scans.Range(10, 12)) with { Skipped = "partly read: truncated tar" }, CancellationToken.None);
+
+        var incidents = await AlertingFixture.QueryAsync<IncidentRow>(services, "SELECT " + IncidentRow.Columns + " FROM incidents ORDER BY id");
+        Assert.Equal(["https://forum.example/t/1", "https://paste.example/raw/2"], incidents.Select(i => i.Url));
+        Assert.All(incidents, i => Assert.Equal(3L, i.PatientsTotal));
+        Assert.Equal(4, (await AlertingFixture.QueryAsync<long>(services, "SELECT id FROM alert_outbox")).Count);
+        var keys = await AlertingFixture.QueryAsync<string>(services, "SELECT content_sha256 FROM incident_documents");
+        Assert.Equal(2, keys.Count);
+        Assert.All(keys, k => Assert.Matches("^partial:[0-9a-f]{32}$", k));
+        Assert.NotEqual(keys[0], keys[1]);
+    }
+
+    [Fact]
+    public async Task IncidentRecorder_PartialDocumentAgainAtSameUrl_GrowsTheSameIncident()
+    {
+        var services = _fixture.StartService();
+        var recorder = services.GetRequiredService<IIncidentRecorder>();
+
+        await recorder.RecordAsync("s", "https://forum.example/t/1", Scans.Result("d", "", Scans.Range(1, 3)) with { Skipped = "partly read: truncated gzip" }, CancellationToken.None);
+        await recorder.RecordAsync("s", "https://forum.example/t/1", Scans.Result("d", "", Scans.Range(1, 5)) with { Skipped = "partly read: truncated gzip" }, CancellationToken.None);
+
+        var incident = Assert.Single(await AlertingFixture.QueryAsync<IncidentRow>(services, "SELECT " + IncidentRow.Columns + " FROM incidents"));
+        Assert.Equal((5L, 2L), (incident.PatientsTotal, incident.Revision));
+    }
+
+    [Fact]
     public async Task IncidentRecorder_PatientSeenWithMoreConfidence_KeepsTheBestConfidence()
     {
         var services = _fixture.StartService();

@@ -1,4 +1,6 @@
 using System.Globalization;
+using LeakWatch.Service.Detection;
+using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;
@@ -47,6 +49,55 @@ public sealed class ScanVerbTests : IDisposable
         Assert.Equal(2, noEnrollment.ExitCode);
         Assert.Contains("enroll", noEnrollment.Error, StringComparison.Ordinal);
         Assert.Equal(2, missing.ExitCode);
+    }
+
+    [Fact]
+    public async Task Scan_FolderWithUnreadableSubfolderAndLink_ReportsThemMaskedExitThree()
+    {
+        if (OperatingSystem.IsWindows()) return; // Unix modes and setpriv; Windows folders are guarded by ACLs
+        using var exe = new ExecutableHarness();
+        Assert.Equal(0, (await exe.RunAsync("key", "init")).ExitCode);
+        Assert.Equal(0, (await exe.RunAsync("enroll", ExportFiles.Write(exe.Root, SyntheticPopulation.GenerateArray(50, seed: 4242)))).ExitCode);
+        var folder = Path.Combine(exe.Root, "incoming");
+        var locked = Path.Combine(folder, "DUPONT Marie");
+        Directory.CreateDirectory(locked);
+        await File.WriteAllTextAsync(Path.Combine(folder, "clean.txt"), "nothing of a patient here\n");
+        await File.WriteAllTextAsync(Path.Combine(locked, "dossier.csv"), "a;b\n1;2\n");
+        File.CreateSymbolicLink(Path.Combine(folder, "MARTIN Paul"), Path.Combine(folder, "clean.txt"));
+        if (Environment.IsPrivilegedProcess)
+        {
+            // Root reads through any mode: the verb runs as an unprivileged user, who owns everything but the locked folder's content.
+            Assert.Equal(0, Run("chown", "-R", "65534:65534", exe.Root));
+            exe.RunThrough = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+        }
+        File.SetUnixFileMode(locked, UnixFileMode.None);
+        try
+        {
+            // The condition holds for the user the verb runs as: the folder cannot be listed.
+            Assert.NotEqual(0, Environment.IsPrivilegedProcess ? Run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "ls", locked) : Run("ls", locked));
+
+            var scan = await exe.RunAsync("scan", folder);
+
+            Assert.True(scan.ExitCode == ExitCodes.Partial, scan.ToString());
+            Assert.Contains($"cannot list folder {DocumentNames.MaskBelow(folder, locked)} (UnauthorizedAccessException)", scan.Error, StringComparison.Ordinal);
+            Assert.Contains($"{DocumentNames.MaskBelow(folder, Path.Combine(folder, "MARTIN Paul"))} is a link: not followed", scan.Error, StringComparison.Ordinal);
+            Assert.Contains("could not be read whole", scan.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("DUPONT", scan.Error + scan.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("MARTIN", scan.Error + scan.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static int Run(string file, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.WaitForExit();
+        return process.ExitCode;
     }
 
     private static IEnumerable<string> Values(SyntheticPatient p)

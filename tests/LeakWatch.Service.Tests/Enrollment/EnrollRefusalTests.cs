@@ -59,6 +59,28 @@ public sealed class EnrollRefusalTests : IDisposable
     }
 
     [Fact]
+    public async Task Enroll_OneRowOf70000Characters_CountedAsRowTooLongAndRefused()
+    {
+        var good = await EnrollGoodAsync();
+        var lines = File.ReadAllText(good, LabExportWriter.Windows1252).Split("\r\n");
+        const int row = 11;
+        var cells = lines[row].Split(';');
+        cells[10] = new string('A', 70_000); // ADRESSE: the row is longer than any row may be
+        lines[row] = string.Join(';', cells);
+        var broken = Path.Combine(_cli.Root, "long.csv");
+        await File.WriteAllTextAsync(broken, string.Join("\r\n", lines), LabExportWriter.Windows1252);
+
+        var refused = await _cli.RunAsync("enroll", broken);
+
+        Assert.True(refused.ExitCode == ExitCodes.BadConfiguration, refused.ToString());
+        Assert.Contains($"row-too-long: 1 (line {row + 1})", refused.Out, StringComparison.Ordinal);
+        Assert.Contains($"rows skipped: 1 of {Count:N0}", refused.Out, StringComparison.Ordinal);
+        Assert.Contains("Enrollment refused: 1 rows of the export could not be read", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(("export.csv", Count), ((await ActiveAsync())!.FileName, (await ActiveAsync())!.Patients));
+        AssertNoValue(refused);
+    }
+
+    [Fact]
     public async Task Enroll_HeaderOnly_RefusedAndTheActiveEnrollmentStays()
     {
         await EnrollGoodAsync();

@@ -92,6 +92,9 @@ internal sealed class ExecutableHarness : IDisposable
         found.AddRange(values.Find(result.Error));
         if (Directory.Exists(DataDirectory))
         {
+            // The test's own pooled connections closed first: their last close folds the WAL into the database and
+            // removes it, which otherwise may happen between listing a file and reading it.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (var file in Directory.EnumerateFiles(DataDirectory, "*", SearchOption.AllDirectories))
             {
                 found.AddRange(values.Find(File.ReadAllBytes(file)).Select(v => Path.GetFileName(file) + ": " + v));

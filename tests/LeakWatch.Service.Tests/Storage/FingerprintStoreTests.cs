@@ -171,6 +171,23 @@ public sealed class FingerprintStoreTests : IDisposable
     }
 
     [Fact]
+    public void MergeDuplicates_OneReference20000TimesAmongOthers_OnePatientAndEveryLinkRemapped()
+    {
+        Fingerprint F(ulong top, ulong bottom) => new(((UInt128)top << 64) | bottom);
+        // Ordinal 0 is another reference with the same top bits; the repeated one first occurs at ordinal 1.
+        var patients = new Fingerprint[20_002];
+        patients[0] = F(7, 1);
+        for (var i = 1; i <= 20_000; i++) patients[i] = F(7, 2);
+        patients[20_001] = F(8, 3);
+        int[] linked = [20_000, 0, 1, 20_001, 12_345];
+
+        var (merged, links) = FingerprintStore.MergeDuplicates(patients, linked);
+
+        Assert.Equal([F(7, 1), F(7, 2), F(8, 3)], merged);
+        Assert.Equal([1, 0, 1, 2, 1], links);
+    }
+
+    [Fact]
     public void MergeDuplicates_NoDuplicate_ReturnsTheSameArrays()
     {
         Fingerprint[] patients = [new(3), new(((UInt128)3 << 64) | 3), new(2)];
