@@ -41,13 +41,15 @@ internal static class OperationsRegistration
             .AddCheck<KeyCheck>("key", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<EnrollmentCheck>("enrollment", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<SourcesCheck>("sources", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<OutboxCheck>("outbox", tags: [HealthEndpoints.ReadyTag]);
+            .AddCheck<OutboxCheck>("outbox", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<RetentionCheck>("retention", tags: [HealthEndpoints.ReadyTag]);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(LeakWatchMetrics.MeterName)
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddSingleton<IWebEndpoints, HealthEndpoints>();
         services.AddHostedService<PendingAlertsGauge>();
 
         services.AddSingleton<RetentionPurger>();
+        services.AddSingleton<RetentionHealth>();
         services.AddSingleton<IRetentionAudit, AuditedRetention>();
         services.AddQuartz(q => q.ScheduleJob<RetentionJob>(
             (sp, trigger) => trigger

@@ -7,7 +7,7 @@ namespace LeakWatch.Service.Operations;
 
 /// <summary>The Quartz job that applies retention on <c>LeakWatch:Operations:Retention:Schedule</c>; one run at a time.</summary>
 [DisallowConcurrentExecution]
-internal sealed class RetentionJob(RetentionPurger purger, ILogger<RetentionJob> logger) : IJob
+internal sealed class RetentionJob(RetentionPurger purger, RetentionHealth health, ILogger<RetentionJob> logger) : IJob
 {
     public const string Name = "retention-purge";
 
@@ -17,10 +17,12 @@ internal sealed class RetentionJob(RetentionPurger purger, ILogger<RetentionJob>
         {
             var counts = await purger.PurgeAsync(cancellationToken);
             Log.Purged(logger, counts.Incidents, counts.SeenContent, counts.CrawlPages, counts.CrawlCursors, counts.DeliveredAlerts);
+            health.Succeeded();
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // The job's edge: nothing is lost by a purge that did not happen; the next run tries again.
+            // The job's edge: nothing is lost by a purge that did not happen, and the next run tries again; /readyz says so meanwhile.
+            health.Failed(e.GetType().Name);
             Log.PurgeFailed(logger, e);
         }
     }

@@ -114,5 +114,35 @@ public sealed class RetentionPurgerTests : IDisposable
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 
+    private sealed class FailingAudit : IRetentionAudit
+    {
+        public bool Fail { get; set; } = true;
+
+        public Task<RetentionRecord> PrepareAsync(CancellationToken cancellationToken) => Fail
+            ? throw new InvalidOperationException("audit unavailable")
+            : Task.FromResult<RetentionRecord>((_, _, _, _) => Task.CompletedTask);
+    }
+
+    [Fact]
+    public async Task RetentionJob_PurgeFails_ReadinessIsDegradedUntilAPurgeWorks()
+    {
+        var database = new Database(Options.Create(new LeakWatchOptions { DataDirectory = _folders.DataDirectory }));
+        var audit = new FailingAudit();
+        var purger = new RetentionPurger(database, Options.Create(new OperationsOptions()), audit, _time);
+        var health = new RetentionHealth();
+        var job = new RetentionJob(purger, health, Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionJob>.Instance);
+        var check = new RetentionCheck(health);
+
+        await job.Execute(null!, CancellationToken.None);
+        var failed = await check.CheckHealthAsync(null!);
+        audit.Fail = false;
+        await job.Execute(null!, CancellationToken.None);
+        var recovered = await check.CheckHealthAsync(null!);
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, failed.Status);
+        Assert.Contains("InvalidOperationException", failed.Description, StringComparison.Ordinal);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, recovered.Status);
+    }
+
     public void Dispose() => _folders.Dispose();
 }
