@@ -14,6 +14,8 @@ internal static class DocumentNames
 {
     public const char EntrySeparator = '!';
 
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     // Kept on a masked file name, so that the scanner still knows the format from it; never a person's name.
     private static readonly HashSet<string> KnownExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -29,10 +31,14 @@ internal static class DocumentNames
         var builder = new StringBuilder(document, 0, first, document.Length);
         foreach (var entry in document[(first + 1)..].Split(EntrySeparator))
         {
-            builder.Append(EntrySeparator).Append("entry-").Append(Hash(entry));
+            // Idempotent: a name already masked (as stored in incidents) stays as it is.
+            builder.Append(EntrySeparator).Append(IsMasked(entry) ? entry : "entry-" + Hash(entry));
         }
         return builder.ToString();
     }
+
+    private static bool IsMasked(string entry) =>
+        entry.Length == 14 && entry.StartsWith("entry-", StringComparison.Ordinal) && !entry.AsSpan(6).ContainsAnyExcept(LowerHex);
 
     /// <summary>
     /// A file found under a folder given on the command line: the folder as given, then each path segment below it

@@ -65,16 +65,7 @@ internal static class ConsolePage
         string.IsNullOrEmpty(text) ? Html.Empty : Html.Of($"<p class=\"{kind}\">{text}</p>");
 
     /// <summary>What a crawled URL or path shows: encoded by the caller, archive entry names replaced by their hash.</summary>
-    public static string Masked(string document)
-    {
-        var parts = document.Split(DocumentNames.EntrySeparator);
-        if (parts.Length == 1) return document;
-        return parts[0] + string.Concat(parts.Skip(1).Select(p =>
-            DocumentNames.EntrySeparator + (IsMaskedEntry(p) ? p : DocumentNames.Mask("x" + DocumentNames.EntrySeparator + p)[2..])));
-    }
-
-    private static bool IsMaskedEntry(string part) =>
-        part.Length == 14 && part.StartsWith("entry-", StringComparison.Ordinal) && part[6..].All(char.IsAsciiHexDigitLower);
+    public static string Masked(string document) => DocumentNames.Mask(document);
 
     public static string Time(string? dbTime) =>
         dbTime is null ? "" : DbTime.Parse(dbTime).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

@@ -20,4 +20,15 @@ public sealed class DocumentNamesTests
     [Fact]
     public void Mask_PlainDocument_IsUnchanged() =>
         Assert.Equal("/srv/suspect/dump.csv", DocumentNames.Mask("/srv/suspect/dump.csv"));
+
+    [Fact]
+    public void Mask_AlreadyMaskedDocument_IsUnchangedButANewEntryBesideItIsMasked()
+    {
+        var masked = DocumentNames.Mask("https://files.example.org/dump.zip!CR DUPONT Marie.csv");
+
+        Assert.Equal(masked, DocumentNames.Mask(masked));
+        var deeper = DocumentNames.Mask(masked + "!DUPONT.txt");
+        Assert.StartsWith(masked + "!entry-", deeper, StringComparison.Ordinal);
+        Assert.DoesNotContain("DUPONT", deeper, StringComparison.Ordinal);
+    }
 }
