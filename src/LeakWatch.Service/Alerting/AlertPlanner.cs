@@ -1,5 +1,5 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Alerting;
@@ -24,7 +24,7 @@ internal sealed class AlertPlanner(IOptions<AlertingOptions> options, Idempotenc
         """;
 
     /// <returns>How many alerts were queued and how many digest items were added.</returns>
-    public async Task<(int Alerts, int DigestItems)> PlanAsync(SqliteConnection connection, SqliteTransaction transaction, IncidentRow incident, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<(int Alerts, int DigestItems)> PlanAsync(DbConnection connection, DbTransaction transaction, IncidentRow incident, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var instance = await keys.InstanceAsync(connection, transaction, cancellationToken);

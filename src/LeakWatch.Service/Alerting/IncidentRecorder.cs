@@ -1,8 +1,8 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace LeakWatch.Service.Alerting;
@@ -30,7 +30,7 @@ internal sealed class IncidentRecorder(
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
             var now = time.GetUtcNow();
             var outcome = await RecordAsync(connection, transaction, source, url, result, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -44,8 +44,8 @@ internal sealed class IncidentRecorder(
     }
 
     private async Task<Outcome> RecordAsync(
-        SqliteConnection connection,
-        SqliteTransaction transaction,
+        DbConnection connection,
+        DbTransaction transaction,
         string source,
         string url,
         DocumentScanResult result,
@@ -72,7 +72,7 @@ internal sealed class IncidentRecorder(
         var incidentId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             SelectByUrl, new { Url = url }, transaction, cancellationToken: cancellationToken))
             ?? await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                SelectSuperset, transaction: transaction, cancellationToken: cancellationToken));
+                Dialect(SelectSuperset), transaction: transaction, cancellationToken: cancellationToken));
 
         var created = incidentId is null;
         var rules = patients.SelectMany(p => RuleList.Split(p.Rules));
@@ -93,10 +93,10 @@ internal sealed class IncidentRecorder(
         var id = incidentId!.Value;
 
         var newPatients = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            CountNewPatients, new { Id = id }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(UpsertPatients, new { Id = id }, transaction, cancellationToken: cancellationToken));
+            Dialect(CountNewPatients), new { Id = id }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Dialect(UpsertPatients), new { Id = id }, transaction, cancellationToken: cancellationToken));
         // Pooled connections keep their temp tables: leave nothing of this document behind (a rollback clears it too).
-        await connection.ExecuteAsync(new CommandDefinition(ClearScanPatients, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Dialect(ClearScanPatients), transaction: transaction, cancellationToken: cancellationToken));
 
         var current = await connection.QuerySingleAsync<IncidentRow>(new CommandDefinition(
             SelectIncident, new { Id = id }, transaction, cancellationToken: cancellationToken));
@@ -136,19 +136,19 @@ internal sealed class IncidentRecorder(
         return new Outcome(created ? OutcomeKind.Created : OutcomeKind.Grew, id, (int)newPatients, (int)changed.PatientsTotal, alerts, digestItems);
     }
 
-    private static async Task LoadScanPatientsAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<DocumentPatient> patients, CancellationToken cancellationToken)
+    private async Task LoadScanPatientsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<DocumentPatient> patients, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition(CreateScanPatients, transaction: transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(ClearScanPatients, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(database.Sql(CreateScanPatients, CreateScanPatientsPostgres), transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Dialect(ClearScanPatients), transaction: transaction, cancellationToken: cancellationToken));
 
         // A dump can match hundreds of thousands of patients: one prepared command with rebound parameters is several
         // times faster than Dapper's per-row execution here.
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = InsertScanPatient;
-        var patient = insert.Parameters.Add("@Patient", SqliteType.Blob);
-        var confidence = insert.Parameters.Add("@Confidence", SqliteType.Integer);
-        var rules = insert.Parameters.Add("@Rules", SqliteType.Text);
+        insert.CommandText = Dialect(InsertScanPatient);
+        var patient = Parameter(insert, "Patient", System.Data.DbType.Binary);
+        var confidence = Parameter(insert, "Confidence", System.Data.DbType.Int64);
+        var rules = Parameter(insert, "Rules", System.Data.DbType.String);
         insert.Prepare();
         foreach (var row in patients)
         {
@@ -159,6 +159,18 @@ internal sealed class IncidentRecorder(
             // Synchronous on purpose: SQLite's async calls run synchronously anyway, and a Task per row costs more than the row.
             insert.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>SQLite names its temp schema <c>temp</c>, PostgreSQL <c>pg_temp</c>.</summary>
+    private string Dialect(string sql) => database.IsPostgres ? sql.Replace("temp.scan_patients", "pg_temp.scan_patients", StringComparison.Ordinal) : sql;
+
+    private static DbParameter Parameter(DbCommand command, string name, System.Data.DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     /// <summary>One row per patient: the best confidence seen in the document, with its rules.</summary>
@@ -221,8 +233,8 @@ internal sealed class IncidentRecorder(
     private const string SelectByContent = "SELECT incident_id FROM incident_documents WHERE content_sha256 = @Sha";
 
     private const string TouchContent = """
-        UPDATE incident_documents SET last_seen = max(last_seen, @Now) WHERE content_sha256 = @Sha;
-        UPDATE incidents SET last_seen = max(last_seen, @Now) WHERE id = @Id;
+        UPDATE incident_documents SET last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END WHERE content_sha256 = @Sha;
+        UPDATE incidents SET last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END WHERE id = @Id;
         """;
 
     private const string CreateScanPatients = """
@@ -231,6 +243,14 @@ internal sealed class IncidentRecorder(
             confidence INTEGER NOT NULL,
             rules TEXT NOT NULL
         ) WITHOUT ROWID
+        """;
+
+    private const string CreateScanPatientsPostgres = """
+        CREATE TEMP TABLE IF NOT EXISTS scan_patients (
+            patient BYTEA PRIMARY KEY,
+            confidence BIGINT NOT NULL,
+            rules TEXT NOT NULL
+        )
         """;
 
     private const string ClearScanPatients = "DELETE FROM temp.scan_patients";
@@ -285,7 +305,7 @@ internal sealed class IncidentRecorder(
             content_sha256 = CASE WHEN @Grew THEN @Sha ELSE content_sha256 END,
             bytes = CASE WHEN @Grew THEN @Bytes ELSE bytes END,
             revision = revision + CASE WHEN @Grew THEN 1 ELSE 0 END,
-            last_seen = max(last_seen, @Now),
+            last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END,
             last_growth = @NewPatients,
             patients_high = (SELECT COUNT(*) FROM incident_patients WHERE incident_id = @Id AND confidence = 3),
             patients_medium = (SELECT COUNT(*) FROM incident_patients WHERE incident_id = @Id AND confidence = 2),

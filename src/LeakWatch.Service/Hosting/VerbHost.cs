@@ -51,6 +51,7 @@ internal static class VerbHost
         Detection.NoEnrollmentException e => ("leakwatch: " + e.Message, ExitCodes.Failure),
         OperationCanceledException => ("leakwatch: cancelled.", ExitCodes.Failure),
         SqliteException e => ("leakwatch: " + StorageFailure.Describe(e), ExitCodes.Failure),
+        Npgsql.NpgsqlException e => ("leakwatch: " + StorageFailure.Describe(e), ExitCodes.Failure),
         IOException e when StorageFailure.IsDiskFull(e) =>
             ("leakwatch: the disk is full; nothing was changed. Free space on the file system of the data folder (LeakWatch:DataDirectory) and run the command again.", ExitCodes.Failure),
         UnauthorizedAccessException =>

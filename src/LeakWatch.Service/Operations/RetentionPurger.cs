@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dapper;
 using LeakWatch.Service.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Operations;
@@ -23,7 +23,7 @@ internal interface IRetentionAudit
 }
 
 /// <summary>Records a purge's counts inside the purge's own transaction.</summary>
-internal delegate Task RetentionRecord(SqliteConnection connection, SqliteTransaction transaction, PurgeCounts counts, CancellationToken cancellationToken);
+internal delegate Task RetentionRecord(DbConnection connection, DbTransaction transaction, PurgeCounts counts, CancellationToken cancellationToken);
 
 /// <summary>
 /// Applies <see cref="RetentionOptions"/> in one transaction: incidents last seen before their window (with their
@@ -52,7 +52,7 @@ internal sealed class RetentionPurger(Database database, IOptions<OperationsOpti
         var retention = options.Value.Retention;
         var record = await audit.PrepareAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
 
         await connection.ExecuteAsync(new CommandDefinition(OldIncidents, new { cutoff = Iso(now - retention.Incidents) }, transaction, cancellationToken: cancellationToken));
         var incidents = await DeleteAsync("DELETE FROM incidents WHERE id IN (SELECT id FROM purge_incidents)", null);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Storage;
 
@@ -6,6 +7,10 @@ internal static class StorageRegistration
 {
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddSingleton<Database>();
         services.AddSingleton<MetaStore>();
         services.AddSingleton<FingerprintStore>();
