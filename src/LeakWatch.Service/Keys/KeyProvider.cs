@@ -1,4 +1,5 @@
 using LeakWatch.Core.Fingerprinting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Configuration;

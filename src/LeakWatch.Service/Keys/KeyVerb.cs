@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LeakWatch.Core.Fingerprinting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using Dapper;
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
 using LeakWatch.Service.Hosting;

@@ -1,4 +1,5 @@
 using Dapper;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Crawling.Sources;
 using LeakWatch.Service.Crawling.State;
 using LeakWatch.Service.Hosting;

@@ -1,6 +1,7 @@
+using LeakWatch.Service.CommandLine;
+using LeakWatch.Service.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using LeakWatch.Service.Hosting;
 
 namespace LeakWatch.Service.Storage;
 

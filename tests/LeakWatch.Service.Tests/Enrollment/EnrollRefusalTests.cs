@@ -1,4 +1,5 @@
 using System.Text;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Storage;
 using LeakWatch.Service.Tests.Hosting;
