@@ -1,5 +1,4 @@
 using LeakWatch.Service.CommandLine;
-using LeakWatch.Service.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +19,7 @@ internal sealed class Database
     private readonly Lazy<Task> _prepared;
     private readonly string _pragmas;
 
-    public Database(IOptions<LeakWatchOptions> options)
+    public Database(IOptions<StorageOptions> options)
     {
         Path = options.Value.DatabasePath;
         _connectionString = new SqliteConnectionStringBuilder
