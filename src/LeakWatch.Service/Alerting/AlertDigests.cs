@@ -1,4 +1,5 @@
 using Dapper;
+using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

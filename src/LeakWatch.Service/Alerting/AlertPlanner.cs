@@ -1,5 +1,6 @@
-using Dapper;
 using System.Data.Common;
+using Dapper;
+using LeakWatch.Service.Incidents;
 using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Alerting;

@@ -1,8 +1,8 @@
 using System.Data;
 using System.Data.Common;
+using LeakWatch.Service.CommandLine;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using LeakWatch.Service.Hosting;
 using Npgsql;
 
 namespace LeakWatch.Service.Storage;
@@ -30,7 +30,7 @@ internal sealed class Database : IDisposable
     private readonly string _pragmas = "";
     private readonly NpgsqlDataSource? _postgres;
 
-    public Database(IOptions<LeakWatchOptions> options, IOptions<DatabaseOptions>? database = null)
+    public Database(IOptions<StorageOptions> options, IOptions<DatabaseOptions>? database = null)
     {
         Path = options.Value.DatabasePath;
         _prepared = new Lazy<Task>(PrepareAsync);

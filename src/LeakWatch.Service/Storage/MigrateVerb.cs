@@ -3,7 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using LeakWatch.Service.Audit;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -63,7 +63,7 @@ internal static class MigrateVerb
         {
             throw new LeakWatchException("set LeakWatch:Database:ConnectionStringFile (a file holding the PostgreSQL connection string) or LeakWatch:Database:ConnectionString: it names the database to copy into.");
         }
-        var options = services.GetRequiredService<IOptions<LeakWatchOptions>>();
+        var options = services.GetRequiredService<IOptions<StorageOptions>>();
         using var target = new Database(options, Options.Create(new DatabaseOptions
         {
             Provider = "postgres",

@@ -1,7 +1,7 @@
 using Dapper;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Crawling.State;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.Incidents;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Storage;
 using LeakWatch.Service.Tests.Alerting;
 using LeakWatch.Service.Tests.Enrollment;

@@ -1,5 +1,6 @@
 using LeakWatch.Service.Tests.Accounts;
 using LeakWatch.Service.Tests.Alerting;
+using LeakWatch.Service.Tests.Incidents;
 using LeakWatch.Service.Tests.Storage;
 
 namespace LeakWatch.Service.Tests.Postgres;

@@ -2,6 +2,7 @@ using Dapper;
 using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Audit;
 using LeakWatch.Service.Crawling.State;
+using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Operations;
 using LeakWatch.Service.Tests.Alerting;
 using Microsoft.Extensions.DependencyInjection;
