@@ -40,6 +40,13 @@ internal sealed class ClusterOptions
     public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
+    /// How long an idle node's scheduler waits before it looks for due jobs again. Quartz's nodes take due jobs first come,
+    /// first served; a shorter wait lets an idle node take its share sooner (and costs one small query per wait).
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "LeakWatch:Cluster:IdleWaitTime must be between 00:00:01 and 00:05:00.")]
+    public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How long a node owns an alert it claimed for sending. Past it, another node may send it again (the node may have
     /// died): longer than a send can take (the channels' SendTimeout), short enough that an alert is not late for long.
     /// </summary>

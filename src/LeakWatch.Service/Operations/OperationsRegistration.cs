@@ -57,6 +57,7 @@ internal static class OperationsRegistration
             {
                 // Every node of a cluster shares the scheduler's name and has an id of its own (its node name).
                 scheduler.InstanceId = cluster.Value.ResolveNodeName();
+                scheduler.IdleWaitTime = cluster.Value.IdleWaitTime;
             }));
 
         services.AddOptions<ClusterOptions>()
