@@ -56,7 +56,7 @@ internal sealed class RetentionPurger(Database database, IOptions<OperationsOpti
 
         await connection.ExecuteAsync(new CommandDefinition(OldIncidents, new { cutoff = Iso(now - retention.Incidents) }, transaction, cancellationToken: cancellationToken));
         var incidents = await DeleteAsync("DELETE FROM incidents WHERE id IN (SELECT id FROM purge_incidents)", null);
-        await connection.ExecuteAsync(new CommandDefinition("DROP TABLE temp.purge_incidents", transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(database.Sql("DROP TABLE temp.purge_incidents", "DROP TABLE pg_temp.purge_incidents"), transaction: transaction, cancellationToken: cancellationToken));
         // Crawl tables write times with the round-trip format ("O"), alerting with milliseconds and Z: each is compared in its own.
         var seen = await DeleteAsync("DELETE FROM crawl_seen WHERE seen_at < @cutoff", Round(now - retention.SeenContent));
         var pages = await DeleteAsync("DELETE FROM crawl_pages WHERE fetched_at < @cutoff", Round(now - retention.CrawlState));

@@ -74,9 +74,6 @@ internal sealed class Database : IDisposable
     /// <summary>Where the data is, for messages: the SQLite file, or the PostgreSQL database and host (never the password).</summary>
     public string Description { get; }
 
-    /// <summary>For the other users of the same database (Quartz's job store); opening through it applies no migration.</summary>
-    public string ConnectionString => _connectionString;
-
     /// <summary>Quartz's data source: the same database, pooled apart.</summary>
     public DbDataSource CreateDataSource() =>
         IsPostgres ? NpgsqlDataSource.Create(_connectionString) : SqliteFactory.Instance.CreateDataSource(_connectionString);

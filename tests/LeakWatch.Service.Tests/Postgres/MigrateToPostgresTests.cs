@@ -70,6 +70,12 @@ public sealed class MigrateToPostgresTests : IDisposable
         Assert.Contains("intact: 3 entries", verify.Out, StringComparison.Ordinal);
         var users = await _cli.RunAsync("users", "list");
         Assert.Contains("first.dpo", users.Out, StringComparison.Ordinal);
+        var doctor = await _cli.RunAsync("doctor");
+        Assert.Matches("database +OK +PostgreSQL database 'lw_[0-9_]+' on 127.0.0.1:[0-9]+: PostgreSQL 15", doctor.Out);
+        Assert.Matches("schema +OK +version [0-9]+", doctor.Out);
+        Assert.Matches("enrollment +OK +300 patients", doctor.Out);
+        Assert.Matches("nodes +WARN +no node has started", doctor.Out);
+        Assert.DoesNotContain("test-only", doctor.Out + doctor.Error, StringComparison.Ordinal);
         using var copy = new AlertingFixture(postgres);
         copy.Settings["LeakWatch:KeyFile"] = _cli.KeyFile;
         using var onPostgres = copy.StartService();

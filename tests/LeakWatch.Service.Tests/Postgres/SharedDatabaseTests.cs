@@ -133,4 +133,38 @@ public sealed class SharedDatabaseTests : IDisposable
         var health = Assert.Single(await b.GetRequiredService<SourceHealthStore>().ListAsync(CancellationToken.None));
         Assert.Equal((4L, 1L, "HTTP 503"), (health.DocumentsSeen, health.ConsecutiveFailures, health.LastError));
     }
+
+    [Fact]
+    public async Task ReviewAndRetention_OnPostgres_ListDecideCommentAndPurge()
+    {
+        var node = Node("node-a");
+        node.Settings["LEAKWATCH_KEY"] = LeakWatch.Core.Fingerprinting.SecretKey.Generate().ToBase64();
+        var services = node.StartService();
+        await services.GetRequiredService<IIncidentRecorder>().RecordAsync("forum-x", "https://forum.example/t/1", Scans.Result("d", Scans.Sha('f'), Scans.Range(1, 4)), CancellationToken.None);
+        var cases = services.GetRequiredService<LeakWatch.Service.Review.CaseStore>();
+
+        var all = await cases.ListAsync(new LeakWatch.Service.Review.IncidentFilter(null, null, null, null, null, 1), CancellationToken.None);
+        var high = await cases.ListAsync(new LeakWatch.Service.Review.IncidentFilter("new", "high", "forum-x", new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 31), 1), CancellationToken.None);
+        await cases.ConfirmAsync(1, "first.dpo", "127.0.0.1", CancellationToken.None);
+        await cases.CommentAsync(1, "checked with the lab", "first.dpo", "127.0.0.1", CancellationToken.None);
+        var detail = await cases.GetAsync(1, CancellationToken.None);
+        var patients = new List<long>();
+        await foreach (var patient in cases.PatientsAsync(1, CancellationToken.None)) patients.Add(patient.Confidence);
+
+        Assert.Equal((1L, 1L), (all.Total, high.Total));
+        Assert.Equal("confirmed", detail!.Case.Status);
+        Assert.Single(detail.Comments);
+        Assert.Equal([3L, 3L, 3L, 3L], patients);
+
+        // Four years later, with the alert delivered: the purge removes the incident and writes its audit entry.
+        await services.GetRequiredService<AlertDispatcher>().RunOnceAsync(CancellationToken.None);
+        await AlertingFixture.QueryAsync<long>(services, "UPDATE alert_outbox SET delivered_at = '2025-03-12T09:00:00.000Z' RETURNING id");
+        node.Time.Advance(TimeSpan.FromDays(4 * 365));
+        var purged = await services.GetRequiredService<RetentionPurger>().PurgeAsync(CancellationToken.None);
+
+        Assert.Equal(1L, purged.Incidents);
+        Assert.Empty(await AlertingFixture.QueryAsync<long>(services, "SELECT id FROM incidents"));
+        var chain = await services.GetRequiredService<AuditLog>().VerifyAsync(CancellationToken.None);
+        Assert.Equal((3L, (long?)null), (chain.Entries, chain.BrokenId));
+    }
 }
