@@ -17,28 +17,17 @@ internal sealed record PendingAlert(long Id, string IdempotencyKey, string Chann
 /// </summary>
 internal sealed class AlertOutbox(Database database, IOptions<ClusterOptions> cluster)
 {
-    private const string ClaimDue = """
-        UPDATE alert_outbox SET claimed_by = @Node, claimed_until = @Until
-        WHERE id IN (
-            SELECT id FROM alert_outbox
-            WHERE delivered_at IS NULL AND next_attempt_at <= @Now AND (claimed_until IS NULL OR claimed_until <= @Now)
-            ORDER BY id
-            LIMIT @Limit
-        )
-        RETURNING id AS Id, idempotency_key AS IdempotencyKey, channel AS Channel, payload AS Payload, attempts AS Attempts
+    // The due alerts no live claim holds, oldest first. PostgreSQL also skips rows another node is claiming right now.
+    private const string DueRows = """
+        SELECT id FROM alert_outbox
+        WHERE delivered_at IS NULL AND next_attempt_at <= @Now AND (claimed_until IS NULL OR claimed_until <= @Now)
+        ORDER BY id
+        LIMIT @Limit
         """;
 
-    private const string ClaimDuePostgres = """
-        UPDATE alert_outbox SET claimed_by = @Node, claimed_until = @Until
-        WHERE id IN (
-            SELECT id FROM alert_outbox
-            WHERE delivered_at IS NULL AND next_attempt_at <= @Now AND (claimed_until IS NULL OR claimed_until <= @Now)
-            ORDER BY id
-            LIMIT @Limit
-            FOR UPDATE SKIP LOCKED
-        )
-        RETURNING id AS Id, idempotency_key AS IdempotencyKey, channel AS Channel, payload AS Payload, attempts AS Attempts
-        """;
+    private const string Claim = "UPDATE alert_outbox SET claimed_by = @Node, claimed_until = @Until WHERE id IN (";
+
+    private const string Claimed = ") RETURNING id AS Id, idempotency_key AS IdempotencyKey, channel AS Channel, payload AS Payload, attempts AS Attempts";
 
     private const string MarkDeliveredSql = """
         UPDATE alert_outbox SET delivered_at = @Now, attempts = attempts + 1, last_error = NULL, claimed_by = NULL, claimed_until = NULL
@@ -58,7 +47,7 @@ internal sealed class AlertOutbox(Database database, IOptions<ClusterOptions> cl
         var settings = cluster.Value;
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<PendingAlert>(new CommandDefinition(
-            database.Sql(ClaimDue, ClaimDuePostgres),
+            Claim + database.Sql(DueRows, DueRows + " FOR UPDATE SKIP LOCKED") + Claimed,
             new { Now = DbTime.Text(now), Limit = limit, Node = settings.ResolveNodeName(), Until = DbTime.Text(now + settings.AlertClaimLease) },
             cancellationToken: cancellationToken));
         return [.. rows.OrderBy(r => r.Id)];

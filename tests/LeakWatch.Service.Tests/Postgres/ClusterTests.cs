@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Dapper;
 using LeakWatch.Service.Alerting;
 using LeakWatch.Service.CommandLine;
@@ -72,7 +70,7 @@ public sealed class ClusterTests : IAsyncDisposable
         {
             var folder = new ExecutableHarness { KeyFile = _setup.KeyFile };
             _folders.Add(folder);
-            ports[name] = FreePort();
+            ports[name] = PostgresServer.FreePort();
             var settings = new Dictionary<string, string>
             {
                 ["LeakWatch__Database__Provider"] = "postgres",
@@ -158,10 +156,4 @@ public sealed class ClusterTests : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
