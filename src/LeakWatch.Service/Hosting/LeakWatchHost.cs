@@ -10,7 +10,6 @@ using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace LeakWatch.Service.Hosting;
@@ -70,11 +69,6 @@ internal static class LeakWatchHost
     public static IServiceCollection AddLeakWatch(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<LeakWatchOptions>()
-            .BindConfiguration(LeakWatchOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LeakWatchOptions>, LeakWatchOptionsValidator>();
         services.AddStorage();
         services.AddKeys();
         services.AddEnrollment();

@@ -66,7 +66,7 @@ internal sealed partial class FakeScanner : IDocumentScanner
         {
             return ScanAsync(new MemoryStream(document.Body, writable: false), documentName, cancellationToken);
         }
-        var page = LeakWatch.Service.Crawling.HtmlDocuments.Parse(document.Text);
+        var page = LeakWatch.Service.Crawling.CrawledHtml.Parse(document.Text);
         foreach (var hidden in page.QuerySelectorAll("script, style, template").ToList()) hidden.Remove();
         var text = page.Body?.TextContent ?? "";
         Scanned.Enqueue(documentName);
