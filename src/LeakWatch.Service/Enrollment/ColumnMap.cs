@@ -1,5 +1,5 @@
 using System.Globalization;
-using LeakWatch.Core.Extraction;
+using LeakWatch.Core.Normalization;
 using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Enrollment;

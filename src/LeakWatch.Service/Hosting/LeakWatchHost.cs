@@ -2,6 +2,7 @@ using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Detection;
 using LeakWatch.Service.Enrollment;
+using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Operations;
 using LeakWatch.Service.Review;
@@ -67,6 +68,7 @@ internal static class LeakWatchHost
         services.AddKeys();
         services.AddEnrollment();
         services.AddDetection();
+        services.AddIncidents();
         services.AddAlerting();
         services.AddCrawling();
         services.AddOperations();

@@ -5,7 +5,7 @@ using LeakWatch.Service.CommandLine;
 namespace LeakWatch.Service.Enrollment;
 
 /// <summary>The arguments <c>enroll</c> and <c>resolve</c> share: FILE, --map, --delimiter, --encoding.</summary>
-internal sealed class ExportOptions
+internal sealed class ExportArguments
 {
     public Argument<FileInfo> File { get; } = new("FILE") { Description = "The lab's patient export: delimited text with a header line." };
 
