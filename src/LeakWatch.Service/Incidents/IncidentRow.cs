@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Incidents;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Dapper;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Audit;
 using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Storage;

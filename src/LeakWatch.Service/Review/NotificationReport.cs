@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Review;
 
