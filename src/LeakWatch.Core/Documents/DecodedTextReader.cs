@@ -7,7 +7,7 @@ namespace LeakWatch.Core.Documents;
 /// seen the choice between UTF-8 and Windows-1252 is left open, and it is made at the first other byte by looking at the
 /// bytes ahead: a dump whose first accented name is on row 5,000 is still read right. Invalid bytes decode to U+FFFD.
 /// </summary>
-internal sealed class DecodedTextReader : TextReader
+public sealed class DecodedTextReader : TextReader
 {
     internal const int ByteBufferSize = 128 * 1024;
     private const int CharBufferSize = 64 * 1024;

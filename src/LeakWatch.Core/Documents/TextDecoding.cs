@@ -4,7 +4,7 @@ using System.Text.Unicode;
 namespace LeakWatch.Core.Documents;
 
 /// <summary>The encodings a leaked document is read with.</summary>
-internal enum TextEncodingKind : byte
+public enum TextEncodingKind : byte
 {
     /// <summary>Only ASCII bytes so far: UTF-8 and Windows-1252 agree, the choice is made at the first other byte.</summary>
     Ascii = 0,
@@ -21,7 +21,7 @@ internal enum TextEncodingKind : byte
 /// a mark (every other byte NUL), then UTF-8 when the bytes are valid UTF-8, otherwise Windows-1252 (what French
 /// exports from Excel and old lab software are written in). Nothing is read twice: the sniffed head is decoded in place.
 /// </summary>
-internal static class TextDecoding
+public static class TextDecoding
 {
     /// <summary>How much of the head is examined for byte order marks, NUL patterns and binary content.</summary>
     public const int SniffBytes = 64 * 1024;

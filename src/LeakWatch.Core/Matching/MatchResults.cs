@@ -2,7 +2,7 @@ using LeakWatch.Core.Fingerprinting;
 
 namespace LeakWatch.Core.Matching;
 
-internal enum Confidence : byte
+public enum Confidence : byte
 {
     Low = 1,
     Medium = 2,
@@ -11,7 +11,7 @@ internal enum Confidence : byte
 
 /// <summary>Which kinds of patient field were matched: what an alert may say, never the values.</summary>
 [Flags]
-internal enum MatchedFields
+public enum MatchedFields
 {
     None = 0,
     Nir = 1,
@@ -23,13 +23,13 @@ internal enum MatchedFields
 }
 
 /// <summary>Where in the decoded document a matching record starts.</summary>
-internal readonly record struct MatchLocation(long Offset, long Line);
+public readonly record struct MatchLocation(long Offset, long Line);
 
 /// <summary>One patient of the base found in one document.</summary>
 /// <param name="Patient">The opaque reference (keyed hash of the lab's identifier).</param>
 /// <param name="Rules">Rule names that fired, e.g. "nir+name", "identity", "email", "phone+name".</param>
 /// <param name="Locations">The first few records where the patient was found.</param>
-internal sealed record PatientMatch(
+public sealed record PatientMatch(
     Fingerprint Patient,
     Confidence Confidence,
     IReadOnlyList<string> Rules,
@@ -40,7 +40,7 @@ internal sealed record PatientMatch(
 /// <param name="Document">Path or URL; <c>archive!entry</c> inside archives.</param>
 /// <param name="ContentSha256">Hex SHA-256 of the leaf's bytes as read (after decompression).</param>
 /// <param name="Skipped">Null when scanned whole; otherwise why the leaf was not, or only in part (bomb, too large, binary...).</param>
-internal sealed record DocumentScanResult(
+public sealed record DocumentScanResult(
     string Document,
     string ContentSha256,
     long Bytes,

@@ -148,7 +148,7 @@ public sealed class TextDecodingTests
     }
 
     /// <summary>Network streams return short reads: the decoder must not depend on full buffers.</summary>
-    private sealed class OneByteAtATimeOften(byte[] bytes) : ReadOnlyStreamBase
+    private sealed class OneByteAtATimeOften(byte[] bytes) : ReadOnlyForwardStream
     {
         private readonly MemoryStream _inner = new(bytes);
         private int _reads;
