@@ -23,7 +23,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     private readonly SemaphoreSlim _loading = new(1, 1);
     // One document at a time: each scan already uses every core, and the matchers' memos stay few.
     private readonly SemaphoreSlim _scanning = new(1, 1);
-    private (long EnrollmentId, ScanPipeline Pipeline)? _loaded;
+    private (long EnrollmentId, ExtractAndMatchPipeline Pipeline)? _loaded;
 
     public DocumentScanner(KeyProvider keys, FingerprintStore store, IOptions<DetectionOptions> options, ILogger<DocumentScanner> logger)
     {
@@ -39,7 +39,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     public Task<IReadOnlyList<DocumentScanResult>> ScanAsync(FetchedDocument document, string documentName, CancellationToken cancellationToken) =>
         RunAsync(pipeline => ScanFetched(pipeline, document, documentName, cancellationToken), cancellationToken);
 
-    private async Task<IReadOnlyList<DocumentScanResult>> RunAsync(Func<ScanPipeline, List<DocumentScanResult>> scan, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DocumentScanResult>> RunAsync(Func<ExtractAndMatchPipeline, List<DocumentScanResult>> scan, CancellationToken cancellationToken)
     {
         var pipeline = await GetPipelineAsync(cancellationToken);
         await _scanning.WaitAsync(cancellationToken);
@@ -58,7 +58,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     /// Archives are unpacked (their entries are other bytes, hashed as leaves); a page goes to the HTML extractor from
     /// the text the crawler already decoded; other text is decoded once here with the declared charset.
     /// </summary>
-    private List<DocumentScanResult> ScanFetched(ScanPipeline pipeline, FetchedDocument document, string documentName, CancellationToken cancellationToken)
+    private List<DocumentScanResult> ScanFetched(ExtractAndMatchPipeline pipeline, FetchedDocument document, string documentName, CancellationToken cancellationToken)
     {
         if (ArchiveSniffer.Detect(document.Body.AsSpan(0, Math.Min(document.Body.Length, ArchiveSniffer.HeadBytes))) != ArchiveKind.None)
         {
@@ -91,7 +91,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
         return [new DocumentScanResult(documentName, document.Sha256, document.Body.Length, matches.Records, found, problem is null ? null : "partly read: " + problem)];
     }
 
-    private List<DocumentScanResult> Scan(ScanPipeline pipeline, Stream content, string documentName, CancellationToken cancellationToken)
+    private List<DocumentScanResult> Scan(ExtractAndMatchPipeline pipeline, Stream content, string documentName, CancellationToken cancellationToken)
     {
         var results = new List<DocumentScanResult>();
         var limits = new UnpackLimits
@@ -146,7 +146,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
         return results;
     }
 
-    private async Task<ScanPipeline> GetPipelineAsync(CancellationToken cancellationToken)
+    private async Task<ExtractAndMatchPipeline> GetPipelineAsync(CancellationToken cancellationToken)
     {
         var active = await _store.GetActiveEnrollmentAsync(cancellationToken)
             ?? throw new NoEnrollmentException();
@@ -162,7 +162,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             var index = new FingerprintIndex(snapshot);
             Log.IndexLoaded(_logger, snapshot.Patients.Length, snapshot.LinkedKeys.Length, snapshot.SetMembers.Length, watch.ElapsedMilliseconds);
             // The previous pipeline may still serve a scan in flight; it is left to the collector, not disposed under it.
-            _loaded = (active.Id, new ScanPipeline(index, keys, _options.EffectiveWorkers));
+            _loaded = (active.Id, new ExtractAndMatchPipeline(index, keys, _options.EffectiveWorkers));
             return _loaded.Value.Pipeline;
         }
         finally

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LeakWatch.Core.Normalization;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Enrollment;
 

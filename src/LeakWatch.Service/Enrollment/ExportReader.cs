@@ -1,6 +1,6 @@
 using System.Text;
 using LeakWatch.Core.Normalization;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using nietras.SeparatedValues;
 
 namespace LeakWatch.Service.Enrollment;

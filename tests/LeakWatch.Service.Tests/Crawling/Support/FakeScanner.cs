@@ -92,7 +92,7 @@ internal sealed partial class FakeScanner : IDocumentScanner
 }
 
 /// <summary>Records what the crawler hands to alerting.</summary>
-internal sealed class FakeRecorder : LeakWatch.Service.Alerting.IIncidentRecorder
+internal sealed class FakeRecorder : LeakWatch.Service.Incidents.IIncidentRecorder
 {
     public ConcurrentQueue<(string Source, string Url, DocumentScanResult Result)> Recorded { get; } = new();
 
