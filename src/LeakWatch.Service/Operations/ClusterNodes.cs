@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

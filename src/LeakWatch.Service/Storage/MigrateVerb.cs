@@ -32,14 +32,14 @@ internal static class MigrateVerb
     private static bool Skipped(string table) =>
         table is "schema_migrations" or "cluster_nodes" || table.StartsWith("qrtz_", StringComparison.OrdinalIgnoreCase);
 
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var to = new Option<string>("--to") { Description = "The provider to copy to: postgres.", Required = true };
         var command = new Command("migrate", "Copy this data folder's SQLite database into an empty PostgreSQL database (LeakWatch:Database:ConnectionStringFile), then verify the copy.")
         {
             to,
         };
-        VerbHost.SetAction(command, configArgs, (parse, services, console, ct) => RunAsync(parse.GetValue(to)!, services, console, ct));
+        verbHost.SetAction(command, (parse, services, console, ct) => RunAsync(parse.GetValue(to)!, services, console, ct));
         return command;
     }
 

@@ -31,6 +31,10 @@ internal static class Migrator
     public static IReadOnlyList<(int Version, string Name, string Sql)> For(DatabaseProvider provider) =>
         provider == DatabaseProvider.Postgres ? Postgres : All;
 
+    /// <summary>SQLite's migrations (the default provider).</summary>
+    public static Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        ApplyAsync(connection, DatabaseProvider.Sqlite, cancellationToken);
+
     public static async Task ApplyAsync(DbConnection connection, DatabaseProvider provider, CancellationToken cancellationToken)
     {
         var postgres = provider == DatabaseProvider.Postgres;
