@@ -19,7 +19,7 @@ namespace LeakWatch.Service.Tests.Postgres;
 /// dead node's crawl is recovered by another), every alert reaches the webhook exactly once, no incident is doubled,
 /// and the survivors' /readyz shows the dead node stale.
 /// </summary>
-public sealed class ClusterTests : IAsyncDisposable
+public sealed class ClusterTests : IAsyncLifetime, IDisposable
 {
     private const int Sources = 4;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
@@ -27,9 +27,16 @@ public sealed class ClusterTests : IAsyncDisposable
     private readonly List<ExecutableHarness> _folders = [];
     private readonly List<RunningExecutable> _nodes = [];
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 awaits IAsyncLifetime (not IAsyncDisposable): the surviving nodes are killed here, whatever the outcome.
+    public async Task DisposeAsync()
     {
         foreach (var node in _nodes) await node.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
         foreach (var folder in _folders) folder.Dispose();
         _setup.Dispose();
     }

@@ -55,6 +55,7 @@ internal sealed class PostgresServer
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending(StringComparer.Ordinal).FirstOrDefault()
             : null;
         if (bin is null) throw new InvalidOperationException("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb); .ci/run installs Debian's postgresql package.");
+        RemoveStoppedServers();
         var root = Path.Combine(Path.GetTempPath(), "leakwatch-pg-" + Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(root);
         var asRoot = Environment.UserName == "root";
@@ -75,22 +76,38 @@ internal sealed class PostgresServer
         return server;
     }
 
-    private void Stop(bool asRoot)
+    /// <summary>
+    /// The folders of servers that are no longer running (no postmaster.pid, an hour old): an earlier test process may have been
+    /// ended before its exit handler finished removing its folder. A running server's folder (another run) is left.
+    /// </summary>
+    private static void RemoveStoppedServers()
     {
-        try
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), "leakwatch-pg-*"))
         {
-            RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop"], asRoot).GetAwaiter().GetResult();
-        }
-        finally
-        {
+            // An hour old at least: a folder another run is creating right now has no postmaster.pid yet either.
+            if (File.Exists(Path.Combine(folder, "data", "postmaster.pid")) ||
+                TimeProvider.System.GetUtcNow() - Directory.GetLastWriteTimeUtc(folder) < TimeSpan.FromHours(1)) continue;
             try
             {
-                Directory.Delete(_root, recursive: true);
+                Directory.Delete(folder, recursive: true);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
             }
         }
+    }
+
+    /// <summary>
+    /// At the test process's exit: one shell, not awaited, stops the server and removes its folder, so the removal is
+    /// not cut short when the test host ends right after its exit handlers start.
+    /// </summary>
+    private void Stop(bool asRoot)
+    {
+        var stop = $"'{Path.Combine(_bin, "pg_ctl")}' -D '{Path.Combine(_root, "data")}' -m immediate -w stop >/dev/null 2>&1";
+        var start = new ProcessStartInfo("sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add((asRoot ? "runuser -u postgres -- " + stop : stop) + "; rm -rf '" + _root + "'");
+        Process.Start(start)?.Dispose();
     }
 
     public static int FreePort()
