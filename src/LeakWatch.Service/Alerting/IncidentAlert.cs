@@ -1,5 +1,6 @@
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Alerting;
 
