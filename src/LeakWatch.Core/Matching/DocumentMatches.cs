@@ -6,7 +6,7 @@ namespace LeakWatch.Core.Matching;
 /// The patients found so far in one document, by ordinal. Each worker fills its own; they are merged at the end,
 /// so the hot path takes no lock.
 /// </summary>
-internal sealed class DocumentMatches
+public sealed class DocumentMatches
 {
     public const int MaxLocationsPerPatient = 5;
     private readonly Dictionary<int, Entry> _patients = [];
@@ -15,9 +15,9 @@ internal sealed class DocumentMatches
 
     public int Count => _patients.Count;
 
-    public void CountRecords(int records) => Records += records;
+    internal void CountRecords(int records) => Records += records;
 
-    public void Add(int patient, RuleHits hits, MatchLocation location)
+    internal void Add(int patient, RuleHits hits, MatchLocation location)
     {
         if (!_patients.TryGetValue(patient, out var entry))
         {
@@ -33,7 +33,7 @@ internal sealed class DocumentMatches
         if (locations.Count > MaxLocationsPerPatient) locations.RemoveAt(locations.Count - 1);
     }
 
-    public void MergeFrom(DocumentMatches other)
+    internal void MergeFrom(DocumentMatches other)
     {
         Records += other.Records;
         foreach (var (patient, theirs) in other._patients)
