@@ -40,10 +40,24 @@ internal sealed record PatientMatch(
 /// <param name="Document">Path or URL; <c>archive!entry</c> inside archives.</param>
 /// <param name="ContentSha256">Hex SHA-256 of the leaf's bytes as read (after decompression).</param>
 /// <param name="Skipped">Null when scanned whole; otherwise why the leaf was not, or only in part (bomb, too large, binary...).</param>
+/// <param name="Signals">Canaries found and the dump's shape (early warning); null when nothing was counted.</param>
 internal sealed record DocumentScanResult(
     string Document,
     string ContentSha256,
     long Bytes,
     long Records,
     IReadOnlyList<PatientMatch> Matches,
-    string? Skipped = null);
+    string? Skipped = null,
+    DocumentSignals? Signals = null)
+{
+    public IReadOnlyList<CanaryMatch> Canaries => Signals?.Canaries ?? [];
+}
+
+/// <summary>A canary identity found in a document: the system it was made for, and how it matched (no value).</summary>
+internal sealed record CanaryMatch(string System, PatientMatch Match);
+
+/// <summary>
+/// What a document says beyond our patients: canaries found, and its shape (records holding a NIR with a valid key,
+/// records shaped like identities: a last and first name and a birth date under headers that say so). Counts only.
+/// </summary>
+internal sealed record DocumentSignals(IReadOnlyList<CanaryMatch> Canaries, long ValidNirRecords, long IdentityRecords);

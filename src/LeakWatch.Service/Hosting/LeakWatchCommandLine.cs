@@ -27,6 +27,7 @@ internal static class LeakWatchCommandLine
         root.Subcommands.Add(Demo.DemoVerb.Create(configArgs));
         root.Subcommands.Add(Accounts.UsersVerb.Create(configArgs));
         root.Subcommands.Add(Audit.AuditVerb.Create(configArgs));
+        root.Subcommands.Add(Canaries.CanaryVerb.Create(configArgs));
         // No verb means `run`: the service itself.
         root.SetAction((parse, ct) => RunVerb.RunAsync(configArgs, parse, ct));
 

@@ -1,6 +1,8 @@
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Canaries;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Detection;
+using LeakWatch.Service.EarlyWarning;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Operations;
@@ -77,6 +79,8 @@ internal static class LeakWatchHost
         services.AddStorage();
         services.AddKeys();
         services.AddEnrollment();
+        services.AddCanaries();
+        services.AddEarlyWarning();
         services.AddDetection();
         services.AddAlerting();
         services.AddCrawling();
