@@ -21,6 +21,9 @@ internal sealed class CanaryMaker(KeyProvider keys, FingerprintStore patients, C
     public const int MaxCount = 1000;
     private const int MaxDrawsPerCanary = 1000;
 
+    /// <summary>Draws one candidate (the e-mail domain or null); tests replace it to force a collision.</summary>
+    internal Func<string?, CanaryIdentity> Generator { get; set; } = CanaryGenerator.Next;
+
     public async Task<CanaryBatch> CreateAsync(string system, int count, string? emailDomain, CancellationToken cancellationToken)
     {
         var fingerprintKeys = await keys.GetKeysAsync(cancellationToken);
@@ -36,7 +39,7 @@ internal sealed class CanaryMaker(KeyProvider keys, FingerprintStore patients, C
         var found = new List<int>();
         while (identities.Count < count)
         {
-            var candidate = CanaryGenerator.Next(emailDomain);
+            var candidate = Generator(emailDomain);
             var computed = CanaryFingerprinter.Compute(fingerprinter, candidate, new Fingerprint(BitConverter.ToUInt128(RandomNumberGenerator.GetBytes(Fingerprint.Size))));
             if (Collides(computed, index, taken, found))
             {
