@@ -20,7 +20,7 @@ internal sealed class RecordMatcher : IDisposable
 
     private readonly FingerprintIndex _index;
     private readonly Fingerprinter _fp;
-    private readonly CellReader _reader;
+    private readonly TokenClassifier _classifier;
 
     // Per-record state, cleared at each record. "Any" lists take every name word of the record in either role;
     // "role" lists only cells a header or a format named, in the role it named: when both roles are present there,
@@ -43,7 +43,7 @@ internal sealed class RecordMatcher : IDisposable
     {
         _index = index;
         _fp = keys.CreateFingerprinter();
-        _reader = new CellReader(_fp, index);
+        _classifier = new TokenClassifier(_fp, index);
     }
 
     public void Match(RecordBatch batch, DocumentMatches matches)
@@ -61,10 +61,10 @@ internal sealed class RecordMatcher : IDisposable
                 if (text.IsEmpty) continue;
                 if (record.Shape == RecordShape.FreeText)
                 {
-                    Apply(_reader.ReadProse(text, _identifiers), FieldHint.None);
+                    Apply(_classifier.ReadProse(text, _identifiers), FieldHint.None);
                     continue;
                 }
-                var reading = _reader.ReadCell(text, field.Hint, _identifiers);
+                var reading = _classifier.ReadCell(text, field.Hint, _identifiers);
                 Apply(reading, field.Hint);
                 shape |= Shape(field.Hint, text, reading);
             }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Logging;

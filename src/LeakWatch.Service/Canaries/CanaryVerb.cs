@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeakWatch.Service.Canaries;

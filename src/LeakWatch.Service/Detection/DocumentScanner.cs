@@ -170,7 +170,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             var index = new FingerprintIndex(snapshot);
             Log.IndexLoaded(_logger, snapshot.Patients.Length, snapshot.LinkedKeys.Length, snapshot.SetMembers.Length, watch.ElapsedMilliseconds);
             // The previous pipeline may still serve a scan in flight; it is left to the collector, not disposed under it.
-            _loaded = new LoadedIndex(active.Id, canaryVersion, new ScanPipeline(index, keys, _options.EffectiveWorkers), canaries);
+            _loaded = new LoadedIndex(active.Id, canaryVersion, new ExtractAndMatchPipeline(index, keys, _options.EffectiveWorkers), canaries);
             return _loaded;
         }
         finally
@@ -188,4 +188,4 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
 }
 
 /// <summary>The index in use: the enrollment and the canaries it was loaded with.</summary>
-internal sealed record LoadedIndex(long EnrollmentId, string CanaryVersion, ScanPipeline Pipeline, CanaryBook Canaries);
+internal sealed record LoadedIndex(long EnrollmentId, string CanaryVersion, ExtractAndMatchPipeline Pipeline, CanaryBook Canaries);

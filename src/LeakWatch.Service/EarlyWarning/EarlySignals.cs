@@ -22,8 +22,8 @@ internal sealed class EarlySignals(WatchedTerms terms, IOptions<EarlyWarningOpti
         if (terms.IsEmpty || document.Body.Length == 0) return [];
         if (ArchiveSniffer.Detect(document.Body.AsSpan(0, Math.Min(document.Body.Length, ArchiveSniffer.HeadBytes))) != ArchiveKind.None) return [];
         if (!document.IsHtml) return terms.Find(document.Text);
-        var html = Crawling.HtmlDocuments.Parse(document.Text);
-        return terms.Find(html.Title + " \n " + Crawling.HtmlDocuments.Words(html.Body));
+        var html = Crawling.CrawledHtml.Parse(document.Text);
+        return terms.Find(html.Title + " \n " + Crawling.PageWords.Of(html.Body));
     }
 
     /// <summary>Null unless the leaf holds neither patients nor canaries of ours and its shape passes a threshold.</summary>

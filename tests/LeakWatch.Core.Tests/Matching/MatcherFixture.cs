@@ -12,7 +12,7 @@ internal sealed class MatcherFixture : IDisposable
     private readonly List<ulong> _linkedKeys = [];
     private readonly List<int> _linkedPatients = [];
     private readonly HashSet<ulong> _members = [];
-    private ScanPipeline? _pipeline;
+    private ExtractAndMatchPipeline? _pipeline;
 
     public MatcherFixture() => Keys = new FingerprintKeys(SecretKey.FromBytes(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
 
@@ -34,7 +34,7 @@ internal sealed class MatcherFixture : IDisposable
         return this;
     }
 
-    public ScanPipeline Pipeline => _pipeline ??= new ScanPipeline(
+    public ExtractAndMatchPipeline Pipeline => _pipeline ??= new ExtractAndMatchPipeline(
         new FingerprintIndex(new FingerprintSnapshot
         {
             Patients = [.. _patients],

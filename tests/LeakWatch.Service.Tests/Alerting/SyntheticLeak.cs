@@ -24,7 +24,7 @@ internal sealed class SyntheticLeak : IDisposable
     ];
 
     private readonly FingerprintKeys _keys = new(SecretKey.FromBytes([.. Enumerable.Range(40, 32).Select(i => (byte)i)]));
-    private readonly ScanPipeline _pipeline;
+    private readonly ExtractAndMatchPipeline _pipeline;
 
     public SyntheticLeak()
     {
@@ -42,7 +42,7 @@ internal sealed class SyntheticLeak : IDisposable
             References.Add(reference);
             FingerprintRecipe.Fingerprint(fingerprinter, identity, sink);
         }
-        _pipeline = new ScanPipeline(
+        _pipeline = new ExtractAndMatchPipeline(
             new FingerprintIndex(new FingerprintSnapshot
             {
                 Patients = [.. patients],

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using LeakWatch.Core.Normalization;
 using LeakWatch.Service.Canaries;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LeakWatch.Service.Canaries;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;

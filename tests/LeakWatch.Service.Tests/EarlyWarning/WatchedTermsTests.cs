@@ -1,5 +1,5 @@
 using LeakWatch.Service.EarlyWarning;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Tests.Hosting;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using LeakWatch.Core.Extraction;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Normalization;
 
@@ -25,7 +24,8 @@ internal sealed class CellReading(NameEntry[] names, int[] dates)
 }
 
 /// <summary>
-/// Reads cells and prose into names, dates and identifiers. Owned by one <see cref="RecordMatcher"/> (one thread);
+/// Classifies the tokens of cells and prose for the matcher: which words are names of the base (as a last name, a
+/// first name), which are dates, which are identifiers (NIR, phone, email). Owned by one <see cref="RecordMatcher"/> (one thread);
 /// its memos live as long as the matcher, across documents, fixed in size (a few MB at most).
 /// <para>
 /// Cost follows bytes, not vocabulary: a word is a name only if it is letters alone (a barcode with a digit costs a
@@ -33,7 +33,7 @@ internal sealed class CellReading(NameEntry[] names, int[] dates)
 /// unlinked sets, with no allocation unless it is a name of the base. Nothing grows with the number of unique cells.
 /// </para>
 /// </summary>
-internal sealed class CellReader(Fingerprinter fp, FingerprintIndex index)
+internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
 {
     private const int MaxNameWordsPerField = 6;
     private const int MaxSubsequenceWords = 4;

@@ -5,11 +5,11 @@ using LeakWatch.Core.Fingerprinting;
 namespace LeakWatch.Core.Matching;
 
 /// <summary>
-/// Runs extraction on the calling thread and matching on worker threads, joined by a bounded queue of record
+/// Extracts the records of a document and matches them: runs extraction on the calling thread and matching on worker threads, joined by a bounded queue of record
 /// batches: the extractor blocks when the workers fall behind, so memory stays flat whatever the document's size.
 /// One pipeline per index; its matchers (and their memos) are reused from document to document.
 /// </summary>
-internal sealed class ScanPipeline : IDisposable
+internal sealed class ExtractAndMatchPipeline : IDisposable
 {
     private readonly FingerprintIndex _index;
     private readonly FingerprintKeys _keys;
@@ -17,7 +17,7 @@ internal sealed class ScanPipeline : IDisposable
     private readonly ConcurrentBag<RecordMatcher> _matchers = [];
     private readonly ConcurrentBag<RecordBatch> _batches = [];
 
-    public ScanPipeline(FingerprintIndex index, FingerprintKeys keys, int workers)
+    public ExtractAndMatchPipeline(FingerprintIndex index, FingerprintKeys keys, int workers)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         _index = index;
