@@ -45,6 +45,8 @@ internal sealed record AlertPayload
 /// <param name="Revision">1 when the incident is created, +1 each time a larger version adds patients.</param>
 /// <param name="NewPatients">Patients added by this revision (all of them for revision 1).</param>
 /// <param name="Fields">Kinds of field matched (MatchedFields names): never values.</param>
+/// <param name="Kind">patients, canary (then <paramref name="System"/> names where the canary was planted), early-warning
+/// (then <paramref name="Terms"/> names the watched terms found) or suspicious-dump (then <paramref name="Shape"/> has the counts).</param>
 internal sealed record IncidentAlert(
     long Id,
     int Revision,
@@ -58,9 +60,16 @@ internal sealed record IncidentAlert(
     int NewPatients,
     IReadOnlyList<string> Fields,
     IReadOnlyList<string> Rules,
-    string ConsoleUrl);
+    string ConsoleUrl,
+    string Kind = "patients",
+    string? System = null,
+    IReadOnlyList<string>? Terms = null,
+    DumpShape? Shape = null);
 
 internal sealed record PatientCounts(int Total, int High, int Medium, int Low);
+
+/// <summary>A suspicious dump's counts: records read, records with a valid NIR, records shaped like identities.</summary>
+internal sealed record DumpShape(long Records, long ValidNirRecords, long IdentityRecords);
 
 /// <param name="Period"><c>hourly</c> or <c>daily</c>; <paramref name="From"/> and <paramref name="To"/> are UTC.</param>
 /// <param name="Omitted">Incidents of the period not listed, to keep the message short.</param>

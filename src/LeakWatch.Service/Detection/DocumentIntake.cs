@@ -16,7 +16,8 @@ internal sealed record IntakeResult(IReadOnlyList<DocumentScanResult> Results, s
 /// hashed once, scanned (HTML by Core's HTML extractor), and every leaf that holds patients becomes an incident.
 /// The crawler calls nothing else of detection or alerting.
 /// </summary>
-internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder recorder, ILogger<DocumentIntake> logger, EarlyWarning.EarlySignals? early = null)
+internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder recorder, ILogger<DocumentIntake> logger,
+    EarlyWarning.EarlySignals? early = null, SignalIncidentRecorder? signals = null)
 {
     /// <param name="source">The configured source's name.</param>
     /// <param name="documentName">Where the document was found (its URL without session tokens).</param>
@@ -24,6 +25,7 @@ internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder
     {
         // Announcements come before rows: a watched term counts whether or not anything else is found.
         var terms = early?.FindTerms(document) ?? [];
+        if (signals is not null) await signals.RecordEarlyWarningAsync(source, DocumentNames.Mask(documentName), document.Sha256, document.Body.Length, terms, cancellationToken);
         IReadOnlyList<DocumentScanResult> results;
         try
         {
@@ -42,9 +44,15 @@ internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder
         }
         foreach (var result in results)
         {
-            if (result.Matches.Count == 0) continue;
             // Entry names inside archives are content: the incident (and so the alert) keeps the URL and entry hashes.
-            await recorder.RecordAsync(source, DocumentNames.Mask(result.Document), result, cancellationToken);
+            var masked = DocumentNames.Mask(result.Document);
+            if (signals is not null)
+            {
+                await signals.RecordCanariesAsync(source, masked, result, cancellationToken);
+                if (early?.Suspicious(result) is { } dump) await signals.RecordSuspiciousDumpAsync(source, masked, result, dump, cancellationToken);
+            }
+            if (result.Matches.Count == 0) continue;
+            await recorder.RecordAsync(source, masked, result, cancellationToken);
         }
         return new IntakeResult(results, null, terms);
     }
