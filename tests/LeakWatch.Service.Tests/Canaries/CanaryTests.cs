@@ -32,7 +32,7 @@ public sealed class CanaryTests : IDisposable
         var list = await _cli.RunAsync("canary", "list");
 
         Assert.True(created.ExitCode == ExitCodes.Success, created.ToString());
-        var canaries = Parse(created.Out);
+        var canaries = CanaryOutput.Parse(created.Out);
         Assert.Equal(6, canaries.Count);
         foreach (var c in canaries)
         {
@@ -63,8 +63,8 @@ public sealed class CanaryTests : IDisposable
     public async Task Scan_DumpHoldingOneCanary_NamesTheSystemItWasMadeFor()
     {
         await EnrollAsync(_patients);
-        var lis = Parse((await _cli.RunAsync("canary", "create", "--system", "LIS", "--count", "3")).Out);
-        var billing = Parse((await _cli.RunAsync("canary", "create", "--system", "billing", "--count", "3")).Out);
+        var lis = CanaryOutput.Parse((await _cli.RunAsync("canary", "create", "--system", "LIS", "--count", "3")).Out);
+        var billing = CanaryOutput.Parse((await _cli.RunAsync("canary", "create", "--system", "billing", "--count", "3")).Out);
         // A dump of strangers with one billing canary among them: the leak came from billing.
         var strangers = SyntheticPopulation.GenerateArray(40, seed: 77);
         var dump = WriteDump("dump.csv", [.. strangers.Take(20), billing[1], .. strangers.Skip(20)]);
@@ -88,7 +88,7 @@ public sealed class CanaryTests : IDisposable
     public async Task Enroll_AgainAfterCanaries_KeepsThemAndAnExportHoldingOneKeepsItACanary()
     {
         await EnrollAsync(_patients);
-        var lis = Parse((await _cli.RunAsync("canary", "create", "--system", "LIS", "--count", "2")).Out);
+        var lis = CanaryOutput.Parse((await _cli.RunAsync("canary", "create", "--system", "LIS", "--count", "2")).Out);
 
         // The lab planted the canaries in its LIS and exports from it: they come back in the export.
         var enrolled = await EnrollAsync([.. _patients, .. lis]);
@@ -107,7 +107,7 @@ public sealed class CanaryTests : IDisposable
     public async Task Enroll_PatientSharingACanarysIdentity_IsEnrolledSaidAndTheSharedValueCountsForThePatientOnly()
     {
         await EnrollAsync(_patients);
-        var lis = Parse((await _cli.RunAsync("canary", "create", "--system", "LIS", "--count", "2")).Out);
+        var lis = CanaryOutput.Parse((await _cli.RunAsync("canary", "create", "--system", "LIS", "--count", "2")).Out);
         // A new patient, a real person, who happens to bear a canary's names and birth date (nothing else of it).
         var newcomer = SyntheticPopulation.Create(9999, seed: 4) with
         {
@@ -177,19 +177,6 @@ public sealed class CanaryTests : IDisposable
     private IHost BuildHost() =>
         LeakWatchHost.CreateBuilder(["--LeakWatch:DataDirectory=" + _cli.DataDirectory, "--LeakWatch:KeyFile=" + _cli.KeyFile]).Build();
 
-    /// <summary>The canaries printed by <c>canary create</c>, as patients (the export and dump writers take those).</summary>
-    private static List<SyntheticPatient> Parse(string output)
-    {
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal("NOM;PRENOMS;SEXE;DATE_NAISSANCE;NIR;TELEPHONE;EMAIL", lines[0]);
-        return [.. lines.Skip(1).Select((line, i) =>
-        {
-            var f = line.Split(';');
-            var birth = DateOnly.ParseExact(f[3], "dd/MM/yyyy", CultureInfo.InvariantCulture);
-            return new SyntheticPatient($"CAN{i:D4}", f[0], null, f[1], f[2][0], birth, f[4], f[5], f[6], "", "", "");
-        })];
-    }
-
     private string WriteDump(string name, IEnumerable<SyntheticPatient> people)
     {
         var path = Path.Combine(_cli.Root, name);
@@ -214,5 +201,22 @@ public sealed class CanaryTests : IDisposable
         }
         // Nor any temporary file of ours.
         Assert.Empty(Directory.GetFiles(_cli.Root, "*.tmp", SearchOption.AllDirectories));
+    }
+}
+
+/// <summary>Reads what <c>canary create</c> printed.</summary>
+internal static class CanaryOutput
+{
+    /// <summary>The canaries printed by <c>canary create</c>, as patients (the export and dump writers take those).</summary>
+    public static List<SyntheticPatient> Parse(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("NOM;PRENOMS;SEXE;DATE_NAISSANCE;NIR;TELEPHONE;EMAIL", lines[0]);
+        return [.. lines.Skip(1).Select((line, i) =>
+        {
+            var f = line.Split(';');
+            var birth = DateOnly.ParseExact(f[3], "dd/MM/yyyy", CultureInfo.InvariantCulture);
+            return new SyntheticPatient($"CAN{i:D4}", f[0], null, f[1], f[2][0], birth, f[4], f[5], f[6], "", "", "");
+        })];
     }
 }
