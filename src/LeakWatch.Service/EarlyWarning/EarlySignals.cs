@@ -15,6 +15,7 @@ internal sealed record SuspiciousDump(long Records, long ValidNirRecords, long I
 internal sealed class EarlySignals(WatchedTerms terms, IOptions<EarlyWarningOptions> options)
 {
     private readonly SuspiciousDumpOptions _dumps = options.Value.SuspiciousDump;
+    private readonly int _maxCharacters = options.Value.MaxTextCharacters;
 
     /// <summary>The watched terms in a fetched page (its title and visible text) or text document; archives are not read for terms.</summary>
     public IReadOnlyList<string> FindTerms(FetchedDocument document)
@@ -22,7 +23,9 @@ internal sealed class EarlySignals(WatchedTerms terms, IOptions<EarlyWarningOpti
         if (terms.IsEmpty || document.Body.Length == 0) return [];
         if (ArchiveSniffer.Detect(document.Body.AsSpan(0, Math.Min(document.Body.Length, ArchiveSniffer.HeadBytes))) != ArchiveKind.None) return [];
         if (!document.IsHtml) return terms.Find(document.Text);
-        var html = Crawling.CrawledHtml.Parse(document.Text);
+        // Markup takes room: twice the characters searched is plenty of page to parse, and a huge page costs no more.
+        var text = document.Text.Length > 2L * _maxCharacters ? document.Text[..(2 * _maxCharacters)] : document.Text;
+        var html = Crawling.CrawledHtml.Parse(text);
         return terms.Find(html.Title + " \n " + Crawling.PageWords.Of(html.Body));
     }
 
