@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LeakWatch.Core.Matching;
+using LeakWatch.Service.Incidents;
 
 namespace LeakWatch.Service.Alerting;
 
@@ -64,7 +66,29 @@ internal sealed record IncidentAlert(
     string Kind = "patients",
     string? System = null,
     IReadOnlyList<string>? Terms = null,
-    DumpShape? Shape = null);
+    DumpShape? Shape = null)
+{
+    /// <summary>What an alert says of an incident: counts, kinds of field and rule names (never values), its kind and what
+    /// the kind names (a canary's system, watched terms, a dump's counts), and its console link.</summary>
+    public static IncidentAlert From(IncidentRow incident, string consoleBaseUrl) => new(
+        incident.Id,
+        (int)incident.Revision,
+        incident.Source,
+        incident.Url,
+        incident.ContentSha256,
+        incident.Bytes,
+        DbTime.Parse(incident.FirstSeen),
+        DbTime.Parse(incident.LastSeen),
+        new PatientCounts((int)incident.PatientsTotal, (int)incident.PatientsHigh, (int)incident.PatientsMedium, (int)incident.PatientsLow),
+        (int)incident.LastGrowth,
+        IncidentRow.FieldNames(incident.Fields),
+        incident.Rules.Names(),
+        IncidentRow.ConsoleLink(consoleBaseUrl, incident.Id),
+        IncidentKinds.Id(incident.Kind),
+        incident.System,
+        incident.Terms is null ? null : IncidentRow.ListOf(incident.Terms),
+        incident.Kind == IncidentKind.SuspiciousDump ? new DumpShape(incident.Records, incident.ValidNirs, incident.IdentityRows) : null);
+}
 
 internal sealed record PatientCounts(int Total, int High, int Medium, int Low);
 

@@ -32,7 +32,7 @@ internal static class ScanSummary
         var medium = result.Matches.Count(m => m.Confidence == Confidence.Medium);
         var low = result.Matches.Count - high - medium;
         output.WriteLine(string.Create(inv, $"{result.Document}: {result.Matches.Count} patients of ours ({high} high, {medium} medium, {low} low confidence) in {result.Records} records"));
-        var rules = result.Matches.SelectMany(m => m.Rules).GroupBy(r => r).OrderByDescending(g => g.Count());
+        var rules = result.Matches.SelectMany(m => m.Rules.Names()).GroupBy(r => r).OrderByDescending(g => g.Count());
         output.WriteLine(string.Create(inv, $"  rules: {string.Join(", ", rules.Select(g => $"{g.Key} {g.Count()}"))}"));
         output.WriteLine(string.Create(inv, $"  sha256: {result.ContentSha256}"));
         if (result.Skipped is { } partly) output.WriteLine(string.Create(inv, $"  note: {partly}"));
@@ -43,7 +43,7 @@ internal static class ScanSummary
     {
         foreach (var system in result.Canaries.GroupBy(c => c.System, StringComparer.Ordinal))
         {
-            var rules = string.Join(", ", system.SelectMany(c => c.Match.Rules).Distinct(StringComparer.Ordinal));
+            var rules = string.Join(", ", system.Aggregate(MatchedRules.None, (all, c) => all | c.Match.Rules).Names());
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Document}: CANARY of system '{system.Key}' found ({system.Count()} canaries; rules: {rules}): this document came from '{system.Key}'"));
         }

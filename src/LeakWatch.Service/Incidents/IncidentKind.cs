@@ -1,19 +1,25 @@
 namespace LeakWatch.Service.Incidents;
 
-/// <summary>What an incident is about. Stored by its <see cref="IncidentKinds.Id"/>: never renumber or rename.</summary>
-internal enum IncidentKind
+/// <summary>
+/// What an incident is about. Stored as its id in <c>incidents.kind</c>: never renumber one; a new kind takes the
+/// next id. Incidents of different kinds never merge: each kind has its own documents and versions.
+/// </summary>
+internal enum IncidentKind : long // stored as a SQLite integer: Dapper maps it into records as is
 {
-    /// <summary>Our patients in a document.</summary>
-    Patients = 0,
-    /// <summary>A canary identity in a document: the system it was planted in leaked. Highest confidence.</summary>
-    Canary,
-    /// <summary>A crawled thread title or post holding one of the lab's watched terms, patients or not.</summary>
-    EarlyWarning,
+    /// <summary>Patients of the lab's base found in a document.</summary>
+    PatientLeak = 1,
+
+    /// <summary>A canary identity in a document: the system it was planted in leaked. Recorded at the highest confidence.</summary>
+    Canary = 2,
+
+    /// <summary>A crawled thread title or post holding one of the lab's watched terms, patients or not. Lower severity.</summary>
+    EarlyWarning = 3,
+
     /// <summary>A document shaped like French health data (many valid NIRs or identity rows) holding none of ours. Informational.</summary>
-    SuspiciousDump,
+    SuspiciousDump = 4,
 }
 
-/// <summary>The stable text ids of <see cref="IncidentKind"/>: the database column, the console's filter, alerts' <c>kind</c>.</summary>
+/// <summary>The kinds' names outside the database: the console's filter, alerts' <c>kind</c>, the README.</summary>
 internal static class IncidentKinds
 {
     public static IReadOnlyList<IncidentKind> All { get; } = Enum.GetValues<IncidentKind>();
@@ -36,16 +42,7 @@ internal static class IncidentKinds
                 return true;
             }
         }
-        kind = IncidentKind.Patients;
+        kind = IncidentKind.PatientLeak;
         return false;
     }
-
-    /// <summary>How a person reads the kind (console, alerts).</summary>
-    public static string Label(IncidentKind kind) => kind switch
-    {
-        IncidentKind.Canary => "Canary",
-        IncidentKind.EarlyWarning => "Early warning",
-        IncidentKind.SuspiciousDump => "Suspicious dump",
-        _ => "Patients",
-    };
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
 
 namespace LeakWatch.Service.Incidents;
 
@@ -19,9 +18,9 @@ internal sealed record IncidentRow(
     long PatientsLow,
     long PatientsTotal,
     long LastGrowth,
-    string Rules,
-    long Fields,
-    string Kind = "patients",
+    MatchedRules Rules,
+    MatchedFields Fields,
+    IncidentKind Kind,
     string? System = null,
     string? Terms = null,
     long Records = 0,
@@ -33,9 +32,6 @@ internal sealed record IncidentRow(
         "last_seen AS LastSeen, revision AS Revision, patients_high AS PatientsHigh, patients_medium AS PatientsMedium, " +
         "patients_low AS PatientsLow, patients_total AS PatientsTotal, last_growth AS LastGrowth, rules AS Rules, fields AS Fields, " +
         "kind AS Kind, system AS System, terms AS Terms, records AS Records, valid_nirs AS ValidNirs, identity_rows AS IdentityRows";
-
-    /// <summary>What the incident is about (column <c>kind</c>).</summary>
-    public IncidentKind KindValue => IncidentKinds.TryParse(Kind, out var kind) ? kind : IncidentKind.Patients;
 
     /// <summary>A comma-separated column (systems, terms) as a list.</summary>
     public static IReadOnlyList<string> ListOf(string? column) =>
@@ -49,38 +45,9 @@ internal sealed record IncidentRow(
         _ => PatientsTotal,
     };
 
-    public IncidentAlert ToAlert(string consoleBaseUrl) => new(
-        Id,
-        (int)Revision,
-        Source,
-        Url,
-        ContentSha256,
-        Bytes,
-        DbTime.Parse(FirstSeen),
-        DbTime.Parse(LastSeen),
-        new PatientCounts((int)PatientsTotal, (int)PatientsHigh, (int)PatientsMedium, (int)PatientsLow),
-        (int)LastGrowth,
-        FieldNames((MatchedFields)Fields),
-        RuleList.Split(Rules),
-        ConsoleLink(consoleBaseUrl, Id),
-        Kind,
-        System,
-        Terms is null ? null : ListOf(Terms),
-        KindValue == IncidentKind.SuspiciousDump ? new DumpShape(Records, ValidNirs, IdentityRows) : null);
-
     public static string ConsoleLink(string consoleBaseUrl, long incidentId) =>
         consoleBaseUrl.TrimEnd('/') + "/incidents/" + incidentId.ToString(CultureInfo.InvariantCulture);
 
     public static IReadOnlyList<string> FieldNames(MatchedFields fields) =>
         [.. Enum.GetValues<MatchedFields>().Where(f => f != MatchedFields.None && fields.HasFlag(f)).Select(f => f.ToString())];
-}
-
-/// <summary>Rule names kept as one sorted, comma-separated column.</summary>
-internal static class RuleList
-{
-    public static IReadOnlyList<string> Split(string rules) =>
-        rules.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    public static string Join(IEnumerable<string> rules) =>
-        string.Join(',', rules.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 }

@@ -16,8 +16,8 @@ internal sealed record IncidentSignal(
     IReadOnlyList<string> Systems,
     IReadOnlyList<string> Terms,
     int Count,
-    string Rules,
-    long Fields,
+    MatchedRules Rules,
+    MatchedFields Fields,
     long Records,
     long ValidNirs,
     long IdentityRows);
@@ -29,7 +29,7 @@ internal sealed record IncidentSignal(
 /// file seen again changes its last sighting; a new system or term makes a new revision and alerts again. The
 /// incident change and its alerts are one transaction, as for patients.
 /// </summary>
-internal sealed class SignalIncidentRecorder(Database database, AlertPlanner planner, TimeProvider time, ILogger<SignalIncidentRecorder> logger) : IDisposable
+internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeHandler changes, TimeProvider time, ILogger<SignalIncidentRecorder> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -42,8 +42,8 @@ internal sealed class SignalIncidentRecorder(Database database, AlertPlanner pla
             [.. result.Canaries.Select(c => c.System).Distinct(StringComparer.Ordinal)],
             [],
             result.Canaries.Count,
-            RuleList.Join(result.Canaries.SelectMany(c => c.Match.Rules)),
-            (long)result.Canaries.Aggregate(MatchedFields.None, (all, c) => all | c.Match.Fields),
+            result.Canaries.Aggregate(MatchedRules.None, (all, c) => all | c.Match.Rules),
+            result.Canaries.Aggregate(MatchedFields.None, (all, c) => all | c.Match.Fields),
             result.Records, 0, 0);
         return RecordAsync(source, url, result.ContentSha256, result.Bytes, signal, cancellationToken);
     }
@@ -51,11 +51,11 @@ internal sealed class SignalIncidentRecorder(Database database, AlertPlanner pla
     public Task RecordEarlyWarningAsync(string source, string url, string contentSha256, long bytes, IReadOnlyList<string> terms, CancellationToken cancellationToken) =>
         terms.Count == 0
             ? Task.CompletedTask
-            : RecordAsync(source, url, contentSha256, bytes, new IncidentSignal(IncidentKind.EarlyWarning, [], terms, 0, "", 0, 0, 0, 0), cancellationToken);
+            : RecordAsync(source, url, contentSha256, bytes, new IncidentSignal(IncidentKind.EarlyWarning, [], terms, 0, MatchedRules.None, MatchedFields.None, 0, 0, 0), cancellationToken);
 
     public Task RecordSuspiciousDumpAsync(string source, string url, DocumentScanResult result, EarlyWarning.SuspiciousDump dump, CancellationToken cancellationToken) =>
         RecordAsync(source, url, result.ContentSha256, result.Bytes,
-            new IncidentSignal(IncidentKind.SuspiciousDump, [], [], 0, "", 0, dump.Records, dump.ValidNirRecords, dump.IdentityRecords), cancellationToken);
+            new IncidentSignal(IncidentKind.SuspiciousDump, [], [], 0, MatchedRules.None, MatchedFields.None, dump.Records, dump.ValidNirRecords, dump.IdentityRecords), cancellationToken);
 
     private async Task RecordAsync(string source, string url, string contentSha256, long bytes, IncidentSignal signal, CancellationToken cancellationToken)
     {
@@ -81,7 +81,7 @@ internal sealed class SignalIncidentRecorder(Database database, AlertPlanner pla
         string contentSha256, long bytes, IncidentSignal signal, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowText = DbTime.Text(now);
-        var kind = IncidentKinds.Id(signal.Kind);
+        var kind = signal.Kind;
         var known = await connection.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(
             SelectByKindAndUrl, new { Kind = kind, Url = url }, transaction, cancellationToken: cancellationToken));
         long id;
@@ -124,7 +124,7 @@ internal sealed class SignalIncidentRecorder(Database database, AlertPlanner pla
                 Now = nowText,
                 Count = Math.Max(signal.Count, known.PatientsTotal),
                 NewCount = Math.Max(0, signal.Count - known.PatientsTotal),
-                Rules = RuleList.Join(RuleList.Split(known.Rules).Concat(RuleList.Split(signal.Rules))),
+                Rules = known.Rules | signal.Rules,
                 Fields = known.Fields | signal.Fields,
                 System = systems,
                 Terms = terms,
@@ -136,8 +136,8 @@ internal sealed class SignalIncidentRecorder(Database database, AlertPlanner pla
         }
         if (!changed) return (id, false, 0);
         var row = await connection.QuerySingleAsync<IncidentRow>(new CommandDefinition(SelectIncident, new { Id = id }, transaction, cancellationToken: cancellationToken));
-        var (alerts, _) = await planner.PlanAsync(connection, transaction, row, now, cancellationToken);
-        return (id, true, alerts);
+        var followUp = await changes.HandleAsync(connection, transaction, row, now, cancellationToken);
+        return (id, true, followUp.Alerts);
     }
 
     /// <summary>Systems or terms as one sorted, comma-separated column; null when none.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using LeakWatch.Core.Matching;
 using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Audit;
 using LeakWatch.Service.Incidents;
@@ -22,7 +23,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
             Status = filter.Status,
             Confidence = filter.Confidence,
             Source = filter.Source,
-            Kind = filter.Kind,
+            Kind = filter.Kind is { } id && IncidentKinds.TryParse(id, out var kind) ? (long?)kind : null,
             From = filter.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             To = filter.To?.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Limit = PageSize,
@@ -64,7 +65,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
     }
 
     /// <summary>The opaque references of the incident's patients with their best confidence and rules, for <c>resolve</c>.</summary>
-    public async IAsyncEnumerable<(byte[] Patient, long Confidence, string Rules)> PatientsAsync(long id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<(byte[] Patient, long Confidence, MatchedRules Rules)> PatientsAsync(long id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
@@ -72,7 +73,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
             new { Id = id }, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return ((byte[])reader.GetValue(0), reader.GetInt64(1), reader.GetString(2));
+            yield return ((byte[])reader.GetValue(0), reader.GetInt64(1), (MatchedRules)reader.GetInt64(2));
         }
     }
 

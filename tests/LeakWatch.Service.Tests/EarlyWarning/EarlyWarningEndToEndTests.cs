@@ -65,7 +65,7 @@ public sealed class EarlyWarningEndToEndTests : IDisposable
         await using (var connection = new SqliteConnection("Data Source=" + _cli.DatabasePath))
         {
             incidents = [.. await connection.QueryAsync<StoredIncident>(
-                "SELECT id AS Id, kind AS Kind, source AS Source, url AS Url, system AS System, terms AS Terms, patients_high AS PatientsHigh, " +
+                "SELECT id AS Id, CASE kind WHEN 1 THEN 'patients' WHEN 2 THEN 'canary' WHEN 3 THEN 'early-warning' WHEN 4 THEN 'suspicious-dump' END AS Kind, source AS Source, url AS Url, system AS System, terms AS Terms, patients_high AS PatientsHigh, " +
                 "patients_total AS PatientsTotal, valid_nirs AS ValidNirs, records AS Records FROM incidents ORDER BY id")];
             outbox = [.. (await connection.QueryAsync<(string, string)>("SELECT channel, payload FROM alert_outbox ORDER BY id"))];
         }
