@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Dapper;
-using LeakWatch.Service.Canaries;
 using LeakWatch.Service.Tests.Canaries;
 using LeakWatch.Service.Tests.Crawling.Support;
 using LeakWatch.Service.Tests.Enrollment;
@@ -36,7 +35,7 @@ public sealed class EarlyWarningEndToEndTests : IDisposable
         Assert.True(enroll.ExitCode == 0, enroll.ToString());
         var created = await _cli.RunAsync("canary", "create", "--system", "LIS", "--count", "2");
         var canaries = CanaryOutput.Parse(created.Out);
-        var nirs = ForeignNirs(10_000);
+        var nirs = ForeignNirs.Make(10_000, [.. _base, .. canaries]);
 
         CliResult crawl;
         await using (var server = await LoopbackServer.StartAsync(TimeProvider.System))
@@ -183,19 +182,6 @@ public sealed class EarlyWarningEndToEndTests : IDisposable
         [.. outbox.Where(o => o.Channel == channel)
             .Select(o => System.Text.Json.JsonDocument.Parse(o.Payload).RootElement.GetProperty("incident").GetProperty("kind").GetString()!)
             .Order(StringComparer.Ordinal)];
-
-    /// <summary>Distinct NIRs with valid keys, none of them our patients' nor our canaries'.</summary>
-    private List<string> ForeignNirs(int count)
-    {
-        var ours = _base.Select(p => p.Nir).ToHashSet(StringComparer.Ordinal);
-        var nirs = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; nirs.Count < count; i++)
-        {
-            var nir = CanaryGenerator.Nir(i % 2 == 0, new DateOnly(1940 + i % 60, 1 + i % 12, 1 + i % 28));
-            if (!ours.Contains(nir)) nirs.Add(nir);
-        }
-        return [.. nirs];
-    }
 
     private sealed record StoredIncident(long Id, string Kind, string Source, string Url, string? System, string? Terms, long PatientsHigh, long PatientsTotal, long ValidNirs, long Records);
 }

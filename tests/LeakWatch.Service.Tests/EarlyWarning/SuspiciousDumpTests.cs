@@ -74,23 +74,28 @@ public sealed class SuspiciousDumpTests : IDisposable
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
     }
 
-    /// <summary>Distinct NIRs with valid keys, none of them our patients'.</summary>
-    private List<string> Nirs(int count)
-    {
-        var ours = _patients.Select(p => p.Nir).ToHashSet(StringComparer.Ordinal);
-        var nirs = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; nirs.Count < count; i++)
-        {
-            var nir = CanaryGenerator.Nir(i % 2 == 0, new DateOnly(1940 + i % 60, 1 + i % 12, 1 + i % 28));
-            if (!ours.Contains(nir)) nirs.Add(nir);
-        }
-        return [.. nirs];
-    }
+    private List<string> Nirs(int count) => ForeignNirs.Make(count, _patients);
 
     private string Write(string name, string text)
     {
         var path = Path.Combine(_cli.Root, name);
         File.WriteAllText(path, text, new UTF8Encoding(false));
         return path;
+    }
+}
+
+/// <summary>NIRs of strangers: distinct, keys valid, none of them the given people's.</summary>
+internal static class ForeignNirs
+{
+    public static List<string> Make(int count, IEnumerable<SyntheticPatient> ours)
+    {
+        var theirs = ours.Select(p => p.Nir).ToHashSet(StringComparer.Ordinal);
+        var nirs = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; nirs.Count < count; i++)
+        {
+            var nir = CanaryGenerator.Nir(i % 2 == 0, new DateOnly(1940 + i % 60, 1 + i % 12, 1 + i % 28));
+            if (!theirs.Contains(nir)) nirs.Add(nir);
+        }
+        return [.. nirs];
     }
 }
