@@ -6,7 +6,7 @@ namespace LeakWatch.Core.Matching;
 /// The patients found so far in one document, by ordinal. Each worker fills its own; they are merged at the end,
 /// so the hot path takes no lock.
 /// </summary>
-internal sealed class DocumentMatches
+public sealed class DocumentMatches
 {
     public const int MaxLocationsPerPatient = 5;
     private readonly Dictionary<int, Entry> _patients = [];
@@ -21,16 +21,16 @@ internal sealed class DocumentMatches
     /// <summary>Records with a last and a first name (or a full name) and a birth date under headers that say so.</summary>
     public long IdentityRecords { get; private set; }
 
-    public void CountRecords(int records) => Records += records;
+    internal void CountRecords(int records) => Records += records;
 
     /// <summary>The shape of one record, whoever it names (suspicious-dump counting).</summary>
-    public void CountShape(bool validNir, bool identity)
+    internal void CountShape(bool validNir, bool identity)
     {
         if (validNir) ValidNirRecords++;
         if (identity) IdentityRecords++;
     }
 
-    public void Add(int patient, RuleHits hits, MatchLocation location)
+    internal void Add(int patient, RuleHits hits, MatchLocation location)
     {
         if (!_patients.TryGetValue(patient, out var entry))
         {
@@ -46,7 +46,7 @@ internal sealed class DocumentMatches
         if (locations.Count > MaxLocationsPerPatient) locations.RemoveAt(locations.Count - 1);
     }
 
-    public void MergeFrom(DocumentMatches other)
+    internal void MergeFrom(DocumentMatches other)
     {
         Records += other.Records;
         ValidNirRecords += other.ValidNirRecords;

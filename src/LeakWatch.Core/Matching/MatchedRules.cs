@@ -7,7 +7,7 @@ namespace LeakWatch.Core.Matching;
 /// incidents have always listed them.
 /// </summary>
 [Flags]
-internal enum MatchedRules : long // stored as a SQLite integer: Dapper maps it into records as is
+public enum MatchedRules : long // stored as a SQLite integer: Dapper maps it into records as is
 {
     None = 0,
     /// <summary>"email": an email alone (low: addresses made of names recur between namesakes).</summary>
@@ -34,7 +34,7 @@ internal enum MatchedRules : long // stored as a SQLite integer: Dapper maps it 
 /// The one conversion between <see cref="MatchedRules"/> and the names people and programs read ("nir+name"): scan
 /// JSON, command-line summaries, alerts and the console all show these, in ascending id order.
 /// </summary>
-internal static class MatchedRuleNames
+public static class MatchedRuleNames
 {
     private static readonly (MatchedRules Rule, string Name)[] Table =
     [

@@ -6,7 +6,7 @@ namespace LeakWatch.Core.Matching;
 /// <param name="Patient">The opaque reference (keyed hash of the lab's identifier).</param>
 /// <param name="Rules">The rules that fired (named "nir+name", "identity", "email"... at the edges).</param>
 /// <param name="Locations">The first few records where the patient was found.</param>
-internal sealed record PatientMatch(
+public sealed record PatientMatch(
     Fingerprint Patient,
     Confidence Confidence,
     MatchedRules Rules,

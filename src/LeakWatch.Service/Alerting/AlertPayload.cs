@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Alerting;
 

@@ -1,5 +1,6 @@
 using Dapper;
 using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

@@ -100,5 +100,5 @@ internal static class CanaryGenerator
     private static T Pick<T>(T[] values) => values[RandomNumberGenerator.GetInt32(values.Length)];
 
     /// <summary>Letters of a name folded to ASCII for an e-mail's local part (LE GALL -> LEGALL, Éric -> ERIC).</summary>
-    private static string Ascii(string name) => NameNormalizer.Compact(name) ?? "x";
+    private static string Ascii(string name) => FoldedText.Of(name, int.MaxValue).Replace(" ", "", StringComparison.Ordinal);
 }

@@ -1,7 +1,6 @@
 using Dapper;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Canaries;

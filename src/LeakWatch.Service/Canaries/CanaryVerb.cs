@@ -14,7 +14,7 @@ internal static class CanaryVerb
 {
     public const int MaxSystemLength = 64;
 
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var system = new Option<string>("--system")
         {
@@ -30,11 +30,11 @@ internal static class CanaryVerb
         create.Options.Add(system);
         create.Options.Add(count);
         create.Options.Add(domain);
-        VerbHost.SetAction(create, configArgs, (parse, services, console, ct) =>
+        verbHost.SetAction(create, (parse, services, console, ct) =>
             CreateAsync(parse.GetValue(system)!, parse.GetValue(count), parse.GetValue(domain), services, console, ct));
 
         var list = new Command("list", "List the canaries: system, count and creation date (never their values).");
-        VerbHost.SetAction(list, configArgs, ListAsync);
+        verbHost.SetAction(list, ListAsync);
 
         var canary = new Command("canary", "Canary patients: synthetic identities planted in a system, to learn which system a leak came from.");
         canary.Subcommands.Add(create);

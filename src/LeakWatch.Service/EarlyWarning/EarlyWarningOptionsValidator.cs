@@ -37,7 +37,7 @@ internal sealed class EarlyWarningOptionsValidator : IValidateOptions<EarlyWarni
                 failures.Add($"{label}: give exactly one of Text (a word or phrase) and Pattern (a regular expression).");
                 continue;
             }
-            if (hasText && WatchedTerms.Fold(term.Text!, int.MaxValue).Length == 0)
+            if (hasText && LeakWatch.Core.Normalization.FoldedText.Of(term.Text!, int.MaxValue).Length == 0)
             {
                 failures.Add($"{label}:Text holds no letter or digit.");
             }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using LeakWatch.Core.Normalization;
 using Microsoft.Extensions.Logging;
@@ -25,7 +24,7 @@ internal sealed class WatchedTerms
         _maxCharacters = options.Value.MaxTextCharacters;
         foreach (var term in options.Value.WatchedTerms)
         {
-            if (!string.IsNullOrWhiteSpace(term.Text)) _texts.Add((term.Name, " " + Fold(term.Text, int.MaxValue) + " "));
+            if (!string.IsNullOrWhiteSpace(term.Text)) _texts.Add((term.Name, " " + FoldedText.Of(term.Text, int.MaxValue) + " "));
             else if (!string.IsNullOrWhiteSpace(term.Pattern)) _patterns.Add((term.Name, Compile(term.Pattern, options.Value.RegexTimeout)));
         }
     }
@@ -36,7 +35,7 @@ internal sealed class WatchedTerms
     public IReadOnlyList<string> Find(string text)
     {
         if (IsEmpty || string.IsNullOrEmpty(text)) return [];
-        var folded = Fold(text, _maxCharacters);
+        var folded = FoldedText.Of(text, _maxCharacters);
         var padded = " " + folded + " ";
         var found = new List<string>();
         foreach (var (name, term) in _texts)
@@ -60,44 +59,4 @@ internal sealed class WatchedTerms
 
     public static Regex Compile(string pattern, TimeSpan timeout) =>
         new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, timeout);
-
-    /// <summary>
-    /// Letters folded to upper-case ASCII (É -> E, Œ -> OE), digits kept, everything else a word boundary: one space
-    /// between words, none at the ends.
-    /// </summary>
-    public static string Fold(string text, int maxCharacters)
-    {
-        var length = Math.Min(text.Length, maxCharacters);
-        var folded = new StringBuilder(length);
-        var space = false;
-        for (var i = 0; i < length; i++)
-        {
-            var c = text[i];
-            if (char.IsAsciiDigit(c))
-            {
-                Append(folded, ref space, c, '\0');
-                continue;
-            }
-            switch (LatinFolding.Fold(c, out var first, out var second))
-            {
-                case CharKind.Letter:
-                    Append(folded, ref space, first, second);
-                    break;
-                case CharKind.Ignorable:
-                    break;
-                default:
-                    space = folded.Length > 0;
-                    break;
-            }
-        }
-        return folded.ToString();
-    }
-
-    private static void Append(StringBuilder folded, ref bool space, char first, char second)
-    {
-        if (space) folded.Append(' ');
-        space = false;
-        folded.Append(first);
-        if (second != '\0') folded.Append(second);
-    }
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Dapper;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;

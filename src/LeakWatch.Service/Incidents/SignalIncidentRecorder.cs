@@ -1,6 +1,5 @@
 using Dapper;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;

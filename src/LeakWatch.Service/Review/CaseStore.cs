@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dapper;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Audit;
 using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Storage;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Review;
 
