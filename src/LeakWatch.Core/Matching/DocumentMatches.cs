@@ -52,7 +52,7 @@ public sealed class DocumentMatches
         foreach (var (patient, entry) in _patients)
         {
             if (MatchRules.Evaluate(entry.Hits) is not { } confidence) continue;
-            matches.Add(new PatientMatch(patientRefs[patient], confidence, MatchRules.Names(entry.Hits), MatchRules.Fields(entry.Hits), [.. entry.Locations]));
+            matches.Add(new PatientMatch(patientRefs[patient], confidence, MatchRules.Reported(entry.Hits), MatchRules.Fields(entry.Hits), [.. entry.Locations]));
         }
         matches.Sort((a, b) => a.Locations.Count > 0 && b.Locations.Count > 0 ? a.Locations[0].Offset.CompareTo(b.Locations[0].Offset) : 0);
         return matches;

@@ -15,7 +15,7 @@ namespace LeakWatch.Service.Enrollment;
 /// </summary>
 internal static class EnrollVerb
 {
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var export = new ExportArguments();
         var force = new Option<bool>("--force")
@@ -25,7 +25,7 @@ internal static class EnrollVerb
         var command = new Command("enroll", "Fingerprint the lab's patient export and make it the set of patients to watch for (replaces the previous one).");
         export.AddTo(command);
         command.Options.Add(force);
-        VerbHost.SetAction(command, configArgs, (parse, services, console, ct) => RunAsync(export, parse.GetValue(force), parse, services, console, ct));
+        verbHost.SetAction(command, (parse, services, console, ct) => RunAsync(export, parse.GetValue(force), parse, services, console, ct));
         return command;
     }
 
