@@ -31,12 +31,13 @@ internal sealed partial class FakeScanner : IDocumentScanner
         var unpacked = DocumentUnpacker.Unpack(content, documentName, Limits, (leafName, leaf) =>
         {
             // A leaf the unpacker stops (a bomb) throws here and is listed in Skipped with its reason.
-            using var bytes = new MemoryStream();
-            leaf.CopyTo(bytes);
-            using var decoded = TextDecoding.Open(new MemoryStream(bytes.ToArray(), writable: false));
+            using var buffer = new MemoryStream();
+            leaf.CopyTo(buffer);
+            var bytes = buffer.ToArray();
+            using var decoded = TextDecoding.Open(new MemoryStream(bytes, writable: false));
             var text = decoded.ReadToEnd();
             Texts[leafName] = text;
-            results.Add(Text(leafName, text, bytes.ToArray()));
+            results.Add(Text(leafName, text, bytes));
         }, cancellationToken);
         foreach (var skipped in unpacked.Skipped) results.Add(new DocumentScanResult(skipped.Name, "", 0, 0, [], skipped.Reason));
         return Task.FromResult<IReadOnlyList<DocumentScanResult>>(results);
