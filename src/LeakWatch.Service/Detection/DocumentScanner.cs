@@ -99,15 +99,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     {
         var pipeline = loaded.Pipeline;
         var results = new List<DocumentScanResult>();
-        var limits = new UnpackLimits
-        {
-            MaxEntryBytes = _options.MaxEntryMegabytes << 20,
-            MaxTotalBytes = _options.MaxTotalMegabytes << 20,
-            MaxCompressionRatio = _options.MaxCompressionRatio,
-            MaxDepth = _options.MaxArchiveDepth,
-            MaxEntries = _options.MaxArchiveEntries,
-        };
-        var unpacked = DocumentUnpacker.Unpack(content, documentName, limits, (leafName, leaf) =>
+        var unpacked = DocumentUnpacker.Unpack(content, documentName, _options.UnpackLimits, (leafName, leaf) =>
         {
             var watch = Stopwatch.StartNew();
             using var hashing = new HashingStream(leaf);
