@@ -15,7 +15,7 @@ namespace LeakWatch.Core.Matching;
 /// pass and one in-place permutation (American flag sort, one level): linear time, a few hundred milliseconds for ten
 /// million keys, where a hash table would take twice the memory and a full sort three times the time.
 /// </remarks>
-internal sealed class FingerprintIndex
+public sealed class FingerprintIndex
 {
     private readonly ulong[] _linkedKeys;
     private readonly int[] _linkedPatients;

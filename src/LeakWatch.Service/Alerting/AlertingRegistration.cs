@@ -1,4 +1,5 @@
 using LeakWatch.Service.Configuration;
+using LeakWatch.Service.Incidents;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ internal static class AlertingRegistration
 
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<AlertPlanner>();
+        services.AddSingleton<IIncidentChangeHandler>(sp => sp.GetRequiredService<AlertPlanner>());
         services.AddSingleton<AlertOutbox>();
         services.AddSingleton<AlertDigests>();
         services.AddSingleton<AlertDispatcher>();

@@ -32,8 +32,9 @@ internal static class EnrollVerb
     private static async Task<int> RunAsync(ExportArguments export, bool force, ParseResult parse, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
     {
         using var reader = export.Open(parse, out var fileName);
+        var encoding = reader.EncodingName;
         await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Reading {fileName} ({reader.Encoding.WebName}, delimiter {Describe(reader.Delimiter)}). Columns:"));
+            $"Reading {fileName} ({encoding}, delimiter {Describe(reader.Delimiter)}). Columns:"));
         foreach (var line in reader.Columns.Describe()) await console.Out.WriteLineAsync(line);
         reader.Columns.RequireEnrollable();
 
@@ -59,6 +60,11 @@ internal static class EnrollVerb
             progress?.Clear();
         }
 
+        if (reader.EncodingName != encoding)
+        {
+            // The head was all ASCII: the encoding was chosen at the first other byte, further on.
+            await console.Out.WriteLineAsync($"Read as {reader.EncodingName} (chosen at the first non-ASCII byte, past the head of the file).");
+        }
         foreach (var line in Summary(info, reader.Problems)) await console.Out.WriteLineAsync(line);
         // Enrolled, but not all of the export: a script must not take it for a clean run.
         return reader.Problems.SkippedRows > 0 || reader.Problems.InvalidSequences > 0 ? ExitCodes.Partial : ExitCodes.Success;
