@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using LeakWatch.Core.Fingerprinting;
@@ -212,7 +211,7 @@ internal sealed class FingerprintStore
     {
         public EnrollmentInfo ToInfo() => new(
             Id,
-            DateTimeOffset.Parse(EnrolledAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+            DbTime.Parse(EnrolledAt),
             FileName,
             RowsRead,
             checked((int)Patients),
