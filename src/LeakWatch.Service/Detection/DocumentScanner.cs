@@ -18,6 +18,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
 {
     private readonly KeyProvider _keys;
     private readonly FingerprintStore _store;
+    private readonly FingerprintIndexFiles _indexFiles;
     private readonly DetectionOptions _options;
     private readonly ILogger<DocumentScanner> _logger;
     private readonly SemaphoreSlim _loading = new(1, 1);
@@ -25,8 +26,9 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     private readonly SemaphoreSlim _scanning = new(1, 1);
     private (long EnrollmentId, ExtractAndMatchPipeline Pipeline)? _loaded;
 
-    public DocumentScanner(KeyProvider keys, FingerprintStore store, IOptions<DetectionOptions> options, ILogger<DocumentScanner> logger)
+    public DocumentScanner(KeyProvider keys, FingerprintStore store, FingerprintIndexFiles indexFiles, IOptions<DetectionOptions> options, ILogger<DocumentScanner> logger)
     {
+        _indexFiles = indexFiles;
         _keys = keys;
         _store = store;
         _options = options.Value;
@@ -41,10 +43,11 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
 
     private async Task<IReadOnlyList<DocumentScanResult>> RunAsync(Func<ExtractAndMatchPipeline, List<DocumentScanResult>> scan, CancellationToken cancellationToken)
     {
-        var pipeline = await GetPipelineAsync(cancellationToken);
         await _scanning.WaitAsync(cancellationToken);
         try
         {
+            // Under the scanning lock: no scan uses the previous index when a new enrollment replaces (and unmaps) it.
+            var pipeline = await GetPipelineAsync(cancellationToken);
             // Extraction and matching are CPU-bound and synchronous: keep them off the caller's thread.
             return await Task.Run(() => scan(pipeline), cancellationToken);
         }
@@ -158,10 +161,11 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             if (_loaded is { } again && again.EnrollmentId == active.Id) return again.Pipeline;
             var watch = Stopwatch.StartNew();
             var keys = await _keys.GetKeysAsync(cancellationToken);
-            var snapshot = await _store.LoadActiveAsync(cancellationToken) ?? throw new NoEnrollmentException();
-            var index = new FingerprintIndex(snapshot);
-            Log.IndexLoaded(_logger, snapshot.Patients.Length, snapshot.LinkedKeys.Length, snapshot.SetMembers.Length, watch.ElapsedMilliseconds);
-            // The previous pipeline may still serve a scan in flight; it is left to the collector, not disposed under it.
+            // Mapped from the index file (built from the store first if missing or stale): memory does not grow with the base.
+            var index = await _indexFiles.OpenActiveAsync(keys, cancellationToken) ?? throw new NoEnrollmentException();
+            Log.IndexLoaded(_logger, index.Patients.Count, index.LinkedCount, index.MemberCount, watch.ElapsedMilliseconds);
+            // Called under the scanning lock: no scan uses the previous index any more.
+            _loaded?.Pipeline.Dispose();
             _loaded = (active.Id, new ExtractAndMatchPipeline(index, keys, _options.EffectiveWorkers));
             return _loaded.Value.Pipeline;
         }

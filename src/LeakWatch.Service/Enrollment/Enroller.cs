@@ -24,9 +24,12 @@ internal sealed class Enroller
     private readonly TimeProvider _time;
     private readonly ILogger<Enroller> _logger;
     private readonly EnrollmentOptions _options;
+    private readonly FingerprintIndexFiles? _indexFiles;
 
-    public Enroller(FingerprintStore store, KeyProvider keys, TimeProvider time, ILogger<Enroller> logger, IOptions<EnrollmentOptions>? options = null)
+    public Enroller(FingerprintStore store, KeyProvider keys, TimeProvider time, ILogger<Enroller> logger, IOptions<EnrollmentOptions>? options = null,
+        FingerprintIndexFiles? indexFiles = null)
     {
+        _indexFiles = indexFiles;
         _store = store;
         _keys = keys;
         _time = time;
@@ -96,6 +99,8 @@ internal sealed class Enroller
         var totals = new EnrollmentTotals(export.RowsRead, skipped, _time.GetElapsedTime(started));
         var info = await writer.CommitAsync(totals, _time.GetUtcNow(), cancellationToken);
         Log.EnrollmentDone(_logger, info.Patients, info.LinkedFingerprints, info.SetMembers, info.RowsSkipped, info.Duration.TotalSeconds);
+        // The scans' index file, built now so that the first scan maps it at once; a scan rebuilds it if this fails.
+        if (_indexFiles is not null) await _indexFiles.BuildActiveAsync(keys, cancellationToken);
         return info;
     }
 

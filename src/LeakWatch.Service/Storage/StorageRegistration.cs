@@ -9,6 +9,7 @@ internal static class StorageRegistration
         services.AddSingleton<Database>();
         services.AddSingleton<MetaStore>();
         services.AddSingleton<FingerprintStore>();
+        services.AddSingleton<FingerprintIndexFiles>();
         return services;
     }
 }
