@@ -3,7 +3,6 @@ using System.Globalization;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Normalization;
 using LeakWatch.Service.Enrollment;
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
 using LeakWatch.Synthetic;
@@ -38,13 +37,13 @@ internal static class EnrollBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"export: {patients:N0} patients, {new FileInfo(export).Length / 1e6:F1} MB, generated in {generation.Elapsed.TotalSeconds:F1} s (cpu {(process.TotalProcessorTime - cpu).TotalSeconds:F1} s)"));
 
-            var options = Options.Create(new LeakWatchOptions { DataDirectory = Path.Combine(root, "data"), KeyFile = Path.Combine(root, "key", "leakwatch.key") });
+            var options = Options.Create(new StorageOptions { DataDirectory = Path.Combine(root, "data") });
             var configuration = new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["LEAKWATCH_KEY"] = SecretKey.Generate().ToBase64() })
                 .Build();
             var database = new Database(options);
             var store = new FingerprintStore(database, TimeProvider.System);
-            using var keys = new KeyProvider(options, configuration, database, new MetaStore(database), NullLogger<KeyProvider>.Instance);
+            using var keys = new KeyProvider(Options.Create(new KeyOptions { KeyFile = Path.Combine(root, "key", "leakwatch.key") }), configuration, database, new MetaStore(database), NullLogger<KeyProvider>.Instance);
             var indexFiles = new FingerprintIndexFiles(database, NullLogger<FingerprintIndexFiles>.Instance);
             var enroller = new Enroller(store, keys, TimeProvider.System, NullLogger<Enroller>.Instance, indexFiles: indexFiles);
 

@@ -1,3 +1,5 @@
+using LeakWatch.Core.Normalization;
+
 namespace LeakWatch.Core.Extraction;
 
 /// <summary>

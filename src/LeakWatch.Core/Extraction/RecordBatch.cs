@@ -1,41 +1,6 @@
+using LeakWatch.Core.Normalization;
+
 namespace LeakWatch.Core.Extraction;
-
-/// <summary>What a field is said to hold by a header, a JSON key, a segment position; None when unknown.</summary>
-internal enum FieldHint : byte
-{
-    None = 0,
-    LastName,
-    BirthName,
-    UsageName,
-    FirstName,
-    /// <summary>One field holding the full name ("DUPONT Marie", "Marie Dupont", "DUPONT^MARIE").</summary>
-    FullName,
-    BirthDate,
-    Nir,
-    Phone,
-    Email,
-    /// <summary>The source's own identifier of the person (IPP, id).</summary>
-    Identifier,
-    PostalCode,
-    /// <summary>A known field that holds none of the above (city, exam, doctor): may be skipped as a name.</summary>
-    Other,
-}
-
-/// <summary>Fields: one value per field. FreeText: a window of prose, tokenized by the matcher.</summary>
-internal enum RecordShape : byte
-{
-    Fields = 0,
-    FreeText = 1,
-}
-
-internal readonly record struct FieldRef(int Start, int Length, FieldHint Hint);
-
-/// <summary>A cell of a row passed to <see cref="RecordBatch.AddFields"/>: a slice of the row's text.</summary>
-internal readonly record struct CellSlice(int Start, int Length);
-
-/// <param name="Offset">Character offset of the record in the decoded document.</param>
-/// <param name="Line">1-based line of the record in the decoded document.</param>
-internal readonly record struct RecordRef(int FirstField, int FieldCount, long Offset, long Line, RecordShape Shape);
 
 /// <summary>
 /// A batch of candidate records, all their text in one buffer: extraction fills it, one matcher worker reads it,
@@ -124,49 +89,5 @@ internal sealed class RecordBatch
         _fieldCount = 0;
         Count = 0;
         _openFirstField = -1;
-    }
-}
-
-/// <summary>
-/// Where extractors write. It hands each full batch to the pipeline (which may block: that is the back-pressure
-/// that keeps memory flat on a 2 GB dump) and continues on a fresh one.
-/// </summary>
-internal sealed class RecordWriter
-{
-    private readonly Func<RecordBatch> _rent;
-    private readonly Action<RecordBatch> _flush;
-    private RecordBatch _current;
-
-    public RecordWriter(Func<RecordBatch> rent, Action<RecordBatch> flush)
-    {
-        _rent = rent;
-        _flush = flush;
-        _current = rent();
-    }
-
-    public long RecordsWritten { get; private set; }
-
-    public void BeginRecord(long offset, long line, RecordShape shape = RecordShape.Fields) => _current.BeginRecord(offset, line, shape);
-
-    public void AddField(ReadOnlySpan<char> value, FieldHint hint = FieldHint.None) => _current.AddField(value, hint);
-
-    /// <inheritdoc cref="RecordBatch.AddFields"/>
-    public void AddFields(ReadOnlySpan<char> row, ReadOnlySpan<CellSlice> cells, ReadOnlySpan<FieldHint> hints) =>
-        _current.AddFields(row, cells, hints);
-
-    public void EndRecord()
-    {
-        var before = _current.Count;
-        _current.EndRecord();
-        if (_current.Count > before) RecordsWritten++;
-        if (_current.IsFull) Flush();
-    }
-
-    /// <summary>Hands over what is pending; extractors need not call it, the pipeline does at the end.</summary>
-    public void Flush()
-    {
-        if (_current.Count == 0) return;
-        _flush(_current);
-        _current = _rent();
     }
 }

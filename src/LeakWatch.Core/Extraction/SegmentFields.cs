@@ -1,3 +1,5 @@
+using LeakWatch.Core.Normalization;
+
 namespace LeakWatch.Core.Extraction;
 
 /// <summary>Writes the pieces of HL7 and HPRIM fields: unescaped, trimmed, empty and <c>""</c> (explicit null) values skipped.</summary>

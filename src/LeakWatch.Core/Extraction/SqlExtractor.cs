@@ -1,5 +1,4 @@
 using LeakWatch.Core.Normalization;
-using System.Buffers;
 
 namespace LeakWatch.Core.Extraction;
 
@@ -12,35 +11,29 @@ namespace LeakWatch.Core.Extraction;
 /// </summary>
 internal sealed class SqlExtractor : IRecordExtractor
 {
-    /// <summary>A longer value (a blob, a document) is cut: identities are short.</summary>
-    private const int MaxValueChars = 64 * 1024;
-
-    private static readonly SearchValues<char> StringStops = SearchValues.Create("'\\");
-    private static readonly SearchValues<char> DoubleQuoteStops = SearchValues.Create("\"\\");
     private static readonly HashSet<string> ConstraintWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "PRIMARY", "KEY", "UNIQUE", "INDEX", "CONSTRAINT", "FOREIGN", "CHECK", "FULLTEXT", "SPATIAL", "EXCLUDE", "LIKE", "PERIOD",
     };
 
     private readonly Dictionary<string, FieldHint[]> _tables = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ValueBuffer _value = new(MaxValueChars);
-    private readonly ValueBuffer _word = new(512);
+    private SqlTokenizer _sql = null!;
     private TextCursor _cursor = null!;
     private RecordWriter _writer = null!;
     private ExtractionContext _context = null!;
-    private bool _backslashEscapes = true;
 
     public void Extract(TextReader text, RecordWriter writer, ExtractionContext context)
     {
         _cursor = new TextCursor(text, maxChars: 1024 * 1024, initialChars: 128 * 1024);
+        _sql = new SqlTokenizer(_cursor);
         _writer = writer;
         _context = context;
         while (true)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            SkipSpaceAndComments();
+            _sql.SkipSpaceAndComments();
             if (_cursor.Peek() < 0) break;
-            var word = ReadWord();
+            var word = _sql.ReadWord();
             switch (word.ToUpperInvariant())
             {
                 case "INSERT" or "REPLACE":
@@ -57,10 +50,10 @@ internal sealed class SqlExtractor : IRecordExtractor
                     break;
                 case "":
                     // An empty statement, or stray punctuation: step over it.
-                    if (_cursor.Next() != ';') SkipStatement();
+                    if (_cursor.Next() != ';') _sql.SkipStatement();
                     break;
                 default:
-                    SkipStatement();
+                    _sql.SkipStatement();
                     break;
             }
         }
@@ -71,34 +64,26 @@ internal sealed class SqlExtractor : IRecordExtractor
         string table;
         while (true)
         {
-            SkipSpaceAndComments();
-            var word = PeekIsQuoteOrBracket() ? null : ReadWord();
+            _sql.SkipSpaceAndComments();
+            var word = _sql.PeekIsQuoteOrBracket() ? null : _sql.ReadWord();
             if (word is not null && word.ToUpperInvariant() is "INTO" or "IGNORE" or "LOW_PRIORITY" or "DELAYED" or "HIGH_PRIORITY")
                 continue;
-            table = word is null || word.Length == 0 ? ReadIdentifier() : ContinueIdentifier(word);
+            table = word is null || word.Length == 0 ? _sql.ReadIdentifier() : _sql.ContinueIdentifier(word);
             break;
         }
 
-        SkipSpaceAndComments();
-        FieldHint[]? hints = null;
-        if (_cursor.Peek() == '(')
-        {
-            var columns = ReadColumnList();
-            if (columns is not null) hints = [.. columns.Select(c => ColumnNames.Classify(c))];
-        }
-
-        hints ??= _tables.GetValueOrDefault(TableKey(table));
-        SkipSpaceAndComments();
-        switch (ReadWord().ToUpperInvariant())
+        var hints = ReadHints(table);
+        _sql.SkipSpaceAndComments();
+        switch (_sql.ReadWord().ToUpperInvariant())
         {
             case "VALUES" or "VALUE":
                 for (var tuples = 1; ; tuples++)
                 {
-                    SkipSpaceAndComments();
+                    _sql.SkipSpaceAndComments();
                     if (_cursor.Peek() != '(') break;
                     if ((tuples & 0x3FF) == 0) _context.CancellationToken.ThrowIfCancellationRequested();
                     ParseTuple(hints);
-                    SkipSpaceAndComments();
+                    _sql.SkipSpaceAndComments();
                     if (_cursor.Peek() != ',') break;
                     _cursor.Next();
                 }
@@ -109,7 +94,7 @@ internal sealed class SqlExtractor : IRecordExtractor
                 break;
         }
 
-        SkipStatement();
+        _sql.SkipStatement();
     }
 
     /// <summary>One tuple: a record, one field per value.</summary>
@@ -120,17 +105,17 @@ internal sealed class SqlExtractor : IRecordExtractor
         var index = 0;
         while (true)
         {
-            SkipSpaceAndComments();
+            _sql.SkipSpaceAndComments();
             if (_cursor.Peek() == ')')
             {
                 _cursor.Next();
                 break;
             }
 
-            if (!ReadValue()) break;
-            _writer.AddField(_value.Span, hints is not null && index < hints.Length ? hints[index] : FieldHint.None);
+            if (!_sql.ReadValue()) break;
+            _writer.AddField(_sql.Value, Hint(hints, index));
             index++;
-            SkipSpaceAndComments();
+            _sql.SkipSpaceAndComments();
             var c = _cursor.Peek();
             if (c == ',')
             {
@@ -151,15 +136,15 @@ internal sealed class SqlExtractor : IRecordExtractor
         _context.BeginRecord(_writer, _cursor.Offset, _cursor.Line);
         while (true)
         {
-            SkipSpaceAndComments();
-            var column = ReadIdentifier();
-            SkipSpaceAndComments();
+            _sql.SkipSpaceAndComments();
+            var column = _sql.ReadIdentifier();
+            _sql.SkipSpaceAndComments();
             if (column.Length == 0 || _cursor.Peek() != '=') break;
             _cursor.Next();
-            SkipSpaceAndComments();
-            if (!ReadValue()) break;
-            _writer.AddField(_value.Span, ColumnNames.Classify(column));
-            SkipSpaceAndComments();
+            _sql.SkipSpaceAndComments();
+            if (!_sql.ReadValue()) break;
+            _writer.AddField(_sql.Value, ColumnNames.Classify(column));
+            _sql.SkipSpaceAndComments();
             if (_cursor.Peek() != ',') break;
             _cursor.Next();
         }
@@ -170,80 +155,72 @@ internal sealed class SqlExtractor : IRecordExtractor
     /// <summary>Remembers the column order of a table, for inserts that do not name their columns.</summary>
     private void ParseCreate()
     {
-        SkipSpaceAndComments();
-        var word = ReadWord();
+        _sql.SkipSpaceAndComments();
+        var word = _sql.ReadWord();
         while (word.ToUpperInvariant() is "TEMPORARY" or "TEMP" or "UNLOGGED" or "GLOBAL" or "LOCAL" or "OR" or "REPLACE")
         {
-            SkipSpaceAndComments();
-            word = ReadWord();
+            _sql.SkipSpaceAndComments();
+            word = _sql.ReadWord();
         }
 
         if (!word.Equals("TABLE", StringComparison.OrdinalIgnoreCase))
         {
             // CREATE INDEX, CREATE VIEW...: not a table.
-            SkipStatement();
+            _sql.SkipStatement();
             return;
         }
 
-        SkipSpaceAndComments();
+        _sql.SkipSpaceAndComments();
         string table;
-        if (PeekIsQuoteOrBracket())
+        if (_sql.PeekIsQuoteOrBracket())
         {
-            table = ReadIdentifier();
+            table = _sql.ReadIdentifier();
         }
         else
         {
-            word = ReadWord();
+            word = _sql.ReadWord();
             while (word.ToUpperInvariant() is "IF" or "NOT" or "EXISTS")
             {
-                SkipSpaceAndComments();
-                word = PeekIsQuoteOrBracket() ? "" : ReadWord();
+                _sql.SkipSpaceAndComments();
+                word = _sql.PeekIsQuoteOrBracket() ? "" : _sql.ReadWord();
             }
 
-            table = word.Length == 0 ? ReadIdentifier() : ContinueIdentifier(word);
+            table = word.Length == 0 ? _sql.ReadIdentifier() : _sql.ContinueIdentifier(word);
         }
 
-        SkipSpaceAndComments();
+        _sql.SkipSpaceAndComments();
         if (table.Length > 0 && _cursor.Peek() == '(')
         {
             _cursor.Next();
             var columns = new List<string>();
             while (true)
             {
-                SkipSpaceAndComments();
+                _sql.SkipSpaceAndComments();
                 var c = _cursor.Peek();
                 if (c is < 0 or ')') break;
-                var name = PeekIsQuoteOrBracket() ? ReadIdentifier() : ReadWord();
+                var name = _sql.PeekIsQuoteOrBracket() ? _sql.ReadIdentifier() : _sql.ReadWord();
                 if (name.Length > 0 && !ConstraintWords.Contains(name)) columns.Add(name);
-                if (!SkipToNextDefinition()) break;
+                if (!_sql.SkipToNextDefinition()) break;
             }
 
-            _tables[TableKey(table)] = [.. columns.Select(c => ColumnNames.Classify(c))];
+            _tables[TableKey(table)] = Classify(columns);
         }
 
-        SkipStatement();
+        _sql.SkipStatement();
     }
 
     /// <summary>PostgreSQL <c>COPY t (a, b) FROM stdin;</c> then tab-separated lines up to <c>\.</c>.</summary>
     private void ParseCopy()
     {
-        SkipSpaceAndComments();
-        var table = ReadIdentifier();
-        SkipSpaceAndComments();
-        FieldHint[]? hints = null;
-        if (_cursor.Peek() == '(')
-        {
-            var columns = ReadColumnList();
-            if (columns is not null) hints = [.. columns.Select(c => ColumnNames.Classify(c))];
-        }
-
-        hints ??= _tables.GetValueOrDefault(TableKey(table));
-        SkipSpaceAndComments();
-        var from = ReadWord();
-        SkipSpaceAndComments();
-        var source = ReadWord();
+        _sql.SkipSpaceAndComments();
+        var table = _sql.ReadIdentifier();
+        var hints = ReadHints(table);
+        _sql.SkipSpaceAndComments();
+        var from = _sql.ReadWord();
+        _sql.SkipSpaceAndComments();
+        var source = _sql.ReadWord();
         var fromStdin = from.Equals("FROM", StringComparison.OrdinalIgnoreCase) && source.Equals("stdin", StringComparison.OrdinalIgnoreCase);
-        SkipStatement();
+        _sql.SkipStatement();
         if (!fromStdin) return;
 
         // The data starts on the line after the statement.
@@ -257,9 +234,9 @@ internal sealed class SqlExtractor : IRecordExtractor
             foreach (var range in line.Split('\t'))
             {
                 var value = line[range];
-                if (value is "\\N") _value.Clear();
-                else CopyUnescape(value);
-                _writer.AddField(_value.Span, hints is not null && index < hints.Length ? hints[index] : FieldHint.None);
+                if (value is "\\N") _sql.ClearValue();
+                else _sql.CopyUnescape(value);
+                _writer.AddField(_sql.Value, Hint(hints, index));
                 index++;
             }
 
@@ -271,408 +248,41 @@ internal sealed class SqlExtractor : IRecordExtractor
     /// <summary><c>SET standard_conforming_strings = on</c> turns backslash escapes off (PostgreSQL's default since 9.1).</summary>
     private void ParseSet()
     {
-        SkipSpaceAndComments();
-        var name = ReadWord();
+        _sql.SkipSpaceAndComments();
+        var name = _sql.ReadWord();
         if (name.Equals("standard_conforming_strings", StringComparison.OrdinalIgnoreCase))
         {
-            SkipSpaceAndComments();
+            _sql.SkipSpaceAndComments();
             if (_cursor.Peek() == '=') _cursor.Next();
-            SkipSpaceAndComments();
-            var value = ReadWord();
-            if (value.Length == 0 && _cursor.Peek() == '\'' && ReadValue()) value = _value.Span.ToString();
+            _sql.SkipSpaceAndComments();
+            var value = _sql.ReadWord();
+            if (value.Length == 0 && _cursor.Peek() == '\'' && _sql.ReadValue()) value = _sql.Value.ToString();
             if (value.Equals("to", StringComparison.OrdinalIgnoreCase))
             {
-                SkipSpaceAndComments();
-                value = ReadWord();
+                _sql.SkipSpaceAndComments();
+                value = _sql.ReadWord();
             }
 
-            _backslashEscapes = !value.Equals("on", StringComparison.OrdinalIgnoreCase);
+            _sql.BackslashEscapes = !value.Equals("on", StringComparison.OrdinalIgnoreCase);
         }
 
-        SkipStatement();
+        _sql.SkipStatement();
     }
-
-    /// <summary>Reads one value into <see cref="_value"/>: a string, a number, NULL, or an expression (its first string wins).</summary>
-    private bool ReadValue()
-    {
-        _value.Clear();
-        var c = _cursor.Peek();
-        if (c < 0) return false;
-        if (c is '\'' or '"')
-        {
-            // MySQL reads "..." as a string too; in PostgreSQL it would name a column, meaningless among values.
-            ReadString(_backslashEscapes, (char)c);
-            return true;
-        }
-
-        if (c is '-' or '+' or '.' || char.IsAsciiDigit((char)c))
-        {
-            while (true)
-            {
-                c = _cursor.Peek();
-                if (c < 0 || !(char.IsAsciiLetterOrDigit((char)c) || c is '.' or '-' or '+')) break;
-                _value.Append((char)_cursor.Next());
-            }
-
-            return true;
-        }
-
-        var word = ReadWord();
-        if (_cursor.Peek() == '\'' && word.Length <= 8)
-        {
-            // N'...', E'...' (backslash escapes), X'...', _utf8'...'
-            ReadString(_backslashEscapes || word.Equals("E", StringComparison.OrdinalIgnoreCase));
-            return true;
-        }
-
-        if (word.Equals("NULL", StringComparison.OrdinalIgnoreCase)) return true;
-        foreach (var ch in word) _value.Append(ch);
-        SkipSpaceAndComments();
-        if (_cursor.Peek() == '(') ReadExpressionArguments();
-        return word.Length > 0 || _value.Length > 0;
-    }
-
-    /// <summary>The arguments of a call like STR_TO_DATE('12/03/1965', '%d/%m/%Y'): the first string is kept as the value.</summary>
-    private void ReadExpressionArguments()
-    {
-        var depth = 0;
-        var keptString = false;
-        while (true)
-        {
-            var c = _cursor.Peek();
-            if (c < 0) return;
-            if (c == '\'')
-            {
-                if (!keptString)
-                {
-                    _value.Clear();
-                    ReadString(_backslashEscapes);
-                    keptString = true;
-                }
-                else
-                {
-                    SkipString();
-                }
-
-                continue;
-            }
-
-            _cursor.Next();
-            if (c == '(') depth++;
-            else if (c == ')' && --depth == 0) return;
-        }
-    }
-
-    /// <summary>Reads a quoted string into <see cref="_value"/>, searching the buffer for the next quote or backslash.</summary>
-    private void ReadString(bool backslashEscapes, char quote = '\'')
-    {
-        var stops = quote == '"' ? DoubleQuoteStops : StringStops;
-        _cursor.Next();
-        while (true)
-        {
-            var span = _cursor.Buffered;
-            if (span.IsEmpty)
-            {
-                if (!_cursor.Fill()) return;
-                continue;
-            }
-
-            var stop = backslashEscapes ? span.IndexOfAny(stops) : span.IndexOf(quote);
-            if (stop < 0)
-            {
-                _value.Append(span);
-                _cursor.Consume(span.Length);
-                continue;
-            }
-
-            _value.Append(span[..stop]);
-            var closing = span[stop] == quote;
-            _cursor.Consume(stop);
-            if (closing)
-            {
-                _cursor.Next();
-                if (_cursor.Peek() != quote) return;
-                _cursor.Next();
-                _value.Append(quote);
-                continue;
-            }
-
-            _cursor.Next();
-            var escaped = _cursor.Next();
-            if (escaped < 0) return;
-            switch ((char)escaped)
-            {
-                case '0' or 'Z':
-                    break;
-                case 'n':
-                    _value.Append('\n');
-                    break;
-                case 'r':
-                    _value.Append('\r');
-                    break;
-                case 't':
-                    _value.Append('\t');
-                    break;
-                case 'b':
-                    break;
-                case '%' or '_':
-                    _value.Append('\\');
-                    _value.Append((char)escaped);
-                    break;
-                default:
-                    _value.Append((char)escaped);
-                    break;
-            }
-        }
-    }
-
-    private void SkipString()
-    {
-        var saved = _value.Length;
-        ReadString(_backslashEscapes);
-        _value.Truncate(saved);
-    }
-
-    /// <summary>COPY text format: <c>\t \n \r \\</c> and octal escapes; other backslashes stand for the next char.</summary>
-    private void CopyUnescape(ReadOnlySpan<char> value)
-    {
-        _value.Clear();
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c != '\\' || i + 1 == value.Length)
-            {
-                _value.Append(c);
-                continue;
-            }
-
-            var e = value[++i];
-            _value.Append(e switch
-            {
-                't' => '\t',
-                'n' => '\n',
-                'r' => '\r',
-                'b' => '\b',
-                'f' => '\f',
-                'v' => '\v',
-                _ => e,
-            });
-        }
-    }
-
-    private List<string>? ReadColumnList()
-    {
-        _cursor.Next();
-        var columns = new List<string>();
-        while (true)
-        {
-            SkipSpaceAndComments();
-            var name = ReadIdentifier();
-            if (name.Length == 0) return null;
-            columns.Add(name);
-            SkipSpaceAndComments();
-            var c = _cursor.Next();
-            if (c == ')') return columns;
-            if (c != ',') return null;
-        }
-    }
-
-    /// <summary>Skips the rest of a column definition up to the comma at depth 1; false at the closing parenthesis.</summary>
-    private bool SkipToNextDefinition()
-    {
-        var depth = 0;
-        while (true)
-        {
-            var c = _cursor.Peek();
-            if (c < 0) return false;
-            if (c == '\'')
-            {
-                SkipString();
-                continue;
-            }
-
-            _cursor.Next();
-            switch (c)
-            {
-                case '(':
-                    depth++;
-                    break;
-                case ')' when depth == 0:
-                    return false;
-                case ')':
-                    depth--;
-                    break;
-                case ',' when depth == 0:
-                    return true;
-            }
-        }
-    }
-
-    /// <summary>Skips to the end of the statement: the next semicolon outside strings, comments and parentheses.</summary>
-    private void SkipStatement()
-    {
-        var depth = 0;
-        while (true)
-        {
-            var c = _cursor.Peek();
-            if (c < 0) return;
-            switch (c)
-            {
-                case '\'':
-                    SkipString();
-                    continue;
-                case '"' or '`':
-                    ReadIdentifier();
-                    continue;
-                case '-' when _cursor.PeekAt(1) == '-':
-                case '/' when _cursor.PeekAt(1) == '*':
-                    SkipSpaceAndComments();
-                    continue;
-            }
-
-            _cursor.Next();
-            if (c == '(') depth++;
-            else if (c == ')' && depth > 0) depth--;
-            else if (c == ';' && depth == 0) return;
-        }
-    }
-
-    private void SkipSpaceAndComments()
-    {
-        while (true)
-        {
-            var c = _cursor.Peek();
-            if (c < 0) return;
-            if (char.IsWhiteSpace((char)c))
-            {
-                _cursor.Next();
-                continue;
-            }
-
-            if ((c == '-' && _cursor.PeekAt(1) == '-') || c == '#')
-            {
-                SkipLine();
-                continue;
-            }
-
-            if (c == '/' && _cursor.PeekAt(1) == '*')
-            {
-                _cursor.Next();
-                _cursor.Next();
-                while (true)
-                {
-                    var d = _cursor.Next();
-                    if (d < 0 || (d == '*' && _cursor.Peek() == '/'))
-                    {
-                        _cursor.Next();
-                        break;
-                    }
-                }
-
-                continue;
-            }
-
-            return;
-        }
-    }
-
-    private void SkipLine()
-    {
-        while (true)
-        {
-            var c = _cursor.Next();
-            if (c is < 0 or '\n' or '\r') return;
-        }
-    }
-
-    /// <summary>A bare word (letters, digits, _ and $); empty when the next char starts none.</summary>
-    private string ReadWord()
-    {
-        _word.Clear();
-        while (true)
-        {
-            var c = _cursor.Peek();
-            if (c < 0 || !(char.IsLetterOrDigit((char)c) || c is '_' or '$')) break;
-            _word.Append((char)_cursor.Next());
-            if (_word.Length > 256) break;
-        }
-
-        return _word.Span.ToString();
-    }
-
-    /// <summary>An identifier, quoted (`a`, "a", [a]) or bare, possibly qualified (schema.table): the last part.</summary>
-    private string ReadIdentifier()
-    {
-        string part;
-        var c = _cursor.Peek();
-        if (c is '`' or '"' or '[')
-        {
-            var close = c == '[' ? ']' : (char)c;
-            _cursor.Next();
-            _word.Clear();
-            while (true)
-            {
-                var d = _cursor.Next();
-                if (d < 0 || d == close) break;
-                if (_word.Length < 256) _word.Append((char)d);
-            }
-
-            part = _word.Span.ToString();
-        }
-        else
-        {
-            part = ReadWord();
-        }
-
-        return ContinueIdentifier(part);
-    }
-
-    private string ContinueIdentifier(string part)
-    {
-        while (_cursor.Peek() == '.')
-        {
-            _cursor.Next();
-            part = ReadIdentifier();
-        }
-
-        return part;
-    }
-
-    private bool PeekIsQuoteOrBracket() => _cursor.Peek() is '`' or '"' or '[';
 
     private static string TableKey(string table) => table.Trim();
 
-    /// <summary>A reusable char buffer that stops growing at its cap (the rest of a long value is dropped).</summary>
-    private sealed class ValueBuffer(int cap)
+    /// <summary>
+    /// The hints of a statement's values: from its column list when it has one, else from the table's CREATE TABLE,
+    /// else none.
+    /// </summary>
+    private FieldHint[]? ReadHints(string table)
     {
-        private char[] _chars = new char[256];
-
-        public int Length { get; private set; }
-
-        public ReadOnlySpan<char> Span => _chars.AsSpan(0, Length);
-
-        public void Clear() => Length = 0;
-
-        public void Truncate(int length) => Length = Math.Min(Length, length);
-
-        public void Append(char c)
-        {
-            if (Length == _chars.Length && !Grow(1)) return;
-            _chars[Length++] = c;
-        }
-
-        public void Append(ReadOnlySpan<char> text)
-        {
-            if (Length + text.Length > _chars.Length && !Grow(text.Length)) text = text[..Math.Max(0, _chars.Length - Length)];
-            text.CopyTo(_chars.AsSpan(Length));
-            Length += text.Length;
-        }
-
-        private bool Grow(int needed)
-        {
-            if (_chars.Length >= cap) return false;
-            Array.Resize(ref _chars, Math.Min(cap, Math.Max(_chars.Length * 2, Length + needed)));
-            return Length + Math.Min(needed, 1) <= _chars.Length;
-        }
+        _sql.SkipSpaceAndComments();
+        var columns = _cursor.Peek() == '(' ? _sql.ReadColumnList() : null;
+        return columns is not null ? Classify(columns) : _tables.GetValueOrDefault(TableKey(table));
     }
+
+    private static FieldHint[] Classify(List<string> columns) => [.. columns.Select(c => ColumnNames.Classify(c))];
+
+    private static FieldHint Hint(FieldHint[]? hints, int index) => hints is not null && index < hints.Length ? hints[index] : FieldHint.None;
 }

@@ -1,4 +1,3 @@
-using LeakWatch.Core.Extraction;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Normalization;
 

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using LeakWatch.Core.Extraction;
 
 namespace LeakWatch.Core.Normalization;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Audit;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Review;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;

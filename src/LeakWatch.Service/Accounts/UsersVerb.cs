@@ -1,6 +1,6 @@
 using System.CommandLine;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Enrollment;
-using LeakWatch.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeakWatch.Service.Accounts;

@@ -1,4 +1,5 @@
 using Dapper;
+using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;

@@ -7,7 +7,7 @@ namespace LeakWatch.Service.Alerting;
 
 internal static class AlertingRegistration
 {
-    /// <summary>Incidents, the alert outbox, its delivery job and the channels. The job runs when the Quartz hosted service does (<c>run</c>).</summary>
+    /// <summary>The alert planner, the outbox, its delivery job and the channels. The job runs when the Quartz hosted service does (<c>run</c>).</summary>
     public static IServiceCollection AddAlerting(this IServiceCollection services)
     {
         services.AddOptions<AlertingOptions>()
@@ -18,8 +18,6 @@ internal static class AlertingRegistration
 
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<AlertPlanner>();
-        services.AddSingleton<IncidentRecorder>();
-        services.AddSingleton<IIncidentRecorder>(sp => sp.GetRequiredService<IncidentRecorder>());
         services.AddSingleton<AlertOutbox>();
         services.AddSingleton<AlertDigests>();
         services.AddSingleton<AlertDispatcher>();

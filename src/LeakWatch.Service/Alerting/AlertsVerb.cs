@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -164,9 +164,9 @@ internal sealed class CrawlSession
         }
         if (result.IsHtml)
         {
-            var document = HtmlDocuments.Parse(result.Text);
-            var words = HtmlDocuments.Words(document.Body);
-            if (words.Length < 4096 && ErrorPages.Denied(words, Source.ErrorPhrases) is { } denied)
+            var document = CrawledHtml.Parse(result.Text);
+            var words = PageWords.Of(document.Body);
+            if (words.Length < 4096 && DeniedPages.Reason(words, Source.ErrorPhrases) is { } denied)
             {
                 RefuseLink(url, denied);
                 await _state.SavePageAsync(Name, key, null, null, null, ct, outcome: "refused");

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using LeakWatch.Core.Matching;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Crawling.Sources;
 using LeakWatch.Service.Detection;
-using LeakWatch.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Crawling.Sources;
 using LeakWatch.Service.Crawling.State;
-using LeakWatch.Service.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

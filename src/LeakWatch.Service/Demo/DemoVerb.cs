@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using LeakWatch.Core.Normalization;
 using LeakWatch.Service.Accounts;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Hosting;

@@ -1,5 +1,5 @@
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Incidents;
 using Microsoft.Extensions.Logging;
 
 namespace LeakWatch.Service.Detection;

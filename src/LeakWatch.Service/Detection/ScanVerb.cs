@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using LeakWatch.Core.Extraction;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Core.Normalization;
+using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Enrollment;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,7 +17,7 @@ internal static class EnrollVerb
 {
     public static Command Create(IReadOnlyList<string> configArgs)
     {
-        var export = new ExportOptions();
+        var export = new ExportArguments();
         var force = new Option<bool>("--force")
         {
             Description = "Accept an export that would be refused: one with no patient, far fewer patients than the active enrollment, or too many rows skipped.",
@@ -29,7 +29,7 @@ internal static class EnrollVerb
         return command;
     }
 
-    private static async Task<int> RunAsync(ExportOptions export, bool force, ParseResult parse, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ExportArguments export, bool force, ParseResult parse, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
     {
         using var reader = export.Open(parse, out var fileName);
         await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -55,7 +55,7 @@ internal sealed class Enroller
         var fingerprinters = Channel.CreateBounded<Fingerprinter>(Workers);
         for (var i = 0; i < Workers; i++) fingerprinters.Writer.TryWrite(keys.CreateFingerprinter());
         // Batches in file order, each already handed to a worker: awaiting them in order keeps the ordinals in order.
-        var pending = Channel.CreateBounded<Task<BatchResult>>(new BoundedChannelOptions(Workers * 2) { SingleReader = true, SingleWriter = true });
+        var pending = Channel.CreateBounded<Task<BatchFingerprints>>(new BoundedChannelOptions(Workers * 2) { SingleReader = true, SingleWriter = true });
 
         var reading = Task.Run(() => ReadAsync(export, pending.Writer, fingerprinters, progress, stop.Token), stop.Token);
         var skipped = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -130,7 +130,7 @@ internal sealed class Enroller
         return null;
     }
 
-    private static async Task ReadAsync(ExportReader export, ChannelWriter<Task<BatchResult>> pending, Channel<Fingerprinter> fingerprinters,
+    private static async Task ReadAsync(ExportReader export, ChannelWriter<Task<BatchFingerprints>> pending, Channel<Fingerprinter> fingerprinters,
         Action<long>? progress, CancellationToken cancellationToken)
     {
         try
@@ -155,13 +155,13 @@ internal sealed class Enroller
         }
     }
 
-    private static Task<BatchResult> StartBatch(List<RawPatient> rows, Channel<Fingerprinter> fingerprinters, CancellationToken cancellationToken) =>
+    private static Task<BatchFingerprints> StartBatch(List<RawPatient> rows, Channel<Fingerprinter> fingerprinters, CancellationToken cancellationToken) =>
         Task.Run(async () =>
         {
             var fingerprinter = await fingerprinters.Reader.ReadAsync(cancellationToken);
             try
             {
-                return BatchResult.Compute(fingerprinter, rows);
+                return BatchFingerprints.Compute(fingerprinter, rows);
             }
             finally
             {
@@ -170,7 +170,7 @@ internal sealed class Enroller
             }
         }, cancellationToken);
 
-    private static void Write(BatchResult batch, EnrollmentWriter writer, Dictionary<string, long> skipped)
+    private static void Write(BatchFingerprints batch, EnrollmentWriter writer, Dictionary<string, long> skipped)
     {
         var linkedAt = 0;
         for (var p = 0; p < batch.Patients.Count; p++)

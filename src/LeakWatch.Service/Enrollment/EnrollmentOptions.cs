@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Enrollment;
 
@@ -28,7 +29,7 @@ internal sealed class EnrollmentOptions
 
 /// <summary>An enrollment refused by <see cref="EnrollmentOptions"/>: the message gives the counts; nothing was changed.</summary>
 internal sealed class EnrollmentRefusedException(string message, IReadOnlyDictionary<string, long> skippedByReason)
-    : Hosting.LeakWatchException(message, Hosting.ExitCodes.BadConfiguration)
+    : LeakWatchException(message, ExitCodes.BadConfiguration)
 {
     public IReadOnlyDictionary<string, long> SkippedByReason { get; } = skippedByReason;
 }

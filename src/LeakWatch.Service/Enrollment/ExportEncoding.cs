@@ -1,5 +1,5 @@
 using System.Text;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Enrollment;
 

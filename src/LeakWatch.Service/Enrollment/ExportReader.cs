@@ -1,6 +1,6 @@
 using System.Text;
 using LeakWatch.Core.Normalization;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using nietras.SeparatedValues;
 
 namespace LeakWatch.Service.Enrollment;
@@ -45,7 +45,7 @@ internal sealed class ExportReader : IDisposable
     public ReadProblems Problems => _framer.Problems;
 
     /// <param name="classify">How header names are read (ColumnNames.Classify).</param>
-    public static ExportReader Open(Stream stream, ExportFormat format, Func<string, Core.Extraction.FieldHint> classify)
+    public static ExportReader Open(Stream stream, ExportFormat format, Func<string, FieldHint> classify)
     {
         var encoding = format.EncodingName is { } name ? ExportEncoding.Parse(name) : ExportEncoding.Detect(stream);
         var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: false);

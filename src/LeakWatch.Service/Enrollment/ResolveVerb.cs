@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeakWatch.Service.Enrollment;
@@ -15,14 +15,14 @@ internal static class ResolveVerb
 
     public static Command Create(IReadOnlyList<string> configArgs)
     {
-        var export = new ExportOptions();
+        var export = new ExportArguments();
         var command = new Command("resolve", "Turn patient references (JSON lines on standard input, e.g. from scan --json) back into the export's identifiers, in memory.");
         export.AddTo(command);
         VerbHost.SetAction(command, configArgs, (parse, services, console, ct) => RunAsync(export, parse, services, console, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(ExportOptions export, ParseResult parse, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ExportArguments export, ParseResult parse, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
     {
         using var reader = export.Open(parse, out var fileName);
         if (!reader.Columns.Has(ColumnRole.Id))

@@ -1,4 +1,5 @@
 using System.Text;
+using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Enrollment;
 
@@ -60,12 +61,12 @@ internal sealed class RowFramer : TextReader
         {
             if (header.Text.Length > MaxRowChars)
             {
-                throw new Hosting.LeakWatchException($"The export's header line (line {header.Line}) is longer than {MaxRowChars} characters; check the file is the patient export and enroll again.");
+                throw new LeakWatchException($"The export's header line (line {header.Line}) is longer than {MaxRowChars} characters; check the file is the patient export and enroll again.");
             }
             if (string.IsNullOrWhiteSpace(header.Text)) continue;
             Delimiter = delimiter ?? Guess(header.Text);
             var (cells, open) = Scan(header.Text, Delimiter, inQuotes: false);
-            if (open) throw new Hosting.LeakWatchException("The export's header line has an unbalanced quote; correct the header (column names only) and enroll again.");
+            if (open) throw new LeakWatchException("The export's header line has an unbalanced quote; correct the header (column names only) and enroll again.");
             _headerCells = cells;
             _out = header.Text + "\n";
             return true;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Keys;
 

@@ -2,6 +2,7 @@ using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Detection;
 using LeakWatch.Service.Enrollment;
+using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Operations;
 using LeakWatch.Service.Review;
@@ -9,7 +10,6 @@ using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace LeakWatch.Service.Hosting;
@@ -69,15 +69,11 @@ internal static class LeakWatchHost
     public static IServiceCollection AddLeakWatch(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<LeakWatchOptions>()
-            .BindConfiguration(LeakWatchOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LeakWatchOptions>, LeakWatchOptionsValidator>();
         services.AddStorage();
         services.AddKeys();
         services.AddEnrollment();
         services.AddDetection();
+        services.AddIncidents();
         services.AddAlerting();
         services.AddCrawling();
         services.AddOperations();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LeakWatch.Service.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

@@ -12,14 +12,14 @@ namespace LeakWatch.Service.Hosting;
 /// </summary>
 internal sealed class ServiceStartup
 {
-    private readonly LeakWatchOptions _options;
+    private readonly StorageOptions _options;
     private readonly IConfiguration _configuration;
     private readonly Database _database;
     private readonly KeyProvider _keys;
     private readonly FingerprintStore _store;
     private readonly ILogger<ServiceStartup> _logger;
 
-    public ServiceStartup(IOptions<LeakWatchOptions> options, IConfiguration configuration, Database database, KeyProvider keys,
+    public ServiceStartup(IOptions<StorageOptions> options, IConfiguration configuration, Database database, KeyProvider keys,
         FingerprintStore store, ILogger<ServiceStartup> logger)
     {
         _options = options.Value;
@@ -42,7 +42,7 @@ internal sealed class ServiceStartup
         if (enrollment is null) Log.NoPatients(_logger);
         else Log.Enrolled(_logger, enrollment.Patients, enrollment.EnrolledAt, enrollment.FileName);
 
-        var sources = _configuration.GetSection(LeakWatchOptions.SectionName + ":Sources").GetChildren().ToList();
+        var sources = _configuration.GetSection("LeakWatch:Sources").GetChildren().ToList();
         if (sources.Count > 0) Log.Sources(_logger, sources.Count);
         // appsettings.json ships a disabled example: configured is not the same as crawled.
         if (!sources.Any(s => !string.Equals(s["Enabled"], "false", StringComparison.OrdinalIgnoreCase))) Log.NoSources(_logger);

@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using LeakWatch.Service.Accounts;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Review;
+using LeakWatch.Service.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;

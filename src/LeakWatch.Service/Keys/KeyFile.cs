@@ -4,7 +4,7 @@ using System.Security.AccessControl;
 using System.Security.Principal;
 using System.Text;
 using LeakWatch.Core.Fingerprinting;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Keys;
 

@@ -1,5 +1,5 @@
 using LeakWatch.Core.Fingerprinting;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -16,7 +16,7 @@ internal sealed class KeyProvider : IDisposable
     public const string EnvironmentVariable = "LEAKWATCH_KEY";
     private const string KeyIdName = "key_id";
 
-    private readonly LeakWatchOptions _options;
+    private readonly KeyOptions _options;
     private readonly IConfiguration _configuration;
     private readonly Database _database;
     private readonly MetaStore _meta;
@@ -24,7 +24,7 @@ internal sealed class KeyProvider : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private FingerprintKeys? _keys;
 
-    public KeyProvider(IOptions<LeakWatchOptions> options, IConfiguration configuration, Database database, MetaStore meta, ILogger<KeyProvider> logger)
+    public KeyProvider(IOptions<KeyOptions> options, IConfiguration configuration, Database database, MetaStore meta, ILogger<KeyProvider> logger)
     {
         _options = options.Value;
         _configuration = configuration;

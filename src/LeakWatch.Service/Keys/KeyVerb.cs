@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LeakWatch.Core.Fingerprinting;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -24,7 +24,7 @@ internal static class KeyVerb
 
     private static async Task<int> InitAsync(ParseResult parse, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
     {
-        var options = services.GetRequiredService<IOptions<LeakWatchOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<KeyOptions>>().Value;
         var path = options.ResolveKeyFile();
         var key = SecretKey.Generate();
         KeyFile.Create(path, key);

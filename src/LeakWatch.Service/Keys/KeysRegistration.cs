@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Keys;
 
@@ -6,6 +7,10 @@ internal static class KeysRegistration
 {
     public static IServiceCollection AddKeys(this IServiceCollection services)
     {
+        services.AddOptions<KeyOptions>()
+            .BindConfiguration(KeyOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KeyOptions>, KeyOptionsValidator>();
         services.AddSingleton<KeyProvider>();
         return services;
     }

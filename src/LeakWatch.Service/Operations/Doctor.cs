@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net.Sockets;
 using Dapper;
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
@@ -47,15 +47,14 @@ internal sealed class Doctor(IServiceProvider services)
             return rows;
         }
 
-        var options = services.GetRequiredService<IOptions<LeakWatchOptions>>().Value;
-        rows.Add(CheckKeyFile(options));
-        rows.AddRange(await CheckDatabaseAsync(options, cancellationToken));
+        rows.Add(CheckKeyFile(services.GetRequiredService<IOptions<KeyOptions>>().Value));
+        rows.AddRange(await CheckDatabaseAsync(services.GetRequiredService<IOptions<StorageOptions>>().Value, cancellationToken));
         rows.AddRange(await CheckChannelsAsync(cancellationToken));
         rows.AddRange(await CheckSourcesAsync(cancellationToken));
         return rows;
     }
 
-    private DoctorRow CheckKeyFile(LeakWatchOptions options)
+    private DoctorRow CheckKeyFile(KeyOptions options)
     {
         if (!string.IsNullOrWhiteSpace(services.GetRequiredService<IConfiguration>()[KeyProvider.EnvironmentVariable]))
         {
@@ -78,7 +77,7 @@ internal sealed class Doctor(IServiceProvider services)
         return new DoctorRow("key", DoctorStatus.Ok, $"{path}, readable by its owner only, outside the data folder");
     }
 
-    private async Task<IEnumerable<DoctorRow>> CheckDatabaseAsync(LeakWatchOptions options, CancellationToken cancellationToken)
+    private async Task<IEnumerable<DoctorRow>> CheckDatabaseAsync(StorageOptions options, CancellationToken cancellationToken)
     {
         var path = options.DatabasePath;
         if (!File.Exists(path))

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

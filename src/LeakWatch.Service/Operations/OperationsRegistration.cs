@@ -1,5 +1,5 @@
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Storage;
+using LeakWatch.Service.Web;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using Dapper;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Crawling.Sources;
 using LeakWatch.Service.Crawling.State;
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Configuration;
@@ -29,7 +29,7 @@ internal sealed class DatabaseCheck(Database database) : IHealthCheck
 }
 
 /// <summary>A key is configured and is the one the database was created with. Read afresh each time: a replaced key file shows.</summary>
-internal sealed class KeyCheck(KeyProvider keys, IOptions<LeakWatchOptions> options, IConfiguration configuration) : IHealthCheck
+internal sealed class KeyCheck(KeyProvider keys, IOptions<KeyOptions> options, IConfiguration configuration) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using LeakWatch.Service.Accounts;
 using LeakWatch.Service.Audit;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using Microsoft.AspNetCore.Http;
 
 namespace LeakWatch.Service.Review;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Audit;
+using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Review;

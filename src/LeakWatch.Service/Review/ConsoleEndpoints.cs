@@ -1,5 +1,6 @@
 using LeakWatch.Service.Accounts;
 using LeakWatch.Service.Hosting;
+using LeakWatch.Service.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Accounts;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Audit;
+using LeakWatch.Service.Incidents;
 using Microsoft.AspNetCore.Http;
 
 namespace LeakWatch.Service.Review;

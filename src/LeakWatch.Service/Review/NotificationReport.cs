@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Incidents;
 
 namespace LeakWatch.Service.Review;
 

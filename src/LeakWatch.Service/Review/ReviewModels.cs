@@ -1,4 +1,4 @@
-using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Incidents;
 
 namespace LeakWatch.Service.Review;
 

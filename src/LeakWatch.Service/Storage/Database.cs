@@ -1,6 +1,6 @@
+using LeakWatch.Service.CommandLine;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using LeakWatch.Service.Hosting;
 
 namespace LeakWatch.Service.Storage;
 
@@ -19,7 +19,7 @@ internal sealed class Database
     private readonly Lazy<Task> _prepared;
     private readonly string _pragmas;
 
-    public Database(IOptions<LeakWatchOptions> options)
+    public Database(IOptions<StorageOptions> options)
     {
         Path = options.Value.DatabasePath;
         _connectionString = new SqliteConnectionStringBuilder

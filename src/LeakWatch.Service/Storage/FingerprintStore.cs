@@ -3,7 +3,7 @@ using System.Text.Json;
 using Dapper;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Storage;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Storage;
 
@@ -6,6 +7,11 @@ internal static class StorageRegistration
 {
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
+        services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<Database>();
         services.AddSingleton<MetaStore>();
         services.AddSingleton<FingerprintStore>();

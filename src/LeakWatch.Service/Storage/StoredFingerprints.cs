@@ -1,7 +1,7 @@
 using Dapper;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using Microsoft.Data.Sqlite;
 
 namespace LeakWatch.Service.Storage;

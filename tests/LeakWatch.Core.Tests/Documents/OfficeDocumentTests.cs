@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using LeakWatch.Core.Documents;
 using LeakWatch.Core.Extraction;
+using LeakWatch.Core.Normalization;
 using LeakWatch.Core.Tests.Extraction;
 using LeakWatch.Synthetic.Documents;
 

@@ -1,4 +1,5 @@
 using LeakWatch.Core.Extraction;
+using LeakWatch.Core.Normalization;
 
 namespace LeakWatch.Core.Tests.Extraction;
 

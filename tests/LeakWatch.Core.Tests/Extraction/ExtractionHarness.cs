@@ -1,5 +1,6 @@
 using System.Text;
 using LeakWatch.Core.Extraction;
+using LeakWatch.Core.Normalization;
 
 namespace LeakWatch.Core.Tests.Extraction;
 

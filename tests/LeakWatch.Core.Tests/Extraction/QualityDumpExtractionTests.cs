@@ -1,4 +1,5 @@
 using LeakWatch.Core.Extraction;
+using LeakWatch.Core.Normalization;
 using LeakWatch.Synthetic;
 using LeakWatch.Synthetic.Dumps;
 

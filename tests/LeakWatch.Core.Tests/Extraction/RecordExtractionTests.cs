@@ -1,3 +1,4 @@
+using LeakWatch.Core.Normalization;
 using LeakWatch.Synthetic;
 using System.Text;
 using LeakWatch.Core.Documents;

@@ -1,4 +1,3 @@
-using LeakWatch.Core.Extraction;
 using LeakWatch.Core.Matching;
 using LeakWatch.Core.Normalization;
 

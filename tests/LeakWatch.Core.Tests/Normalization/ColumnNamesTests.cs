@@ -1,4 +1,3 @@
-using LeakWatch.Core.Extraction;
 using LeakWatch.Core.Normalization;
 
 namespace LeakWatch.Core.Tests.Normalization;

@@ -1,4 +1,4 @@
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Tests.Hosting;
 
 namespace LeakWatch.Service.Tests.Accounts;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Incidents;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 

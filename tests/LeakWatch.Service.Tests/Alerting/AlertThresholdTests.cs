@@ -1,6 +1,7 @@
 using System.Net;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Incidents;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeakWatch.Service.Tests.Alerting;

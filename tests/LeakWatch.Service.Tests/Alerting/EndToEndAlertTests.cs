@@ -1,6 +1,7 @@
 using System.Text;
 using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Detection;
+using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Incidents;
 using LeakWatch.Synthetic;
 using LeakWatch.Synthetic.Dumps;
 using Microsoft.Extensions.DependencyInjection;

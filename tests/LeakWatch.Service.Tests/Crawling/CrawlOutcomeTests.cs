@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Crawling.State;
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Tests.Crawling.Support;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Crawling.Sources;
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Tests.Crawling.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -163,18 +163,18 @@ public sealed class FetchedDocumentTests
     }
 }
 
-public sealed class HtmlWordsTests
+public sealed class PageWordsTests
 {
     [Fact]
     public void Words_HundredThousandNestedElements_DoesNotOverflowTheStack()
     {
         var html = string.Concat(Enumerable.Repeat("<span>", 100_000)) + "deep";
-        Assert.EndsWith("deep", HtmlDocuments.Words(HtmlDocuments.Parse(html).Body), StringComparison.Ordinal);
+        Assert.EndsWith("deep", PageWords.Of(CrawledHtml.Parse(html).Body), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Words_ScriptsAndStyles_AreLeftOut() =>
-        Assert.Equal("a b", HtmlDocuments.Words(HtmlDocuments.Parse("<p>a</p><script>var s;</script><style>p{}</style><div> b </div>").Body));
+        Assert.Equal("a b", PageWords.Of(CrawledHtml.Parse("<p>a</p><script>var s;</script><style>p{}</style><div> b </div>").Body));
 }
 
 public sealed class UrlCanonicalTests

@@ -15,7 +15,7 @@ public sealed class RealMarkupTests
     private static readonly Uri Phpbb = new("http://127.0.0.1:18382/");
 
     private static IDocument Page(string name) =>
-        HtmlDocuments.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Crawling", "Fixtures", name)));
+        CrawledHtml.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Crawling", "Fixtures", name)));
 
     private static ForumSelectors Preset(string name) => ForumPresets.All[name];
 
@@ -25,9 +25,9 @@ public sealed class RealMarkupTests
         var page = new Uri(Mybb, "showthread.php?tid=26&page=2");
         var document = Page("mybb-thread-page2.html");
 
-        var next = Links.Next(document, Preset("mybb").NextPage, page, new HashSet<string>());
+        var next = NextPage.Find(document, Preset("mybb").NextPage, page, new HashSet<string>());
         // The old selector took the hidden breadcrumb popup's "next": the board's page 2.
-        var old = Links.Next(document, "a.pagination_next", page, new HashSet<string>());
+        var old = NextPage.Find(document, "a.pagination_next", page, new HashSet<string>());
 
         Assert.Equal(new Uri(Mybb, "showthread.php?tid=26&page=3"), next);
         Assert.Equal(new Uri(Mybb, "forumdisplay.php?fid=2&page=2"), old);
@@ -148,7 +148,7 @@ public sealed class RealMarkupTests
         var document = Page("phpbb-thread-attachments.html");
         var post = document.QuerySelector(Preset("phpbb").Posts)!;
 
-        var links = post.QuerySelectorAll(Preset("phpbb").Attachments).Select(a => Links.Href(Phpbb, a)!).Select(UrlCanonical.Normalize).Distinct().ToList();
+        var links = post.QuerySelectorAll(Preset("phpbb").Attachments).Select(a => Hrefs.Of(Phpbb, a)!).Select(UrlCanonical.Normalize).Distinct().ToList();
 
         Assert.Equal([new Uri(Phpbb, "download/file.php?id=1").AbsoluteUri, new Uri(Phpbb, "download/file.php?id=2").AbsoluteUri], links.Order());
     }

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Detection;
 using LeakWatch.Service.Hosting;
+using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Tests.Crawling.Support;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;

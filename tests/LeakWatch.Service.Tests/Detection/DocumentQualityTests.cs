@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Xunit.Abstractions;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;
 using LeakWatch.Synthetic.Documents;
+using Xunit.Abstractions;
 
 namespace LeakWatch.Service.Tests.Detection;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Net.Sockets;
 using System.Text.Json;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;

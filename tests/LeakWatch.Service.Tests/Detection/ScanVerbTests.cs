@@ -1,6 +1,6 @@
 using System.Globalization;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Detection;
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;

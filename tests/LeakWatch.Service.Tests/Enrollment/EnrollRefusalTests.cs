@@ -1,5 +1,5 @@
 using System.Text;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Storage;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;
@@ -241,7 +241,7 @@ public sealed class EnrollRefusalTests : IDisposable
     {
         await EnrollGoodAsync();
         await PlantLeftoversAsync(megabytes: 1);
-        var database = new Database(Options.Create(new LeakWatchOptions { DataDirectory = _cli.DataDirectory }));
+        var database = new Database(Options.Create(new StorageOptions { DataDirectory = _cli.DataDirectory }));
 
         using (database.LockEnrollment())
         {
@@ -289,7 +289,7 @@ public sealed class EnrollRefusalTests : IDisposable
     }
 
     private FingerprintStore Store() =>
-        new(new Database(Options.Create(new LeakWatchOptions { DataDirectory = _cli.DataDirectory })), TimeProvider.System);
+        new(new Database(Options.Create(new StorageOptions { DataDirectory = _cli.DataDirectory })), TimeProvider.System);
 
     private Task<EnrollmentInfo?> ActiveAsync() => Store().GetActiveEnrollmentAsync(CancellationToken.None);
 

@@ -1,5 +1,5 @@
 using System.Text;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Storage;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;
@@ -32,7 +32,7 @@ public sealed class EnrollVerbTests : IDisposable
         Assert.Contains("Enrolled 50,000 patients from 50,000 rows", result.Out, StringComparison.Ordinal);
         Assert.Contains("rows skipped: 0", result.Out, StringComparison.Ordinal);
 
-        var store = new FingerprintStore(new Database(Options.Create(new LeakWatchOptions { DataDirectory = _cli.DataDirectory })), TimeProvider.System);
+        var store = new FingerprintStore(new Database(Options.Create(new StorageOptions { DataDirectory = _cli.DataDirectory })), TimeProvider.System);
         var snapshot = await store.LoadActiveAsync(CancellationToken.None);
         Assert.NotNull(snapshot);
         Assert.Equal(50_000, snapshot.Patients.Length);
@@ -210,7 +210,7 @@ public sealed class EnrollVerbTests : IDisposable
     }
 
     private FingerprintStore Store() =>
-        new(new Database(Options.Create(new LeakWatchOptions { DataDirectory = _cli.DataDirectory })), TimeProvider.System);
+        new(new Database(Options.Create(new StorageOptions { DataDirectory = _cli.DataDirectory })), TimeProvider.System);
 
     public void Dispose() => _cli.Dispose();
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LeakWatch.Core.Fingerprinting;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;
 

@@ -1,3 +1,4 @@
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Hosting;
 
 namespace LeakWatch.Service.Tests.Hosting;

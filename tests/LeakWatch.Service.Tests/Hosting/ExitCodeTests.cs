@@ -1,4 +1,4 @@
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Tests.Hosting;
 

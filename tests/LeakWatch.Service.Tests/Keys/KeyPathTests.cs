@@ -1,4 +1,4 @@
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 

@@ -1,5 +1,5 @@
 using LeakWatch.Core.Fingerprinting;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Tests.Hosting;
 
 namespace LeakWatch.Service.Tests.Keys;

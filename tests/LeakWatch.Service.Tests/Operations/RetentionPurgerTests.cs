@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dapper;
 using LeakWatch.Service.Audit;
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Operations;
 using LeakWatch.Service.Storage;
 using LeakWatch.Service.Tests.Hosting;
@@ -32,7 +31,7 @@ public sealed class RetentionPurgerTests : IDisposable
     [Fact]
     public async Task Purge_RowsOlderThanTheirWindows_AreRemovedAndCountedInTheAudit()
     {
-        var database = new Database(Options.Create(new LeakWatchOptions { DataDirectory = _folders.DataDirectory }));
+        var database = new Database(Options.Create(new StorageOptions { DataDirectory = _folders.DataDirectory }));
         var operations = new OperationsOptions
         {
             Retention = { Incidents = TimeSpan.FromDays(365), SeenContent = TimeSpan.FromDays(30), CrawlState = TimeSpan.FromDays(60), Outbox = TimeSpan.FromDays(10) },
@@ -126,7 +125,7 @@ public sealed class RetentionPurgerTests : IDisposable
     [Fact]
     public async Task RetentionJob_PurgeFails_ReadinessIsDegradedUntilAPurgeWorks()
     {
-        var database = new Database(Options.Create(new LeakWatchOptions { DataDirectory = _folders.DataDirectory }));
+        var database = new Database(Options.Create(new StorageOptions { DataDirectory = _folders.DataDirectory }));
         var audit = new FailingAudit();
         var purger = new RetentionPurger(database, Options.Create(new OperationsOptions()), audit, _time);
         var health = new RetentionHealth();

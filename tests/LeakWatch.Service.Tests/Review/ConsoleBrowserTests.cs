@@ -1,5 +1,5 @@
 using System.Globalization;
-using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Incidents;
 using Microsoft.Playwright;
 
 namespace LeakWatch.Service.Tests.Review;

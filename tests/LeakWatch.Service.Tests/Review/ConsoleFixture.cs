@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Hosting;
+using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Tests.Crawling.Support;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;

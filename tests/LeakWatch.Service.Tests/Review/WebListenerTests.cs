@@ -1,8 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Tests.Hosting;
+using LeakWatch.Service.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

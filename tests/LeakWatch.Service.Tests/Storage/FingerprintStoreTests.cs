@@ -1,5 +1,6 @@
 using Dapper;
 using LeakWatch.Core.Fingerprinting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Storage;
 using LeakWatch.Service.Tests.Enrollment;
@@ -85,10 +86,10 @@ public sealed class FingerprintStoreTests : IDisposable
             await connection.ExecuteAsync("UPDATE enrollments SET scheme = 1");
         }
 
-        var refused = await Assert.ThrowsAsync<LeakWatch.Service.Hosting.LeakWatchException>(() => _fixture.Store.LoadActiveAsync(CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<LeakWatchException>(() => _fixture.Store.LoadActiveAsync(CancellationToken.None));
 
         Assert.StartsWith("re-enroll: the fingerprint scheme changed", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(LeakWatch.Service.Hosting.ExitCodes.BadConfiguration, refused.ExitCode);
+        Assert.Equal(ExitCodes.BadConfiguration, refused.ExitCode);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Storage;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
@@ -62,7 +62,7 @@ public sealed class FullDiskTests : IDisposable
         var sources = await _cli.RunAsync("sources");
         Assert.True(sources.ExitCode == ExitCodes.Success, sources.ToString());
 
-        var active = await new FingerprintStore(new Database(Options.Create(new LeakWatchOptions { DataDirectory = _cli.DataDirectory })), TimeProvider.System)
+        var active = await new FingerprintStore(new Database(Options.Create(new StorageOptions { DataDirectory = _cli.DataDirectory })), TimeProvider.System)
             .GetActiveEnrollmentAsync(CancellationToken.None);
         Assert.Equal(("small.csv", 500), (active!.FileName, active.Patients));
         var values = new PlaintextScanner(PlaintextScanner.ValuesOf(patients.Take(500)));

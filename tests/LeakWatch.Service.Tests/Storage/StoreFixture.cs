@@ -1,6 +1,5 @@
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Service.Enrollment;
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Configuration;
@@ -15,11 +14,11 @@ internal sealed class StoreFixture : IDisposable
     {
         Root = Path.Combine(Path.GetTempPath(), "leakwatch-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(Root);
-        Options = new LeakWatchOptions { DataDirectory = Path.Combine(Root, "data"), KeyFile = Path.Combine(Root, "key", "leakwatch.key") };
+        Options = new StorageOptions { DataDirectory = Path.Combine(Root, "data") };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["LEAKWATCH_KEY"] = Key.ToBase64() }).Build();
         Database = new Database(Microsoft.Extensions.Options.Options.Create(Options));
         Store = new FingerprintStore(Database, TimeProvider.System);
-        Keys = new KeyProvider(Microsoft.Extensions.Options.Options.Create(Options), configuration, Database, new MetaStore(Database), NullLogger<KeyProvider>.Instance);
+        Keys = new KeyProvider(Microsoft.Extensions.Options.Options.Create(new KeyOptions { KeyFile = Path.Combine(Root, "key", "leakwatch.key") }), configuration, Database, new MetaStore(Database), NullLogger<KeyProvider>.Instance);
         Enroller = new Enroller(Store, Keys, TimeProvider.System, NullLogger<Enroller>.Instance);
     }
 
@@ -27,7 +26,7 @@ internal sealed class StoreFixture : IDisposable
 
     public string Root { get; }
 
-    public LeakWatchOptions Options { get; }
+    public StorageOptions Options { get; }
 
     public Database Database { get; }
 

@@ -115,11 +115,11 @@ internal sealed class DiscourseAdapter : ISourceAdapter
         {
             var page = new Uri(site, "t/" + Uri.EscapeDataString(topic.Slug) + "/" + id + "/" + post.Number.ToString(CultureInfo.InvariantCulture));
             var html = "<html><body>" + post.Cooked + "</body></html>";
-            var document = HtmlDocuments.Parse(html);
+            var document = CrawledHtml.Parse(html);
             ok &= await session.ScanAsync(page.AbsoluteUri, FetchedDocument.FromText(html, "text/html"), ct);
             if (session.Source.MaxDepth >= 1 && document.Body is { } body)
             {
-                foreach (var link in Links.ToFetch(session, page, body, "a.attachment, a[href*=\"/uploads/\"]"))
+                foreach (var link in PostLinks.ToFetch(session, page, body, "a.attachment, a[href*=\"/uploads/\"]"))
                 {
                     ok &= await session.FetchAndScanOnceAsync(link, ct);
                 }

@@ -78,7 +78,7 @@ internal sealed class FeedAdapter : ISourceAdapter
             {
                 var links = entry.Elements(Atom + "link")
                     .Where(l => (string?)l.Attribute("rel") is null or "alternate" or "enclosure")
-                    .Select(l => Adapters.Links.Resolve(feedUrl, (string?)l.Attribute("href"))).OfType<Uri>().ToList();
+                    .Select(l => Hrefs.Resolve(feedUrl, (string?)l.Attribute("href"))).OfType<Uri>().ToList();
                 var html = (string?)entry.Element(Atom + "content") ?? (string?)entry.Element(Atom + "summary") ?? "";
                 var id = (string?)entry.Element(Atom + "id");
                 items.Add(new Item(Name(feedUrl, links, id, items.Count), html, links));
@@ -88,8 +88,8 @@ internal sealed class FeedAdapter : ISourceAdapter
         foreach (var item in root.Descendants("item"))
         {
             var links = new List<Uri>();
-            if (Adapters.Links.Resolve(feedUrl, (string?)item.Element("link")) is { } link) links.Add(link);
-            links.AddRange(item.Elements("enclosure").Select(e => Adapters.Links.Resolve(feedUrl, (string?)e.Attribute("url"))).OfType<Uri>());
+            if (Hrefs.Resolve(feedUrl, (string?)item.Element("link")) is { } link) links.Add(link);
+            links.AddRange(item.Elements("enclosure").Select(e => Hrefs.Resolve(feedUrl, (string?)e.Attribute("url"))).OfType<Uri>());
             var html = (string?)item.Element(Content + "encoded") ?? (string?)item.Element("description") ?? "";
             items.Add(new Item(Name(feedUrl, links, (string?)item.Element("guid"), items.Count), html, links));
         }

@@ -33,7 +33,7 @@ internal static class FlarumApi
                     using var json = JsonDocument.Parse(result.Body);
                     discussions = [.. json.RootElement.GetProperty("data").EnumerateArray().Select(Discussion).OfType<(string, string, int)>()];
                     next = json.RootElement.TryGetProperty("links", out var links) && links.TryGetProperty("next", out var nx) && nx.ValueKind == JsonValueKind.String
-                        && Links.Resolve(page, nx.GetString()) is { } u && u.IdnHost == root.IdnHost ? u : null;
+                        && Hrefs.Resolve(page, nx.GetString()) is { } u && u.IdnHost == root.IdnHost ? u : null;
                 }
                 catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
                 {
@@ -105,11 +105,11 @@ internal static class FlarumApi
         {
             var page = new Uri(root, "d/" + Uri.EscapeDataString(slug) + "/" + number.ToString(CultureInfo.InvariantCulture));
             var markup = "<html><body>" + html + "</body></html>";
-            var document = HtmlDocuments.Parse(markup);
+            var document = CrawledHtml.Parse(markup);
             ok &= await session.ScanAsync(page.AbsoluteUri, FetchedDocument.FromText(markup, "text/html"), ct);
             if (session.Source.MaxDepth >= 1 && document.Body is { } body)
             {
-                foreach (var link in Links.ToFetch(session, page, body, attachments)) ok &= await session.FetchAndScanOnceAsync(link, ct);
+                foreach (var link in PostLinks.ToFetch(session, page, body, attachments)) ok &= await session.FetchAndScanOnceAsync(link, ct);
             }
         }
         return ok ? last : null;

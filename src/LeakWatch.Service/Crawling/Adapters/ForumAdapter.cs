@@ -65,7 +65,7 @@ internal sealed class ForumAdapter : ISourceAdapter
             var entryPoint = board.EntryPoint && n == 0;
             var listing = await session.FetchPageAsync(page, conditional: true, cancellationToken, entryPoint);
             if (listing is null) break; // unchanged since the last run, or failed (counted)
-            var document = HtmlDocuments.Parse(listing.Text);
+            var document = CrawledHtml.Parse(listing.Text);
             var boardsHere = n == 0 ? Boards(document, selectors, listing.FinalUrl) : [];
             foreach (var found in boardsHere) discovered(found);
             var threads = Threads(document, selectors, listing.FinalUrl);
@@ -98,7 +98,7 @@ internal sealed class ForumAdapter : ISourceAdapter
             if (complete) await session.CommitPageAsync(listing, cancellationToken);
             // Boards list threads by last activity: a page with nothing new means nothing new further down.
             if (changed == 0) break;
-            page = Links.Next(document, selectors.NextPage, listing.FinalUrl, visited);
+            page = NextPage.Find(document, selectors.NextPage, listing.FinalUrl, visited);
         }
     }
 
@@ -119,7 +119,7 @@ internal sealed class ForumAdapter : ISourceAdapter
             if (!visited.Add(UrlCanonical.Normalize(page))) break; // a pagination loop
             var result = await session.FetchPageAsync(page, conditional: false, ct);
             if (result is null) return null;
-            var document = HtmlDocuments.Parse(result.Text);
+            var document = CrawledHtml.Parse(result.Text);
             var posts = document.QuerySelectorAll(selectors.Posts);
             if (posts.Length == 0)
             {
@@ -150,14 +150,14 @@ internal sealed class ForumAdapter : ISourceAdapter
             {
                 foreach (var post in recent)
                 {
-                    foreach (var link in Links.ToFetch(session, result.FinalUrl, post, selectors.Attachments))
+                    foreach (var link in PostLinks.ToFetch(session, result.FinalUrl, post, selectors.Attachments))
                     {
                         ok &= await session.FetchAndScanOnceAsync(link, ct);
                     }
                 }
             }
             lastPage = UrlCanonical.Clean(result.FinalUrl);
-            page = Links.Next(document, selectors.NextPage, result.FinalUrl, visited);
+            page = NextPage.Find(document, selectors.NextPage, result.FinalUrl, visited);
         }
         return ok ? new ThreadState("", lastPage.AbsoluteUri, lastPost) : null;
     }
@@ -170,9 +170,9 @@ internal sealed class ForumAdapter : ISourceAdapter
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var link in document.QuerySelectorAll(selectors.BoardLinks))
         {
-            if (Links.Href(page, link) is not { } url || !string.Equals(url.IdnHost, page.IdnHost, StringComparison.OrdinalIgnoreCase)) continue;
+            if (Hrefs.Of(page, link) is not { } url || !string.Equals(url.IdnHost, page.IdnHost, StringComparison.OrdinalIgnoreCase)) continue;
             url = UrlCanonical.Clean(url);
-            if (seen.Add(url.AbsoluteUri)) boards.Add(new Board(url, HtmlDocuments.Words(link), EntryPoint: false));
+            if (seen.Add(url.AbsoluteUri)) boards.Add(new Board(url, PageWords.Of(link), EntryPoint: false));
         }
         return boards;
     }
@@ -184,7 +184,7 @@ internal sealed class ForumAdapter : ISourceAdapter
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var link in document.QuerySelectorAll(selectors.ThreadLinks))
         {
-            if (Links.Href(page, link) is not { } url || !string.Equals(url.IdnHost, page.IdnHost, StringComparison.OrdinalIgnoreCase)) continue;
+            if (Hrefs.Of(page, link) is not { } url || !string.Equals(url.IdnHost, page.IdnHost, StringComparison.OrdinalIgnoreCase)) continue;
             url = UrlCanonical.Clean(url);
             if (!seen.Add(url.AbsoluteUri)) continue;
             var row = selectors.ThreadRows is null ? null : link.Closest(selectors.ThreadRows);
@@ -215,10 +215,10 @@ internal sealed class ForumAdapter : ISourceAdapter
             {
                 if (dated.Children.Length == 0) dated.TextContent = dated.GetAttribute("title")!;
             }
-            builder.Append(HtmlDocuments.Words(clone)).Append('\n');
+            builder.Append(PageWords.Of(clone)).Append('\n');
             foreach (var anchor in clone.QuerySelectorAll("a[href]").Prepend(clone).Where(a => a.LocalName == "a"))
             {
-                if (Links.Href(page, anchor) is { } href) builder.Append('\n').Append(UrlCanonical.Normalize(href));
+                if (Hrefs.Of(page, anchor) is { } href) builder.Append('\n').Append(UrlCanonical.Normalize(href));
             }
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())))[..32];
@@ -236,7 +236,7 @@ internal sealed class ForumAdapter : ISourceAdapter
         var stamp = element.GetAttribute("datetime") ?? element.QuerySelector("[datetime]")?.GetAttribute("datetime");
         if (stamp is not null) return Parse(stamp);
         var titled = element.GetAttribute("title") ?? element.QuerySelector("span[title], abbr[title]")?.GetAttribute("title");
-        return (titled is null ? null : Parse(titled)) ?? Parse(HtmlDocuments.Words(element));
+        return (titled is null ? null : Parse(titled)) ?? Parse(PageWords.Of(element));
 
         static DateTimeOffset? Parse(string text)
         {
@@ -266,7 +266,7 @@ internal sealed class ForumAdapter : ISourceAdapter
     /// </summary>
     internal static string WhyEmpty(IDocument document, IEnumerable<string> errorPhrases, ForumSelectors? selectors, string missing)
     {
-        if (ErrorPages.Denied(HtmlDocuments.Words(document.Body), errorPhrases) is { } denied) return denied;
+        if (DeniedPages.Reason(PageWords.Of(document.Body), errorPhrases) is { } denied) return denied;
         if (selectors is not null)
         {
             var posts = document.QuerySelectorAll(selectors.Posts).Length;

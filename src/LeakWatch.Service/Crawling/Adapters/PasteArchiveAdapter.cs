@@ -28,13 +28,13 @@ internal sealed partial class PasteArchiveAdapter : ISourceAdapter
                 if (!visited.Add(UrlCanonical.Normalize(page))) break;
                 var listing = await session.FetchPageAsync(page, conditional: false, ct, entryPoint: n == 0);
                 if (listing is null) break;
-                var document = HtmlDocuments.Parse(listing.Text);
+                var document = CrawledHtml.Parse(listing.Text);
                 var directory = new Uri(listing.FinalUrl, "./");
                 var ids = new List<string>();
                 int matched = 0, elsewhere = 0, shape = 0;
                 foreach (var anchor in document.QuerySelectorAll(selector))
                 {
-                    if (Links.Href(listing.FinalUrl, anchor) is not { } link) continue;
+                    if (Hrefs.Of(listing.FinalUrl, anchor) is not { } link) continue;
                     matched++;
                     if (!string.Equals(link.IdnHost, listing.FinalUrl.IdnHost, StringComparison.OrdinalIgnoreCase)) { elsewhere++; continue; }
                     var id = link.AbsolutePath.TrimEnd('/').Split('/')[^1];
@@ -54,13 +54,13 @@ internal sealed partial class PasteArchiveAdapter : ISourceAdapter
                 foreach (var id in ids)
                 {
                     if (opened >= session.Source.MaxThreads) return;
-                    var raw = Links.Resolve(new Uri(start), template.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal));
+                    var raw = Hrefs.Resolve(new Uri(start), template.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal));
                     if (raw is null || !session.MayFollow(raw)) continue;
                     if (await session.WasFetchedAsync(raw, ct)) continue;
                     opened++;
                     await session.FetchAndScanOnceAsync(raw, ct, accept: "text/plain,*/*;q=0.5");
                 }
-                page = Links.Next(document, session.Source.Selectors.NextPage, listing.FinalUrl, visited);
+                page = NextPage.Find(document, session.Source.Selectors.NextPage, listing.FinalUrl, visited);
             }
         }
     }

@@ -29,7 +29,7 @@ internal sealed class TelegramAdapter : ISourceAdapter
             {
                 var result = await session.FetchPageAsync(page, conditional: false, ct, entryPoint: n == 0);
                 if (result is null) { ok = false; break; }
-                var document = HtmlDocuments.Parse(result.Text);
+                var document = CrawledHtml.Parse(result.Text);
                 var messages = document.QuerySelectorAll(".tgme_widget_message[data-post]");
                 if (messages.Length == 0)
                 {
@@ -59,7 +59,7 @@ internal sealed class TelegramAdapter : ISourceAdapter
                     ok &= await session.ScanAsync(name, FetchedDocument.FromText(html.Append("</body></html>").ToString(), "text/html"), ct);
                     if (session.Source.MaxDepth >= 1 && message.QuerySelector(".tgme_widget_message_text") is { } body)
                     {
-                        foreach (var link in Links.ToFetch(session, result.FinalUrl, body, null))
+                        foreach (var link in PostLinks.ToFetch(session, result.FinalUrl, body, null))
                         {
                             ok &= await session.FetchAndScanOnceAsync(link, ct);
                         }

@@ -23,8 +23,8 @@ internal sealed class UrlListAdapter : ISourceAdapter
             }
             if (result.IsHtml)
             {
-                var text = HtmlDocuments.Words(HtmlDocuments.Parse(result.Text).Body);
-                if (text.Length < 4096 && ErrorPages.Denied(text, session.Source.ErrorPhrases) is { } denied)
+                var text = PageWords.Of(CrawledHtml.Parse(result.Text).Body);
+                if (text.Length < 4096 && DeniedPages.Reason(text, session.Source.ErrorPhrases) is { } denied)
                 {
                     session.Fail(value, denied);
                     failures++;

@@ -165,7 +165,7 @@ internal sealed class Fetcher(
                 var at = current.GetLeftPart(UriPartial.Path);
                 Log.BodyTruncated(logger, policy.SourceName, at, maxBytes);
             }
-            if (ErrorPages.Challenge(result) is { } challenge) return FetchResult.Fail(original, current, status, challenge);
+            if (ChallengePages.Reason(result) is { } challenge) return FetchResult.Fail(original, current, status, challenge);
             // The document's one hash: the same string is what the page is committed and scanned with.
             if (validators?.ContentSha256 is { } previous && previous == result.Document.Sha256)
             {

@@ -1,12 +1,12 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
 using LeakWatch.Service.Crawling.State;
 using LeakWatch.Service.Detection;
 using LeakWatch.Service.Hosting;
+using LeakWatch.Service.Incidents;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -66,7 +66,7 @@ internal sealed partial class FakeScanner : IDocumentScanner
         {
             return ScanAsync(new MemoryStream(document.Body, writable: false), documentName, cancellationToken);
         }
-        var page = LeakWatch.Service.Crawling.HtmlDocuments.Parse(document.Text);
+        var page = LeakWatch.Service.Crawling.CrawledHtml.Parse(document.Text);
         foreach (var hidden in page.QuerySelectorAll("script, style, template").ToList()) hidden.Remove();
         var text = page.Body?.TextContent ?? "";
         Scanned.Enqueue(documentName);
@@ -92,7 +92,7 @@ internal sealed partial class FakeScanner : IDocumentScanner
 }
 
 /// <summary>Records what the crawler hands to alerting.</summary>
-internal sealed class FakeRecorder : LeakWatch.Service.Alerting.IIncidentRecorder
+internal sealed class FakeRecorder : LeakWatch.Service.Incidents.IIncidentRecorder
 {
     public ConcurrentQueue<(string Source, string Url, DocumentScanResult Result)> Recorded { get; } = new();
 

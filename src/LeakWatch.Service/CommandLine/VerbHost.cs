@@ -1,11 +1,12 @@
 using System.CommandLine;
+using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace LeakWatch.Service.Hosting;
+namespace LeakWatch.Service.CommandLine;
 
 /// <summary>
 /// How a short-lived verb runs: the same host and configuration as the service, options validated before anything

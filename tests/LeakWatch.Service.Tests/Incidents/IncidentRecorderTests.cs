@@ -1,8 +1,10 @@
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Tests.Alerting;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LeakWatch.Service.Tests.Alerting;
+namespace LeakWatch.Service.Tests.Incidents;
 
 public sealed class IncidentRecorderTests : IDisposable
 {

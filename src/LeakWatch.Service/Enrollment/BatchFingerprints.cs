@@ -9,9 +9,9 @@ namespace LeakWatch.Service.Enrollment;
 /// The fingerprints of one batch of rows, in row order: what a worker hands to the writer. Only keys and counts;
 /// the rows' values are dropped with the batch.
 /// </summary>
-internal sealed class BatchResult : IFingerprintSink
+internal sealed class BatchFingerprints : IFingerprintSink
 {
-    private BatchResult(int rows)
+    private BatchFingerprints(int rows)
     {
         Patients = new List<Fingerprint>(rows);
         LinkedEnds = new List<int>(rows);
@@ -30,9 +30,9 @@ internal sealed class BatchResult : IFingerprintSink
 
     public Dictionary<string, long> Skipped { get; } = new(StringComparer.Ordinal);
 
-    public static BatchResult Compute(Fingerprinter fingerprinter, IReadOnlyList<RawPatient> rows)
+    public static BatchFingerprints Compute(Fingerprinter fingerprinter, IReadOnlyList<RawPatient> rows)
     {
-        var result = new BatchResult(rows.Count);
+        var result = new BatchFingerprints(rows.Count);
         foreach (var row in rows)
         {
             NormalizationOutcome outcome;

@@ -1,12 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace LeakWatch.Service.Crawling.Http;
 
 /// <summary>
-/// A 200 answer that is not the content: a challenge page, a "no permission" page, a login form. Counted as a failure
-/// of the fetch, never scanned as content nor remembered as seen.
+/// A 200 answer that is not the content but the forum's "no permission" page or a login form. Counted as a failure of
+/// the fetch, never scanned as content nor remembered as seen.
 /// </summary>
-internal static partial class ErrorPages
+internal static class DeniedPages
 {
     /// <summary>
     /// Messages of the forum software's own error pages (default language packs, English and French). Apostrophes are
@@ -38,27 +36,11 @@ internal static partial class ErrorPages
         "Accès refusé",
     ];
 
-    /// <summary>A Cloudflare (or similar) challenge page in place of the content, or null.</summary>
-    public static string? Challenge(FetchResult result)
-    {
-        if (!result.IsHtml || result.Body.Length > 512 * 1024) return null;
-        var title = Title(result.Text);
-        if (title is null) return null;
-        if (title.StartsWith("Just a moment", StringComparison.OrdinalIgnoreCase) ||
-            title.StartsWith("Attention Required!", StringComparison.OrdinalIgnoreCase) ||
-            title.Contains("DDoS-Guard", StringComparison.OrdinalIgnoreCase) ||
-            title.StartsWith("Un instant", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"challenge page (title \"{title}\") instead of the content";
-        }
-        return null;
-    }
-
     /// <summary>
     /// The software's "no permission" message found in a page that has none of the expected content, or null. Only
     /// asked when selectors found nothing: a post quoting such a message is still content.
     /// </summary>
-    public static string? Denied(string pageText, IEnumerable<string> extraPhrases)
+    public static string? Reason(string pageText, IEnumerable<string> extraPhrases)
     {
         var folded = Fold(pageText);
         foreach (var phrase in Phrases.Concat(extraPhrases))
@@ -68,14 +50,5 @@ internal static partial class ErrorPages
         return null;
     }
 
-    public static string? Title(string html)
-    {
-        var match = TitlePattern().Match(html);
-        return match.Success ? System.Net.WebUtility.HtmlDecode(match.Groups[1].Value).Trim() : null;
-    }
-
     private static string Fold(string text) => text.Replace('’', '\'').Replace('\u00A0', ' ');
-
-    [GeneratedRegex("<title[^>]*>([^<]{0,200})</title>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex TitlePattern();
 }

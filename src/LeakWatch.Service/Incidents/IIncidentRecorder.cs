@@ -1,6 +1,6 @@
 using LeakWatch.Core.Matching;
 
-namespace LeakWatch.Service.Alerting;
+namespace LeakWatch.Service.Incidents;
 
 /// <summary>Where a document that matched becomes an incident (and its alerts). Called by the crawler after each scan.</summary>
 internal interface IIncidentRecorder

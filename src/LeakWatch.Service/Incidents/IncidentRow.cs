@@ -1,7 +1,8 @@
 using System.Globalization;
 using LeakWatch.Core.Matching;
+using LeakWatch.Service.Alerting;
 
-namespace LeakWatch.Service.Alerting;
+namespace LeakWatch.Service.Incidents;
 
 /// <summary>An <c>incidents</c> row as Dapper reads it (SQLite integers are 64-bit).</summary>
 internal sealed record IncidentRow(
@@ -64,15 +65,4 @@ internal static class RuleList
 
     public static string Join(IEnumerable<string> rules) =>
         string.Join(',', rules.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-}
-
-/// <summary>Times in the database: UTC, fixed width, so that text order is time order.</summary>
-internal static class DbTime
-{
-    private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-
-    public static string Text(DateTimeOffset time) => time.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
-
-    public static DateTimeOffset Parse(string text) =>
-        new(DateTime.ParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
 }

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using Dapper;
 using LeakWatch.Core.Matching;
+using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
-namespace LeakWatch.Service.Alerting;
+namespace LeakWatch.Service.Incidents;
 
 /// <summary>
 /// Turns a document's matches into an incident: a new one, the growth of a known one (same URL, or the matched

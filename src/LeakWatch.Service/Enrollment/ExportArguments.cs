@@ -1,11 +1,11 @@
 using System.CommandLine;
 using LeakWatch.Core.Normalization;
-using LeakWatch.Service.Hosting;
+using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Enrollment;
 
 /// <summary>The arguments <c>enroll</c> and <c>resolve</c> share: FILE, --map, --delimiter, --encoding.</summary>
-internal sealed class ExportOptions
+internal sealed class ExportArguments
 {
     public Argument<FileInfo> File { get; } = new("FILE") { Description = "The lab's patient export: delimited text with a header line." };
 

@@ -1,4 +1,4 @@
-namespace LeakWatch.Service.Hosting;
+namespace LeakWatch.Service.CommandLine;
 
 /// <summary>
 /// An expected failure the user can fix (wrong key, missing file, unusable export): the verb prints the message and

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace LeakWatch.Service.Hosting;
+namespace LeakWatch.Service.CommandLine;
 
 /// <summary>Where a verb writes: results to <see cref="Out"/>, messages and progress to <see cref="Error"/>.</summary>
 /// <param name="Interactive">A person watches standard error on a terminal: progress may be drawn there.</param>

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 
-namespace LeakWatch.Service.Hosting;
+namespace LeakWatch.Service.Web;
 
 /// <summary>
 /// A feature's routes on the service's one web listener (<c>LeakWatch:Console:Urls</c>): the console maps its pages,

@@ -1,16 +1,12 @@
-using System.ComponentModel.DataAnnotations;
+using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Options;
 
-namespace LeakWatch.Service.Hosting;
+namespace LeakWatch.Service.Keys;
 
-/// <summary>Where LeakWatch keeps its state and its key. Section <c>LeakWatch</c>.</summary>
-internal sealed class LeakWatchOptions
+/// <summary>Where the secret key is kept. Settings at the top of section <c>LeakWatch</c> (LeakWatch:KeyFile).</summary>
+internal sealed class KeyOptions
 {
     public const string SectionName = "LeakWatch";
-
-    /// <summary>The data folder (database). Relative paths are taken from the current directory.</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "LeakWatch:DataDirectory must name a folder (default: data).")]
-    public string DataDirectory { get; set; } = "data";
 
     /// <summary>
     /// The secret key file. Empty means the per-user default outside the data folder, so that a copy of the data
@@ -18,65 +14,51 @@ internal sealed class LeakWatchOptions
     /// </summary>
     public string? KeyFile { get; set; }
 
-    /// <summary>
-    /// A ceiling on the database's size, in MiB (0: none). Past it a write fails exactly as on a full disk, with the
-    /// same message and the previous data intact: a guard for a shared disk, and how tests make a full disk where they
-    /// cannot mount a small file system.
-    /// </summary>
-    [Range(0, 1 << 30, ErrorMessage = "LeakWatch:MaxDatabaseMegabytes must be 0 (no limit) or a size in MiB.")]
-    public int MaxDatabaseMegabytes { get; set; }
-
-    public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
-
-    /// <summary>Empty while DataDirectory is unset: validation reads every property and reports the setting instead.</summary>
-    public string DatabasePath => string.IsNullOrWhiteSpace(DataDirectory) ? "" : Path.Combine(ResolveDataDirectory(), "leakwatch.db");
-
     public string ResolveKeyFile() =>
         string.IsNullOrWhiteSpace(KeyFile)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.Create), "LeakWatch", "leakwatch.key")
             : Path.GetFullPath(KeyFile);
 }
 
-/// <summary>Checks what DataAnnotations cannot: that the paths are usable and that the key lives apart from the data.</summary>
-internal sealed class LeakWatchOptionsValidator : IValidateOptions<LeakWatchOptions>
+/// <summary>Checks that the key file is a usable path and that the key lives apart from the data.</summary>
+internal sealed class KeyOptionsValidator(IOptions<StorageOptions> storage) : IValidateOptions<KeyOptions>
 {
-    public ValidateOptionsResult Validate(string? name, LeakWatchOptions options)
+    public ValidateOptionsResult Validate(string? name, KeyOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.DataDirectory)) return ValidateOptionsResult.Skip; // DataAnnotations says it
-        var failures = new List<string>();
-        string? data = null;
-        try
-        {
-            data = options.ResolveDataDirectory();
-            if (File.Exists(data)) failures.Add($"LeakWatch:DataDirectory '{data}' is a file; it must be a folder.");
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            failures.Add($"LeakWatch:DataDirectory '{options.DataDirectory}' is not a usable path ({e.Message}).");
-        }
-
         try
         {
             var key = options.ResolveKeyFile();
             if (!Path.IsPathRooted(key))
             {
-                failures.Add("LeakWatch:KeyFile is not set and this account has no per-user folder to keep the key in; set LeakWatch:KeyFile.");
+                return ValidateOptionsResult.Fail("LeakWatch:KeyFile is not set and this account has no per-user folder to keep the key in; set LeakWatch:KeyFile.");
             }
-            else if (Directory.Exists(key))
+            if (Directory.Exists(key))
             {
-                failures.Add($"LeakWatch:KeyFile '{key}' is a folder; it must name a file.");
+                return ValidateOptionsResult.Fail($"LeakWatch:KeyFile '{key}' is a folder; it must name a file.");
             }
-            else if (data is not null && IsInside(key, data))
+            if (DataDirectory() is { } data && IsInside(key, data))
             {
-                failures.Add($"LeakWatch:KeyFile '{key}' is inside LeakWatch:DataDirectory; keep the key apart, so that a copy of the data folder is useless.");
+                return ValidateOptionsResult.Fail($"LeakWatch:KeyFile '{key}' is inside LeakWatch:DataDirectory; keep the key apart, so that a copy of the data folder is useless.");
             }
+            return ValidateOptionsResult.Success;
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            failures.Add($"LeakWatch:KeyFile '{options.KeyFile}' is not a usable path ({e.Message}).");
+            return ValidateOptionsResult.Fail($"LeakWatch:KeyFile '{options.KeyFile}' is not a usable path ({e.Message}).");
         }
+    }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    /// <summary>The data folder, or null when its own settings are wrong (the storage options report that themselves).</summary>
+    private string? DataDirectory()
+    {
+        try
+        {
+            return storage.Value.ResolveDataDirectory();
+        }
+        catch (Exception e) when (e is OptionsValidationException or ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Compared as real paths, links followed on both sides: a link must not smuggle the key into the data.</summary>

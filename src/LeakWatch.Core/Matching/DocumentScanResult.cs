@@ -1,0 +1,13 @@
+namespace LeakWatch.Core.Matching;
+
+/// <summary>The outcome of scanning one leaf document (a file, or an entry of an archive).</summary>
+/// <param name="Document">Path or URL; <c>archive!entry</c> inside archives.</param>
+/// <param name="ContentSha256">Hex SHA-256 of the leaf's bytes as read (after decompression).</param>
+/// <param name="Skipped">Null when scanned whole; otherwise why the leaf was not, or only in part (bomb, too large, binary...).</param>
+internal sealed record DocumentScanResult(
+    string Document,
+    string ContentSha256,
+    long Bytes,
+    long Records,
+    IReadOnlyList<PatientMatch> Matches,
+    string? Skipped = null);
