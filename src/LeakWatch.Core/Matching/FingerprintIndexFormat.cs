@@ -35,14 +35,20 @@ internal sealed record FingerprintIndexFormat(long Patients, long Linked, long M
     /// <summary>At most this many groups a table (16 MiB of uint32): beyond, groups grow and lookups binary-search them.</summary>
     public const int MaxGroupBits = 22;
 
+    /// <summary>
+    /// The member filter's cap: 2^30 bits (128 MiB). Up to 67 M members it keeps 16 bits a member (a non-member passes
+    /// one time in sixteen); beyond, fewer (100 M members: 10.7 bits, one in eleven), and a pass costs one page of members.
+    /// </summary>
+    public const int MaxFilterBits = 30;
+
     public static FingerprintIndexFormat For(long patients, long linked, long members)
     {
         if (linked > uint.MaxValue || members > uint.MaxValue)
         {
             throw new InvalidDataException("More than 4 billion fingerprints of one kind: the index file cannot address them.");
         }
-        // About sixteen keys a group (two cache lines) up to the table cap; a filter of 16+ bits a member.
-        var filterBits = Math.Max(6, BitOperations.Log2(BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, members) * 16)));
+        // About sixteen keys a group (two cache lines) up to the table cap; a filter of 16+ bits a member up to its cap.
+        var filterBits = Math.Clamp(BitOperations.Log2(BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, members) * 16)), 6, MaxFilterBits);
         return new FingerprintIndexFormat(patients, linked, members, GroupBits(linked), GroupBits(members), filterBits);
     }
 
