@@ -138,7 +138,7 @@ internal static class ScanBenchmark
                 $"planted {planted.Count}, reported {reported.Count} (medium or high), right {right}: recall {recall} %, " +
                 $"precision {precision} %; high {reported.Count(m => m.Confidence == Confidence.High)}, " +
                 $"medium {reported.Count(m => m.Confidence == Confidence.Medium)}; low, not reported by default: {low}"));
-            foreach (var wrong in reported.Where(m => !planted.Contains(m.Patient)).GroupBy(m => m.Confidence + " " + string.Join('+', m.Rules)).OrderByDescending(g => g.Count()).Take(8))
+            foreach (var wrong in reported.Where(m => !planted.Contains(m.Patient)).GroupBy(m => m.Confidence + " " + string.Join('+', m.Rules.Names())).OrderByDescending(g => g.Count()).Take(8))
             {
                 Console.WriteLine($"  wrong: {wrong.Count()} x {wrong.Key}");
             }

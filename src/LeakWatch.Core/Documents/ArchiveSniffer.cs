@@ -1,6 +1,6 @@
 namespace LeakWatch.Core.Documents;
 
-internal enum ArchiveKind : byte
+public enum ArchiveKind : byte
 {
     /// <summary>Not a container: a leaf document.</summary>
     None = 0,
@@ -31,7 +31,7 @@ internal enum ArchiveKind : byte
 /// Recognizes containers by their magic bytes, and documents that are not text (office files, PDFs, mails) by their
 /// content: names lie (a .txt that is a zip, a .csv.gz that is plain, a .dat that is a spreadsheet).
 /// </summary>
-internal static class ArchiveSniffer
+public static class ArchiveSniffer
 {
     /// <summary>Enough for every magic, tar's included (offset 257).</summary>
     public const int HeadBytes = 512;

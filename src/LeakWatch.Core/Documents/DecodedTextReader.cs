@@ -7,13 +7,10 @@ namespace LeakWatch.Core.Documents;
 /// seen the choice between UTF-8 and Windows-1252 is left open, and it is made at the first other byte by looking at the
 /// bytes ahead: a dump whose first accented name is on row 5,000 is still read right. Invalid bytes decode to U+FFFD.
 /// </summary>
-internal sealed class DecodedTextReader : TextReader
+public sealed class DecodedTextReader : TextReader
 {
     internal const int ByteBufferSize = 128 * 1024;
     private const int CharBufferSize = 64 * 1024;
-
-    /// <summary>Bytes looked at when the first non-ASCII byte forces the UTF-8/Windows-1252 choice.</summary>
-    private const int DecisionLookahead = 32 * 1024;
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
@@ -133,7 +130,7 @@ internal sealed class DecodedTextReader : TextReader
                     return written;
                 }
 
-                ChooseEncoding();
+                ChooseEncoding(_bytePos);
                 continue;
             }
 
@@ -160,11 +157,40 @@ internal sealed class DecodedTextReader : TextReader
         return chars;
     }
 
-    private void ChooseEncoding()
+    /// <summary>
+    /// Makes the UTF-8/Windows-1252 choice now when a non-ASCII byte is among the bytes already read and enough bytes
+    /// follow it: the choice reading on would make, since it depends only on the bytes from that one on. Otherwise
+    /// <see cref="Encoding"/> stays <see cref="TextEncodingKind.Ascii"/> until reading reaches such a byte.
+    /// </summary>
+    public TextEncodingKind Settle()
     {
-        if (_byteLen - _bytePos < DecisionLookahead && !_endOfStream) Refill();
-        var ahead = _bytes.AsSpan(_bytePos, _byteLen - _bytePos);
-        Encoding = TextDecoding.IsValidUtf8(ahead, _endOfStream) ? TextEncodingKind.Utf8 : TextEncodingKind.Windows1252;
+        if (_decoder is not null) return Encoding;
+        var nonAscii = _bytes.AsSpan(_bytePos, _byteLen - _bytePos).IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+        if (nonAscii < 0) return Encoding;
+        var at = _bytePos + nonAscii;
+        if (_byteLen - at < TextDecoding.DecisionBytes && !_endOfStream)
+        {
+            at -= _bytePos;
+            Refill();
+            if (_byteLen - at < TextDecoding.DecisionBytes && !_endOfStream) return Encoding;
+        }
+
+        ChooseEncoding(at);
+        return Encoding;
+    }
+
+    /// <summary>Chooses from the <see cref="TextDecoding.DecisionBytes"/> bytes that start at <paramref name="at"/>, the first non-ASCII one.</summary>
+    private void ChooseEncoding(int at)
+    {
+        if (_byteLen - at < TextDecoding.DecisionBytes && !_endOfStream)
+        {
+            // Only reached from the read position: the refill moves it, and the byte, to the front of the buffer.
+            at -= _bytePos;
+            Refill();
+        }
+
+        var window = _bytes.AsSpan(at, Math.Min(_byteLen - at, TextDecoding.DecisionBytes));
+        Encoding = TextDecoding.ChooseUtf8OrWindows1252(window, isFinalBlock: _endOfStream && at + window.Length == _byteLen);
         _decoder = TextDecoding.EncodingFor(Encoding).GetDecoder();
     }
 

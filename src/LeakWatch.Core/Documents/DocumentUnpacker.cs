@@ -22,7 +22,7 @@ namespace LeakWatch.Core.Documents;
 /// (<c>mail.eml!headers</c>, <c>mail.eml!body1.txt</c>), its attachments unpacked in turn (<c>mail.eml!dump.zip!x.csv</c>).
 /// Bombs, encrypted and corrupt archives are skipped with a reason instead of throwing.
 /// </summary>
-internal static class DocumentUnpacker
+public static class DocumentUnpacker
 {
     private static readonly ReaderOptions ReaderOptions = new() { LeaveStreamOpen = true };
 

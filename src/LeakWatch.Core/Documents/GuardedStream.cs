@@ -5,7 +5,7 @@ namespace LeakWatch.Core.Documents;
 /// total size, compression ratio. A decompressor that throws on hostile bytes stops it too. Either way the reason is
 /// recorded once, and every later read throws <see cref="UnpackRefusedException"/>.
 /// </summary>
-internal sealed class GuardedStream : ReadOnlyStreamBase
+internal sealed class GuardedStream : ReadOnlyForwardStream
 {
     private readonly Stream _inner;
     private readonly UnpackSession _session;

@@ -1,7 +1,7 @@
 namespace LeakWatch.Core.Documents;
 
 /// <summary>Serves bytes already read from a forward-only stream (to sniff its magic) before the rest of it.</summary>
-internal sealed class ReplayStream : ReadOnlyStreamBase
+internal sealed class ReplayStream : ReadOnlyForwardStream
 {
     private readonly byte[] _head;
     private readonly int _headLength;

@@ -1,30 +1,23 @@
+using System.Buffers;
 using System.Text;
-using System.Text.Unicode;
 
 namespace LeakWatch.Core.Documents;
 
-/// <summary>The encodings a leaked document is read with.</summary>
-internal enum TextEncodingKind : byte
-{
-    /// <summary>Only ASCII bytes so far: UTF-8 and Windows-1252 agree, the choice is made at the first other byte.</summary>
-    Ascii = 0,
-    Utf8,
-    Utf16LittleEndian,
-    Utf16BigEndian,
-    Utf32LittleEndian,
-    Utf32BigEndian,
-    Windows1252,
-}
-
 /// <summary>
-/// Turns the bytes of a document into text without knowing its encoding: a byte order mark wins, then UTF-16 without
-/// a mark (every other byte NUL), then UTF-8 when the bytes are valid UTF-8, otherwise Windows-1252 (what French
-/// exports from Excel and old lab software are written in). Nothing is read twice: the sniffed head is decoded in place.
+/// The one way LeakWatch turns bytes into text, for a lab export being enrolled as for a document being scanned, so that
+/// both read the same bytes as the same characters: a byte order mark wins, then a declared charset (an HTTP
+/// <c>Content-Type</c>, a <c>&lt;meta charset&gt;</c>, <c>--encoding</c>), then UTF-16 without a mark (every other byte
+/// NUL), then UTF-8 or Windows-1252 (what French exports from Excel and old lab software are written in), chosen at the
+/// first non-ASCII byte by <see cref="ChooseUtf8OrWindows1252"/>. Nothing is read twice: the sniffed head is decoded in
+/// place, and the choice looks at most <see cref="DecisionBytes"/> ahead.
 /// </summary>
-internal static class TextDecoding
+public static class TextDecoding
 {
     /// <summary>How much of the head is examined for byte order marks, NUL patterns and binary content.</summary>
     public const int SniffBytes = 64 * 1024;
+
+    /// <summary>How many bytes, from the first non-ASCII one, decide between UTF-8 and Windows-1252.</summary>
+    public const int DecisionBytes = 32 * 1024;
 
     private static readonly byte[] Pdf = "%PDF-"u8.ToArray();
 
@@ -44,7 +37,7 @@ internal static class TextDecoding
         var binary = false;
         if (skip == 0)
         {
-            if (Declared(declaredCharset) is { } declared)
+            if (FromLabel(declaredCharset) is { } declared)
             {
                 kind = declared;
                 binary = declared is not (TextEncodingKind.Utf16LittleEndian or TextEncodingKind.Utf16BigEndian) && LooksBinary(head);
@@ -63,8 +56,11 @@ internal static class TextDecoding
         return new DecodedTextReader(stream, leaveOpen, bytes, skip, read, endOfStream: read < SniffBytes, kind, binary);
     }
 
-    /// <summary>A declared charset label (WHATWG spelling; ISO-8859-1 and ASCII read as Windows-1252, as browsers do).</summary>
-    internal static TextEncodingKind? Declared(string? label) => label?.Trim().Trim('"', '\'').ToLowerInvariant() switch
+    /// <summary>
+    /// The encoding a charset label names (WHATWG spelling; ISO-8859-1 and ASCII read as Windows-1252, as browsers do), or
+    /// null for a label this reader has no decoder for.
+    /// </summary>
+    public static TextEncodingKind? FromLabel(string? label) => label?.Trim().Trim('"', '\'').ToLowerInvariant() switch
     {
         "utf-8" or "utf8" or "unicode-1-1-utf-8" => TextEncodingKind.Utf8,
         "utf-16" or "utf-16le" => TextEncodingKind.Utf16LittleEndian,
@@ -127,26 +123,29 @@ internal static class TextDecoding
         return controls * 20 > head.Length;
     }
 
-    /// <summary>True when <paramref name="bytes"/> is valid UTF-8, ignoring a sequence cut by the end of the sample.</summary>
-    internal static bool IsValidUtf8(ReadOnlySpan<byte> bytes, bool isFinalBlock)
+    /// <summary>
+    /// UTF-8 or Windows-1252 for text whose first non-ASCII byte starts <paramref name="window"/>: UTF-8 when its
+    /// well-formed multi-byte sequences outnumber the byte sequences that are not UTF-8. A UTF-8 export with a few broken
+    /// bytes stays UTF-8 (they read as U+FFFD, and enrollment reports their lines); Windows-1252 text, whose accented
+    /// letters are lone bytes above 0x7F, almost never forms a well-formed sequence.
+    /// </summary>
+    /// <param name="isFinalBlock">The window ends the text: a sequence cut by its end is invalid, not pending.</param>
+    internal static TextEncodingKind ChooseUtf8OrWindows1252(ReadOnlySpan<byte> window, bool isFinalBlock)
     {
-        if (!isFinalBlock) bytes = bytes[..CompleteLength(bytes)];
-        return Utf8.IsValid(bytes);
-    }
-
-    /// <summary>The length of <paramref name="bytes"/> without a trailing multi-byte sequence that is not complete yet.</summary>
-    internal static int CompleteLength(ReadOnlySpan<byte> bytes)
-    {
-        for (var i = bytes.Length - 1; i >= Math.Max(0, bytes.Length - 4); i--)
+        int wellFormed = 0, invalid = 0;
+        while (true)
         {
-            var b = bytes[i];
-            if ((b & 0xC0) == 0x80) continue;
-            if (b < 0x80) return bytes.Length;
-            var needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-            return bytes.Length - i < needed ? i : bytes.Length;
+            var next = window.IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+            if (next < 0) break;
+            window = window[next..];
+            var status = Rune.DecodeFromUtf8(window, out _, out var consumed);
+            if (status == OperationStatus.NeedMoreData && !isFinalBlock) break;
+            if (status == OperationStatus.Done) wellFormed++;
+            else invalid++;
+            window = window[Math.Max(consumed, 1)..];
         }
 
-        return bytes.Length;
+        return wellFormed > invalid ? TextEncodingKind.Utf8 : TextEncodingKind.Windows1252;
     }
 
     internal static Encoding EncodingFor(TextEncodingKind kind) => kind switch

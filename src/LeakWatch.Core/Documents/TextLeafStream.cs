@@ -7,7 +7,7 @@ namespace LeakWatch.Core.Documents;
 /// order mark: the extractor pulls, the subclass parses a little more each time. Nothing is held whole. Hostile bytes
 /// that make the parser throw end the text there, recorded as a partial read; a refused part (a bomb) ends it too.
 /// </summary>
-internal abstract class TextLeafStream : ReadOnlyStreamBase
+internal abstract class TextLeafStream : ReadOnlyForwardStream
 {
     private const int ChunkChars = 32 * 1024;
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];

@@ -4,7 +4,7 @@ namespace LeakWatch.Core.Documents;
 /// What an archive may cost before it is refused. Every limit is enforced while the bytes stream, so a bomb is stopped
 /// after reading a few megabytes, not after filling memory. Defaults fit a 2 GB dump packed in a zip.
 /// </summary>
-internal sealed record UnpackLimits
+public sealed record UnpackLimits
 {
     public static UnpackLimits Default { get; } = new();
 

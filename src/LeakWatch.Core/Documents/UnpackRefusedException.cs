@@ -1,7 +1,7 @@
 namespace LeakWatch.Core.Documents;
 
 /// <summary>A guarded stream was stopped. The message says why and holds no content.</summary>
-internal sealed class UnpackRefusedException : IOException
+public sealed class UnpackRefusedException : IOException
 {
     public UnpackRefusedException()
     {
@@ -27,7 +27,7 @@ internal sealed class UnpackRefusedException : IOException
     internal GuardedStream? Guard { get; }
 
     /// <summary>Finds a refusal in an exception or its inner exceptions (archive readers wrap what streams throw).</summary>
-    internal static UnpackRefusedException? Find(Exception? ex)
+    public static UnpackRefusedException? Find(Exception? ex)
     {
         for (var depth = 0; ex is not null && depth < 16; depth++, ex = ex.InnerException)
         {

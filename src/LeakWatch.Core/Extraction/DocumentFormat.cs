@@ -1,7 +1,7 @@
 namespace LeakWatch.Core.Extraction;
 
 /// <summary>How a document was read. Binary means it was not read at all.</summary>
-internal enum DocumentFormat : byte
+public enum DocumentFormat : byte
 {
     Binary = 0,
     Delimited,

@@ -4,7 +4,7 @@ namespace LeakWatch.Core.Extraction;
 internal delegate (long Offset, long Line) PositionMap(long offset, long line);
 
 /// <summary>The state one extraction shares with its extractors: cancellation, nesting, where positions point, problems.</summary>
-internal sealed class ExtractionContext
+public sealed class ExtractionContext
 {
     private readonly ExtractionContext? _parent;
     private readonly PositionMap? _map;
@@ -37,14 +37,14 @@ internal sealed class ExtractionContext
         else _problem ??= problem;
     }
 
-    public void BeginRecord(RecordWriter writer, long offset, long line, RecordShape shape = RecordShape.Fields)
+    internal void BeginRecord(RecordWriter writer, long offset, long line, RecordShape shape = RecordShape.Fields)
     {
         (offset, line) = Map(offset, line);
         writer.BeginRecord(offset, line, shape);
     }
 
     /// <summary>The document position of a position in this (possibly embedded) text.</summary>
-    public (long Offset, long Line) Map(long offset, long line)
+    internal (long Offset, long Line) Map(long offset, long line)
     {
         if (_map is null) return (offset, line);
         var (o, l) = _map(offset, line);
@@ -52,5 +52,5 @@ internal sealed class ExtractionContext
     }
 
     /// <summary>A context for text embedded in this one; <paramref name="map"/> turns its positions into ours.</summary>
-    public ExtractionContext Nested(PositionMap map) => new(this, map);
+    internal ExtractionContext Nested(PositionMap map) => new(this, map);
 }

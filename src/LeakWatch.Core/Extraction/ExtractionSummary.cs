@@ -5,4 +5,4 @@ namespace LeakWatch.Core.Extraction;
 /// <param name="Records">Candidate records written.</param>
 /// <param name="Chars">Characters decoded.</param>
 /// <param name="Problem">Why the document was skipped or read only in part; null when it was read whole. Holds no content.</param>
-internal sealed record ExtractionSummary(DocumentFormat Format, string Encoding, long Records, long Chars, string? Problem = null);
+public sealed record ExtractionSummary(DocumentFormat Format, string Encoding, long Records, long Chars, string? Problem = null);

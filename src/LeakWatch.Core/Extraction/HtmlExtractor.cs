@@ -15,7 +15,7 @@ namespace LeakWatch.Core.Extraction;
 /// The walk is iterative; a page nested deeper than 1,000 elements (which makes HTML tree building quadratic) is read
 /// by a linear tag stripper instead, and pages over 32 Mi chars are skipped.
 /// </summary>
-internal sealed class HtmlExtractor(bool xml) : IRecordExtractor
+public sealed class HtmlExtractor(bool xml) : IRecordExtractor
 {
     public const int MaxChars = 32 * 1024 * 1024;
 

@@ -6,7 +6,7 @@ namespace LeakWatch.Core.Extraction;
 /// The way into extraction for one leaf document (a file, an archive entry, a page): decode, pick the format, write
 /// candidate records. Positions are character offsets in the decoded text and 1-based lines.
 /// </summary>
-internal static class RecordExtraction
+public static class RecordExtraction
 {
     /// <summary>Extracts the candidate records of <paramref name="leaf"/>, which is read to its end and left open.</summary>
     /// <param name="name">The leaf's name (<c>archive!entry</c>); its extension helps when the content is ambiguous.</param>
@@ -24,7 +24,7 @@ internal static class RecordExtraction
     }
 
     /// <summary>Detects the format of decoded text and runs its extractor; text embedded in a page comes here too.</summary>
-    internal static DocumentFormat ExtractText(TextReader text, string? name, RecordWriter writer, ExtractionContext context)
+    public static DocumentFormat ExtractText(TextReader text, string? name, RecordWriter writer, ExtractionContext context)
     {
         var head = new char[FormatDetector.HeadChars];
         var length = text.ReadBlock(head);

@@ -6,13 +6,13 @@ namespace LeakWatch.Core.Extraction;
 /// Where extractors write. It hands each full batch to the pipeline (which may block: that is the back-pressure
 /// that keeps memory flat on a 2 GB dump) and continues on a fresh one.
 /// </summary>
-internal sealed class RecordWriter
+public sealed class RecordWriter
 {
     private readonly Func<RecordBatch> _rent;
     private readonly Action<RecordBatch> _flush;
     private RecordBatch _current;
 
-    public RecordWriter(Func<RecordBatch> rent, Action<RecordBatch> flush)
+    internal RecordWriter(Func<RecordBatch> rent, Action<RecordBatch> flush)
     {
         _rent = rent;
         _flush = flush;
@@ -21,15 +21,15 @@ internal sealed class RecordWriter
 
     public long RecordsWritten { get; private set; }
 
-    public void BeginRecord(long offset, long line, RecordShape shape = RecordShape.Fields) => _current.BeginRecord(offset, line, shape);
+    internal void BeginRecord(long offset, long line, RecordShape shape = RecordShape.Fields) => _current.BeginRecord(offset, line, shape);
 
-    public void AddField(ReadOnlySpan<char> value, FieldHint hint = FieldHint.None) => _current.AddField(value, hint);
+    internal void AddField(ReadOnlySpan<char> value, FieldHint hint = FieldHint.None) => _current.AddField(value, hint);
 
     /// <inheritdoc cref="RecordBatch.AddFields"/>
-    public void AddFields(ReadOnlySpan<char> row, ReadOnlySpan<CellSlice> cells, ReadOnlySpan<FieldHint> hints) =>
+    internal void AddFields(ReadOnlySpan<char> row, ReadOnlySpan<CellSlice> cells, ReadOnlySpan<FieldHint> hints) =>
         _current.AddFields(row, cells, hints);
 
-    public void EndRecord()
+    internal void EndRecord()
     {
         var before = _current.Count;
         _current.EndRecord();
@@ -38,7 +38,7 @@ internal sealed class RecordWriter
     }
 
     /// <summary>Hands over what is pending; extractors need not call it, the pipeline does at the end.</summary>
-    public void Flush()
+    internal void Flush()
     {
         if (_current.Count == 0) return;
         _flush(_current);

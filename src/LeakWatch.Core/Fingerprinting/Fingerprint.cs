@@ -4,7 +4,7 @@ using System.Globalization;
 namespace LeakWatch.Core.Fingerprinting;
 
 /// <summary>A keyed hash of 128 bits (see <see cref="Fingerprinter"/>). Only its prefix is ever printed.</summary>
-internal readonly record struct Fingerprint(UInt128 Value)
+public readonly record struct Fingerprint(UInt128 Value)
 {
     public const int Size = 16;
 

@@ -4,7 +4,7 @@ namespace LeakWatch.Core.Fingerprinting;
 /// Each kind has its own HKDF sub-key, so a fingerprint of one kind can never be compared with another kind.
 /// The numeric values are stored in the database: never renumber.
 /// </summary>
-internal enum FingerprintKind : byte
+public enum FingerprintKind : byte
 {
     /// <summary>Opaque patient reference: keyed hash of the lab's own identifier (IPP).</summary>
     PatientRef = 1,

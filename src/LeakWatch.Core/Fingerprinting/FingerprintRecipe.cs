@@ -1,7 +1,7 @@
 namespace LeakWatch.Core.Fingerprinting;
 
 /// <summary>Receives the fingerprints of one patient.</summary>
-internal interface IFingerprintSink
+public interface IFingerprintSink
 {
     /// <summary>A fingerprint that points at this patient.</summary>
     void Linked(FingerprintKind kind, Fingerprint fingerprint);
@@ -14,7 +14,7 @@ internal interface IFingerprintSink
 /// What is fingerprinted for a patient, and how each combination is written. Enrollment and detection both
 /// go through these methods, so the two sides cannot drift apart.
 /// </summary>
-internal static class FingerprintRecipe
+public static class FingerprintRecipe
 {
     public static Fingerprint PatientRef(Fingerprinter fp, ReadOnlySpan<char> localId) => fp.Compute(FingerprintKind.PatientRef, localId);
 

@@ -5,7 +5,7 @@ namespace LeakWatch.Core.Fingerprinting;
 /// a scan refuses an enrollment of another scheme ("re-enroll: the fingerprint scheme changed"), because its
 /// fingerprints can never match the scanner's.
 /// </summary>
-internal static class FingerprintScheme
+public static class FingerprintScheme
 {
     /// <summary>
     /// 1: HMAC-SHA256 per kind, truncated to 128 bits. 2: SipHash-2-4-128 per kind (keys HKDF "leakwatch/v2/"),

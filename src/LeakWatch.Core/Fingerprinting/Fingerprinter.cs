@@ -10,7 +10,7 @@ namespace LeakWatch.Core.Fingerprinting;
 /// before the scheme changed keep naming the same patients.
 /// Not thread-safe (scratch buffer, HMAC context): each worker creates its own from the shared <see cref="FingerprintKeys"/>.
 /// </summary>
-internal sealed class Fingerprinter : IDisposable
+public sealed class Fingerprinter : IDisposable
 {
     private const byte Separator = (byte)'|';
     private readonly FingerprintKeys _keys;
@@ -66,7 +66,7 @@ internal sealed class Fingerprinter : IDisposable
 }
 
 /// <summary>The derived sub-keys, computed once per process and shared by every <see cref="Fingerprinter"/>.</summary>
-internal sealed class FingerprintKeys
+public sealed class FingerprintKeys
 {
     private readonly byte[] _patientRefKey;
     private readonly byte[] _keyIdKey;

@@ -13,7 +13,7 @@ namespace LeakWatch.Core.Fingerprinting;
 /// <param name="Email">Trimmed lower-case email, or null.</param>
 /// <param name="LastNameParts">The parts of compound last names (DUPONT and MARTIN of DUPONT-MARTIN), particles left out,
 /// none equal to a whole last name; distinct. A leak may show only one of them.</param>
-internal sealed record PatientIdentity(
+public sealed record PatientIdentity(
     string LocalId,
     IReadOnlyList<string> LastNames,
     IReadOnlyList<string> FirstNames,

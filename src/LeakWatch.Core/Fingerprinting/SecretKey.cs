@@ -6,7 +6,7 @@ namespace LeakWatch.Core.Fingerprinting;
 /// <summary>
 /// The lab's 256-bit secret. It never prints, and the raw bytes leave this type only to derive sub-keys.
 /// </summary>
-internal sealed class SecretKey
+public sealed class SecretKey
 {
     public const int Size = 32;
     private readonly byte[] _material;

@@ -1,6 +1,6 @@
 namespace LeakWatch.Core.Matching;
 
-internal enum Confidence : byte
+public enum Confidence : byte
 {
     Low = 1,
     Medium = 2,

@@ -6,7 +6,7 @@ namespace LeakWatch.Core.Matching;
 /// The patients found so far in one document, by ordinal. Each worker fills its own; they are merged at the end,
 /// so the hot path takes no lock.
 /// </summary>
-internal sealed class DocumentMatches
+public sealed class DocumentMatches
 {
     public const int MaxLocationsPerPatient = 5;
     private readonly Dictionary<int, Entry> _patients = [];
@@ -15,9 +15,9 @@ internal sealed class DocumentMatches
 
     public int Count => _patients.Count;
 
-    public void CountRecords(int records) => Records += records;
+    internal void CountRecords(int records) => Records += records;
 
-    public void Add(int patient, RuleHits hits, MatchLocation location)
+    internal void Add(int patient, RuleHits hits, MatchLocation location)
     {
         if (!_patients.TryGetValue(patient, out var entry))
         {
@@ -33,7 +33,7 @@ internal sealed class DocumentMatches
         if (locations.Count > MaxLocationsPerPatient) locations.RemoveAt(locations.Count - 1);
     }
 
-    public void MergeFrom(DocumentMatches other)
+    internal void MergeFrom(DocumentMatches other)
     {
         Records += other.Records;
         foreach (var (patient, theirs) in other._patients)
@@ -52,7 +52,7 @@ internal sealed class DocumentMatches
         foreach (var (patient, entry) in _patients)
         {
             if (MatchRules.Evaluate(entry.Hits) is not { } confidence) continue;
-            matches.Add(new PatientMatch(patientRefs[patient], confidence, MatchRules.Names(entry.Hits), MatchRules.Fields(entry.Hits), [.. entry.Locations]));
+            matches.Add(new PatientMatch(patientRefs[patient], confidence, MatchRules.Reported(entry.Hits), MatchRules.Fields(entry.Hits), [.. entry.Locations]));
         }
         matches.Sort((a, b) => a.Locations.Count > 0 && b.Locations.Count > 0 ? a.Locations[0].Offset.CompareTo(b.Locations[0].Offset) : 0);
         return matches;

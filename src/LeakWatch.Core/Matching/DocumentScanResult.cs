@@ -4,7 +4,7 @@ namespace LeakWatch.Core.Matching;
 /// <param name="Document">Path or URL; <c>archive!entry</c> inside archives.</param>
 /// <param name="ContentSha256">Hex SHA-256 of the leaf's bytes as read (after decompression).</param>
 /// <param name="Skipped">Null when scanned whole; otherwise why the leaf was not, or only in part (bomb, too large, binary...).</param>
-internal sealed record DocumentScanResult(
+public sealed record DocumentScanResult(
     string Document,
     string ContentSha256,
     long Bytes,

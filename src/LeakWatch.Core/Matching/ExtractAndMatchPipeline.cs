@@ -9,7 +9,7 @@ namespace LeakWatch.Core.Matching;
 /// batches: the extractor blocks when the workers fall behind, so memory stays flat whatever the document's size.
 /// One pipeline per index; its matchers (and their memos) are reused from document to document.
 /// </summary>
-internal sealed class ExtractAndMatchPipeline : IDisposable
+public sealed class ExtractAndMatchPipeline : IDisposable
 {
     private readonly FingerprintIndex _index;
     private readonly FingerprintKeys _keys;

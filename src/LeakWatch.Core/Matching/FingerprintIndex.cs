@@ -14,7 +14,7 @@ namespace LeakWatch.Core.Matching;
 /// up to 64 Mi keys, where the table reaches its cap; beyond, a run of up to a few hundred keys (one or two pages). The file is the cache's, not the
 /// store's truth: it is checked (header and body MAC) when opened and rebuilt when it does not check.
 /// </remarks>
-internal sealed unsafe class FingerprintIndex : IDisposable
+public sealed unsafe class FingerprintIndex : IDisposable
 {
     private readonly IndexMemory _memory;
     private readonly byte* _base;

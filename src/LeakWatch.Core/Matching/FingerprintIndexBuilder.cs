@@ -4,17 +4,17 @@ using LeakWatch.Core.Fingerprinting;
 
 namespace LeakWatch.Core.Matching;
 
-internal delegate void PatientChunk(ReadOnlySpan<Fingerprint> references);
+public delegate void PatientChunk(ReadOnlySpan<Fingerprint> references);
 
-internal delegate void LinkedChunk(ReadOnlySpan<ulong> keys, ReadOnlySpan<int> ordinals);
+public delegate void LinkedChunk(ReadOnlySpan<ulong> keys, ReadOnlySpan<int> ordinals);
 
-internal delegate void KeyChunk(ReadOnlySpan<ulong> keys);
+public delegate void KeyChunk(ReadOnlySpan<ulong> keys);
 
 /// <summary>
 /// One enrollment's fingerprints as a stream of chunks, readable more than once with the same content (the store
 /// reads them inside one read transaction): what <see cref="FingerprintIndexBuilder"/> builds an index file from.
 /// </summary>
-internal interface IFingerprintSource
+public interface IFingerprintSource
 {
     int Patients { get; }
 
@@ -40,10 +40,10 @@ internal interface IFingerprintSource
 /// at its own cursor), then load one part at a time (at most <see cref="PartEntries"/> keys or so, whatever the base),
 /// order it by group and sort each group. The source is read twice; nothing is sorted as a whole.
 /// </remarks>
-internal static class FingerprintIndexBuilder
+public static class FingerprintIndexBuilder
 {
     /// <summary>About this many keys a part: 4 Mi keys and their ordinals are 48 MiB, twice that while grouping.</summary>
-    internal const long PartEntries = 1 << 22;
+    public const long PartEntries = 1 << 22;
 
     private const int BufferEntries = 4096;
 

@@ -22,7 +22,7 @@ namespace LeakWatch.Core.Matching;
 /// Sections start on 4 KiB boundaries; integers are little-endian. Both MACs are HMAC-SHA256 under a key derived from
 /// the service key for this purpose only: a file built with another key, or altered, is refused and rebuilt.
 /// </summary>
-internal sealed record FingerprintIndexFormat(long Patients, long Linked, long Members, int LinkedBits, int MemberBits, int FilterBits)
+public sealed record FingerprintIndexFormat(long Patients, long Linked, long Members, int LinkedBits, int MemberBits, int FilterBits)
 {
     public const int HeaderSize = 4096;
     public const int Version = 1;

@@ -7,7 +7,7 @@ namespace LeakWatch.Core.Matching;
 /// index of it in memory. Linked keys and set members are the low 64 bits of their fingerprints (<see cref="Key"/>): with ten million of them, a chance collision is about one in a million
 /// scans, and half the bytes keep a million patients under 200 bytes each on disk.
 /// </summary>
-internal sealed class FingerprintSnapshot : IFingerprintSource
+public sealed class FingerprintSnapshot : IFingerprintSource
 {
     /// <summary>Opaque patient references (full 128 bits); a patient's ordinal is its index here.</summary>
     public required Fingerprint[] Patients { get; init; }

@@ -7,7 +7,7 @@ namespace LeakWatch.Core.Matching;
 /// Service/Storage) or a pinned array (an index built in memory: tests, <see cref="FingerprintIndex(FingerprintSnapshot, long)"/>).
 /// Must outlive every lookup: <see cref="FingerprintIndex"/> owns it and releases it when disposed.
 /// </summary>
-internal abstract class IndexMemory : IDisposable
+public abstract class IndexMemory : IDisposable
 {
     /// <summary>The address of the first byte, valid until <see cref="Dispose"/>.</summary>
     public abstract nint Address { get; }
@@ -34,7 +34,7 @@ internal abstract class IndexMemory : IDisposable
 }
 
 /// <summary>Where <see cref="FingerprintIndexBuilder"/> writes an index file: a file (the store's) or an array.</summary>
-internal interface IIndexTarget
+public interface IIndexTarget
 {
     /// <summary>Sets the final length before anything is written (a file is extended, an array allocated).</summary>
     void SetLength(long length);

@@ -1,4 +1,4 @@
 namespace LeakWatch.Core.Matching;
 
 /// <summary>Where in the decoded document a matching record starts.</summary>
-internal readonly record struct MatchLocation(long Offset, long Line);
+public readonly record struct MatchLocation(long Offset, long Line);

@@ -23,20 +23,20 @@ internal enum RuleHits : ushort
     IdentityPart = 1024,
 }
 
-/// <summary>How rules become a confidence, a list of rule names and the kinds of field matched.</summary>
+/// <summary>How rule hits become a confidence, the rules reported and the kinds of field matched.</summary>
 internal static class MatchRules
 {
-    private static readonly (RuleHits Rule, string Name, MatchedFields Fields)[] Table =
+    private static readonly (RuleHits Hit, MatchedRules Rule, MatchedFields Fields)[] Table =
     [
-        (RuleHits.NirName, "nir+name", MatchedFields.Nir | MatchedFields.LastName),
-        (RuleHits.NirBirthDate, "nir+birthdate", MatchedFields.Nir | MatchedFields.BirthDate),
-        (RuleHits.Nir, "nir", MatchedFields.Nir),
-        (RuleHits.Identity, "identity", MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate),
-        (RuleHits.IdentityPart, "identity-part", MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate),
-        (RuleHits.EmailName, "email+name", MatchedFields.Email | MatchedFields.LastName),
-        (RuleHits.Email, "email", MatchedFields.Email),
-        (RuleHits.PhoneName, "phone+name", MatchedFields.Phone | MatchedFields.LastName),
-        (RuleHits.Phone, "phone", MatchedFields.Phone),
+        (RuleHits.NirName, MatchedRules.NirName, MatchedFields.Nir | MatchedFields.LastName),
+        (RuleHits.NirBirthDate, MatchedRules.NirBirthDate, MatchedFields.Nir | MatchedFields.BirthDate),
+        (RuleHits.Nir, MatchedRules.Nir, MatchedFields.Nir),
+        (RuleHits.Identity, MatchedRules.Identity, MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate),
+        (RuleHits.IdentityPart, MatchedRules.IdentityPart, MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate),
+        (RuleHits.EmailName, MatchedRules.EmailName, MatchedFields.Email | MatchedFields.LastName),
+        (RuleHits.Email, MatchedRules.Email, MatchedFields.Email),
+        (RuleHits.PhoneName, MatchedRules.PhoneName, MatchedFields.Phone | MatchedFields.LastName),
+        (RuleHits.Phone, MatchedRules.Phone, MatchedFields.Phone),
     ];
 
     /// <summary>
@@ -66,27 +66,27 @@ internal static class MatchRules
         };
     }
 
-    /// <summary>Rule names, the weaker ones left out where a stronger one says the same ("nir" under "nir+name").</summary>
-    public static IReadOnlyList<string> Names(RuleHits hits)
+    /// <summary>The rules to report, the weaker ones left out where a stronger one says the same ("nir" under "nir+name").</summary>
+    public static MatchedRules Reported(RuleHits hits)
     {
         if ((hits & (RuleHits.NirName | RuleHits.NirBirthDate)) != 0) hits &= ~RuleHits.Nir;
         if ((hits & RuleHits.PhoneName) != 0) hits &= ~RuleHits.Phone;
         if ((hits & RuleHits.EmailName) != 0) hits &= ~RuleHits.Email;
         if ((hits & RuleHits.Identity) != 0) hits &= ~RuleHits.IdentityPart;
-        var names = new List<string>(3);
-        foreach (var (rule, name, _) in Table)
+        var rules = MatchedRules.None;
+        foreach (var (hit, rule, _) in Table)
         {
-            if ((hits & rule) != 0) names.Add(name);
+            if ((hits & hit) != 0) rules |= rule;
         }
-        return names;
+        return rules;
     }
 
     public static MatchedFields Fields(RuleHits hits)
     {
         var fields = MatchedFields.None;
-        foreach (var (rule, _, matched) in Table)
+        foreach (var (hit, _, matched) in Table)
         {
-            if ((hits & rule) != 0) fields |= matched;
+            if ((hits & hit) != 0) fields |= matched;
         }
         return fields;
     }

@@ -2,7 +2,7 @@ namespace LeakWatch.Core.Matching;
 
 /// <summary>Which kinds of patient field were matched: what an alert may say, never the values.</summary>
 [Flags]
-internal enum MatchedFields
+public enum MatchedFields : long // stored as a SQLite integer: Dapper maps it into records as is
 {
     None = 0,
     Nir = 1,

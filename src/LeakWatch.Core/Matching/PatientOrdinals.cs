@@ -6,12 +6,12 @@ namespace LeakWatch.Core.Matching;
 /// Rows of an export that shared one identifier are one patient in the index: their references are merged, so a match
 /// names each patient once.
 /// </summary>
-internal static class PatientOrdinals
+public static class PatientOrdinals
 {
     /// <summary>
     /// One ordinal per distinct patient reference (a patient enrolled twice keeps the first); linked ordinals follow.
     /// </summary>
-    internal static (Fingerprint[] Patients, int[] LinkedPatients) MergeDuplicates(Fingerprint[] patients, int[] linkedPatients)
+    public static (Fingerprint[] Patients, int[] LinkedPatients) MergeDuplicates(Fingerprint[] patients, int[] linkedPatients)
     {
         if (Remap(patients, out var distinct) is not { } remap) return (patients, linkedPatients);
         for (var i = 0; i < linkedPatients.Length; i++) linkedPatients[i] = remap[linkedPatients[i]];
@@ -28,7 +28,7 @@ internal static class PatientOrdinals
     /// dictionary of 1 M references took ~36 MB of large objects), then sorting each run of equal tops by whole
     /// reference and ordinal (a few entries, unless an export repeats one reference many times).
     /// </remarks>
-    internal static int[]? Remap(Fingerprint[] patients, out Fingerprint[] distinct)
+    public static int[]? Remap(Fingerprint[] patients, out Fingerprint[] distinct)
     {
         var count = patients.Length;
         var tops = new ulong[count];

@@ -12,7 +12,7 @@ namespace LeakWatch.Core.Normalization;
 /// name) or about no identity at all (city, sex, exam, result, sampling date) is <see cref="FieldHint.Other"/>:
 /// "NOM_MEDECIN" must not be read as the patient's last name.
 /// </remarks>
-internal static class ColumnNames
+public static class ColumnNames
 {
     /// <summary>Classifies a header name.</summary>
     public static FieldHint Classify(ReadOnlySpan<char> headerName)

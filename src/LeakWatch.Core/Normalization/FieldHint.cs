@@ -1,7 +1,7 @@
 namespace LeakWatch.Core.Normalization;
 
 /// <summary>What a field is said to hold by a header, a JSON key, a segment position; None when unknown.</summary>
-internal enum FieldHint : byte
+public enum FieldHint : byte
 {
     None = 0,
     LastName,

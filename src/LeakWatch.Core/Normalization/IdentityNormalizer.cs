@@ -11,7 +11,7 @@ namespace LeakWatch.Core.Normalization;
 /// name + date fingerprint of the patient silently useless. The date is dropped and flagged
 /// <see cref="NormalizationIssues.AmbiguousBirthDate"/>, so the lab sees the count and fixes its export.
 /// </remarks>
-internal static class IdentityNormalizer
+public static class IdentityNormalizer
 {
     public static NormalizationOutcome Normalize(RawPatient raw)
     {

@@ -3,7 +3,7 @@ using LeakWatch.Core.Fingerprinting;
 namespace LeakWatch.Core.Normalization;
 
 /// <summary>Why a patient of the export gets no fingerprint at all.</summary>
-internal enum SkipReason : byte
+public enum SkipReason : byte
 {
     /// <summary>No local identifier (IPP): nothing to point a match back to.</summary>
     NoIdentifier = 1,
@@ -14,7 +14,7 @@ internal enum SkipReason : byte
 
 /// <summary>Fields that were filled in the export but could not be used; enrollment counts them by reason.</summary>
 [Flags]
-internal enum NormalizationIssues
+public enum NormalizationIssues
 {
     None = 0,
     InvalidNir = 1 << 0,
@@ -33,7 +33,7 @@ internal enum NormalizationIssues
 /// <param name="Identity">The normalized identity, or null when the patient is skipped.</param>
 /// <param name="Skipped">Why the patient is skipped, or null.</param>
 /// <param name="Issues">Fields that were present but unusable, whether or not the patient is skipped.</param>
-internal sealed record NormalizationOutcome(PatientIdentity? Identity, SkipReason? Skipped, NormalizationIssues Issues)
+public sealed record NormalizationOutcome(PatientIdentity? Identity, SkipReason? Skipped, NormalizationIssues Issues)
 {
     public bool Has(NormalizationIssues issue) => (Issues & issue) == issue && issue != NormalizationIssues.None;
 }

@@ -3,7 +3,7 @@ namespace LeakWatch.Core.Normalization;
 /// <summary>One row of the lab's export as read, before normalization. Lives in memory only.</summary>
 /// <param name="LocalId">The lab's own identifier (IPP).</param>
 /// <param name="FirstNames">The first-name list as written ("Marie Claire", "Jean-Pierre").</param>
-internal sealed record RawPatient(
+public sealed record RawPatient(
     string LocalId,
     string? BirthName,
     string? UsageName,

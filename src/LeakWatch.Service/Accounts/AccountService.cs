@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Audit;
 using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Review;
+using LeakWatch.Service.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Review;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Options;

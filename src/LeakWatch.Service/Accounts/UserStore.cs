@@ -1,5 +1,4 @@
 using Dapper;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Accounts;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using LeakWatch.Service.CommandLine;
-using LeakWatch.Service.Enrollment;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeakWatch.Service.Accounts;
@@ -8,7 +7,7 @@ namespace LeakWatch.Service.Accounts;
 /// <summary><c>leakwatch users add|list|disable|reset</c>: the console's people, managed from the server's shell.</summary>
 internal static class UsersVerb
 {
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var users = new Command("users", "The review console's accounts: one per person, never shared.");
 
@@ -16,7 +15,7 @@ internal static class UsersVerb
         var role = new Option<string>("--role") { Description = "analyst (reads, comments), dpo (also decides and reports) or admin (users and settings).", Required = true };
         var stdin = new Option<bool>("--password-stdin") { Description = "Read the one-time password from standard input instead of generating one." };
         var add = new Command("add", "Add a person; prints a one-time password that must be changed at first sign-in.") { name, role, stdin };
-        VerbHost.SetAction(add, configArgs, async (parse, services, console, ct) =>
+        verbHost.SetAction(add, async (parse, services, console, ct) =>
         {
             if (!ConsoleRoles.TryParse(parse.GetValue(role), out var parsed))
             {
@@ -25,7 +24,7 @@ internal static class UsersVerb
             string? given = null;
             if (parse.GetValue(stdin))
             {
-                given = (await (ResolveVerb.Input.Value ?? Console.In).ReadLineAsync(ct))?.TrimEnd('\r', '\n');
+                given = (await console.In.ReadLineAsync(ct))?.TrimEnd('\r', '\n');
             }
             var user = parse.GetValue(name)!;
             var password = await services.GetRequiredService<AccountService>().AddAsync(user, parsed, given, Actor, "", ct);
@@ -36,7 +35,7 @@ internal static class UsersVerb
         users.Subcommands.Add(add);
 
         var list = new Command("list", "List the accounts: name, role, state.");
-        VerbHost.SetAction(list, configArgs, async (_, services, console, ct) =>
+        verbHost.SetAction(list, async (_, services, console, ct) =>
         {
             var all = await services.GetRequiredService<UserStore>().ListAsync(ct);
             if (all.Count == 0) await console.Out.WriteLineAsync("No console user yet: add one with `leakwatch users add NAME --role dpo`.");
@@ -51,7 +50,7 @@ internal static class UsersVerb
 
         var disableName = new Argument<string>("NAME");
         var disable = new Command("disable", "Disable an account and end its sessions (it stays in the audit log).") { disableName };
-        VerbHost.SetAction(disable, configArgs, async (parse, services, console, ct) =>
+        verbHost.SetAction(disable, async (parse, services, console, ct) =>
         {
             var user = parse.GetValue(disableName)!;
             await services.GetRequiredService<AccountService>().DisableAsync(user, Actor, "", ct);
@@ -62,7 +61,7 @@ internal static class UsersVerb
 
         var resetName = new Argument<string>("NAME");
         var reset = new Command("reset", "Give an account a new one-time password: unlocks it, clears its second factor, ends its sessions.") { resetName };
-        VerbHost.SetAction(reset, configArgs, async (parse, services, console, ct) =>
+        verbHost.SetAction(reset, async (parse, services, console, ct) =>
         {
             var user = parse.GetValue(resetName)!;
             var password = await services.GetRequiredService<AccountService>().ResetAsync(user, Actor, "", ct);

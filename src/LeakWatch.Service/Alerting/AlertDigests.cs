@@ -70,7 +70,7 @@ internal sealed class AlertDigests(
                         from,
                         to,
                         incidents.Count,
-                        [.. incidents.Take(MaxListed).Select(i => i.ToAlert(options.Value.ConsoleBaseUrl))],
+                        [.. incidents.Take(MaxListed).Select(i => IncidentAlert.From(i, options.Value.ConsoleBaseUrl))],
                         Math.Max(0, incidents.Count - MaxListed)),
                 };
                 await connection.ExecuteAsync(new CommandDefinition(InsertOutbox, new

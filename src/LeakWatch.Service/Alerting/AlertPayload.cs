@@ -1,5 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LeakWatch.Core.Matching;
+using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Alerting;
 
@@ -58,7 +61,24 @@ internal sealed record IncidentAlert(
     int NewPatients,
     IReadOnlyList<string> Fields,
     IReadOnlyList<string> Rules,
-    string ConsoleUrl);
+    string ConsoleUrl)
+{
+    /// <summary>What an alert says of an incident: counts, kinds of field and rule names (never values), and its console link.</summary>
+    public static IncidentAlert From(IncidentRow incident, string consoleBaseUrl) => new(
+        incident.Id,
+        (int)incident.Revision,
+        incident.Source,
+        incident.Url,
+        incident.ContentSha256,
+        incident.Bytes,
+        DbTime.Parse(incident.FirstSeen),
+        DbTime.Parse(incident.LastSeen),
+        new PatientCounts((int)incident.PatientsTotal, (int)incident.PatientsHigh, (int)incident.PatientsMedium, (int)incident.PatientsLow),
+        (int)incident.LastGrowth,
+        IncidentRow.FieldNames(incident.Fields),
+        incident.Rules.Names(),
+        IncidentRow.ConsoleLink(consoleBaseUrl, incident.Id));
+}
 
 internal sealed record PatientCounts(int Total, int High, int Medium, int Low);
 

@@ -1,5 +1,6 @@
 using Dapper;
 using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace LeakWatch.Service.Alerting;
 /// digest, or nothing. Runs inside the transaction that changed the incident, so the change and its alerts are
 /// written together or not at all.
 /// </summary>
-internal sealed class AlertPlanner(IOptions<AlertingOptions> options, IdempotencyKeys keys)
+internal sealed class AlertPlanner(IOptions<AlertingOptions> options, IdempotencyKeys keys) : IIncidentChangeHandler
 {
     private const string InsertOutbox = """
         INSERT INTO alert_outbox (idempotency_key, channel, kind, incident_id, revision, payload, created_at, next_attempt_at)
@@ -25,7 +26,7 @@ internal sealed class AlertPlanner(IOptions<AlertingOptions> options, Idempotenc
         """;
 
     /// <returns>How many alerts were queued and how many digest items were added.</returns>
-    public async Task<(int Alerts, int DigestItems)> PlanAsync(SqliteConnection connection, SqliteTransaction transaction, IncidentRow incident, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IncidentFollowUp> HandleAsync(SqliteConnection connection, SqliteTransaction transaction, IncidentRow incident, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var instance = await keys.InstanceAsync(connection, transaction, cancellationToken);
@@ -40,7 +41,7 @@ internal sealed class AlertPlanner(IOptions<AlertingOptions> options, Idempotenc
                     Type = incident.Revision == 1 ? AlertPayload.IncidentNew : AlertPayload.IncidentGrown,
                     IdempotencyKey = key,
                     CreatedAt = now,
-                    Incident = incident.ToAlert(settings.ConsoleBaseUrl),
+                    Incident = IncidentAlert.From(incident, settings.ConsoleBaseUrl),
                 };
                 alerts += await connection.ExecuteAsync(new CommandDefinition(InsertOutbox, new
                 {
@@ -65,7 +66,7 @@ internal sealed class AlertPlanner(IOptions<AlertingOptions> options, Idempotenc
                 }, transaction, cancellationToken: cancellationToken));
             }
         }
-        return (alerts, digestItems);
+        return new IncidentFollowUp(alerts, digestItems);
     }
 
     /// <summary>At or above the channel's threshold: enough patients found with enough confidence.</summary>

@@ -1,3 +1,4 @@
+using LeakWatch.Service.Incidents;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal static class AlertingRegistration
 
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<AlertPlanner>();
+        services.AddSingleton<IIncidentChangeHandler>(sp => sp.GetRequiredService<AlertPlanner>());
         services.AddSingleton<AlertOutbox>();
         services.AddSingleton<AlertDigests>();
         services.AddSingleton<AlertDispatcher>();

@@ -8,10 +8,10 @@ namespace LeakWatch.Service.Alerting;
 /// <summary><c>leakwatch alerts test</c>: one test alert per channel, and a line per channel saying how it went.</summary>
 internal static class AlertsVerb
 {
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var test = new Command("test", "Send a test alert (marked as a test, no patient data) to every configured channel, now, and report each result.");
-        VerbHost.SetAction(test, configArgs, (_, services, console, ct) => TestAsync(services, console.Out, ct));
+        verbHost.SetAction(test, (_, services, console, ct) => TestAsync(services, console.Out, ct));
         var alerts = new Command("alerts", "Alert channels (email, webhook, Slack, Teams).");
         alerts.Subcommands.Add(test);
         return alerts;

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -7,10 +7,10 @@ namespace LeakWatch.Service.Audit;
 /// <summary><c>leakwatch audit verify</c>: 0 when the chain holds, 1 naming the first broken entry.</summary>
 internal static class AuditVerb
 {
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var verify = new Command("verify", "Check that no audit entry was edited or deleted (exit 0: the chain holds, 1: it is broken, naming the first broken entry).");
-        VerbHost.SetAction(verify, configArgs, (_, services, console, ct) => VerifyAsync(services, console, ct));
+        verbHost.SetAction(verify, (_, services, console, ct) => VerifyAsync(services, console, ct));
         var audit = new Command("audit", "The console's append-only audit log.");
         audit.Subcommands.Add(verify);
         return audit;

@@ -15,15 +15,13 @@ namespace LeakWatch.Service.Crawling;
 /// </summary>
 internal static class CrawlVerb
 {
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var once = new Option<bool>("--once") { Description = "Crawl now and exit (the scheduled crawls run in `leakwatch run`)." };
         var source = new Option<string?>("--source") { Description = "Only this source (enabled or not); default: every enabled source." };
         var json = new Option<bool>("--json") { Description = "Print matches as JSON lines, as `scan --json` does (document = URL)." };
         var command = new Command("crawl", "Crawl the configured sources now (exit 0: no match, 1: matches, 2: configuration error, 3: a source failed and nothing was found).") { once, source, json };
-        VerbHost.SetAction(
-            command,
-            configArgs,
+        verbHost.SetAction(command,
             async (parse, services, console, ct) =>
             {
                 if (!parse.GetValue(once))

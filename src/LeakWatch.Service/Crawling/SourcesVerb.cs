@@ -15,11 +15,11 @@ internal static class SourcesVerb
     // FAILED/REQ: the last run's failed + not-sent (circuit open) requests out of all it asked for.
     private static readonly string[] Header = ["NAME", "KIND", "ON", "SCHEDULE", "STATUS", "LAST SUCCESS", "FAILED/REQ", "FAILS", "DOCS", "BYTES", "LAST RUN", "LAST ERROR"];
 
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var json = new Option<bool>("--json") { Description = "One JSON object per source." };
         var command = new Command("sources", "List the configured sources and their health.") { json };
-        VerbHost.SetAction(command, configArgs, (parse, services, console, ct) => RunAsync(services, parse.GetValue(json), console.Out, console.Error, ct));
+        verbHost.SetAction(command, (parse, services, console, ct) => RunAsync(services, parse.GetValue(json), console.Out, console.Error, ct));
         return command;
     }
 

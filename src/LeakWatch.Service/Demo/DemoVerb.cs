@@ -31,15 +31,15 @@ internal static class DemoVerb
     /// <summary>The demo's console account, made afresh in the demo's own database at each run.</summary>
     public const string DemoAccount = "demo.dpo";
 
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var once = new Option<bool>("--once") { Description = "Exit as soon as the alert is delivered (0), or with 2 if it is not within two minutes." };
         var command = new Command("demo", "Run a self-contained demonstration in ./demo: synthetic lab, sample leak sites, crawl, incidents and alerts.") { once };
-        command.SetAction((parse, ct) => RunAsync(configArgs, parse.GetValue(once), VerbConsole.From(parse), ct));
+        command.SetAction((parse, ct) => RunAsync(verbHost, parse.GetValue(once), verbHost.Console(parse), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(IReadOnlyList<string> configArgs, bool once, VerbConsole console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(VerbHost verbHost, bool once, VerbConsole console, CancellationToken cancellationToken)
     {
         var output = console.Out;
         var folder = Path.GetFullPath("demo");
@@ -100,7 +100,7 @@ internal static class DemoVerb
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
         ];
-        var builder = LeakWatchHost.CreateBuilder([.. demoArgs, .. configArgs], asService: true);
+        var builder = verbHost.CreateBuilder(demoArgs, asService: true);
         using var host = builder.Build();
         host.Services.GetService<IStartupValidator>()?.Validate();
 

@@ -7,7 +7,7 @@ namespace LeakWatch.Service.Detection;
 /// A read-only pass-through that computes the SHA-256 of everything read, so a document is hashed in the same pass
 /// that extracts it (the content hash is how a dump seen again is recognised).
 /// </summary>
-internal sealed class HashingStream(Stream inner) : ReadOnlyStreamBase
+internal sealed class HashingStream(Stream inner) : ReadOnlyForwardStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private string? _hex;

@@ -37,7 +37,7 @@ internal static class MatchOutput
                 json.WriteString("patient", match.Patient.ToHex());
                 // Rule ids contain "+" (nir+name): an array, never a joined string.
                 json.WriteStartArray("rules");
-                foreach (var rule in match.Rules) json.WriteStringValue(rule);
+                foreach (var rule in match.Rules.Names()) json.WriteStringValue(rule);
                 json.WriteEndArray();
                 json.WriteString("confidence", match.Confidence.ToString().ToLowerInvariant());
                 json.WriteStartArray("fields");

@@ -25,7 +25,7 @@ internal static class ScanSummary
         var medium = result.Matches.Count(m => m.Confidence == Confidence.Medium);
         var low = result.Matches.Count - high - medium;
         output.WriteLine(string.Create(inv, $"{result.Document}: {result.Matches.Count} patients of ours ({high} high, {medium} medium, {low} low confidence) in {result.Records} records"));
-        var rules = result.Matches.SelectMany(m => m.Rules).GroupBy(r => r).OrderByDescending(g => g.Count());
+        var rules = result.Matches.SelectMany(m => m.Rules.Names()).GroupBy(r => r).OrderByDescending(g => g.Count());
         output.WriteLine(string.Create(inv, $"  rules: {string.Join(", ", rules.Select(g => $"{g.Key} {g.Count()}"))}"));
         output.WriteLine(string.Create(inv, $"  sha256: {result.ContentSha256}"));
         if (result.Skipped is { } partly) output.WriteLine(string.Create(inv, $"  note: {partly}"));

@@ -18,7 +18,7 @@ internal static class ScanVerb
     public const int Matches = ExitCodes.Found;
     public const int Error = ExitCodes.BadConfiguration;
 
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var paths = new Argument<string[]>("PATH") { Description = "Files or folders (walked recursively); archives are opened.", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "One JSON object per matched patient per document, on standard output." };
@@ -35,9 +35,7 @@ internal static class ScanVerb
         {
             paths, json, minimum, showNames,
         };
-        VerbHost.SetAction(
-            command,
-            configArgs,
+        verbHost.SetAction(command,
             (parse, services, console, ct) => RunAsync(parse.GetValue(paths)!, parse.GetValue(json), parse.GetValue(minimum), parse.GetValue(showNames), services, console, ct),
             failureExitCode: Error);
         return command;

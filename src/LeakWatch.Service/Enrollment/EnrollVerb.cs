@@ -15,7 +15,7 @@ namespace LeakWatch.Service.Enrollment;
 /// </summary>
 internal static class EnrollVerb
 {
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var export = new ExportArguments();
         var force = new Option<bool>("--force")
@@ -25,15 +25,16 @@ internal static class EnrollVerb
         var command = new Command("enroll", "Fingerprint the lab's patient export and make it the set of patients to watch for (replaces the previous one).");
         export.AddTo(command);
         command.Options.Add(force);
-        VerbHost.SetAction(command, configArgs, (parse, services, console, ct) => RunAsync(export, parse.GetValue(force), parse, services, console, ct));
+        verbHost.SetAction(command, (parse, services, console, ct) => RunAsync(export, parse.GetValue(force), parse, services, console, ct));
         return command;
     }
 
     private static async Task<int> RunAsync(ExportArguments export, bool force, ParseResult parse, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
     {
         using var reader = export.Open(parse, out var fileName);
+        var encoding = reader.EncodingName;
         await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Reading {fileName} ({reader.Encoding.WebName}, delimiter {Describe(reader.Delimiter)}). Columns:"));
+            $"Reading {fileName} ({encoding}, delimiter {Describe(reader.Delimiter)}). Columns:"));
         foreach (var line in reader.Columns.Describe()) await console.Out.WriteLineAsync(line);
         reader.Columns.RequireEnrollable();
 
@@ -59,6 +60,11 @@ internal static class EnrollVerb
             progress?.Clear();
         }
 
+        if (reader.EncodingName != encoding)
+        {
+            // The head was all ASCII: the encoding was chosen at the first other byte, further on.
+            await console.Out.WriteLineAsync($"Read as {reader.EncodingName} (chosen at the first non-ASCII byte, past the head of the file).");
+        }
         foreach (var line in Summary(info, reader.Problems)) await console.Out.WriteLineAsync(line);
         // Enrolled, but not all of the export: a script must not take it for a clean run.
         return reader.Problems.SkippedRows > 0 || reader.Problems.InvalidSequences > 0 ? ExitCodes.Partial : ExitCodes.Success;

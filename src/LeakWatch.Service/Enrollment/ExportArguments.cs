@@ -19,7 +19,7 @@ internal sealed class ExportArguments
 
     public Option<string?> Delimiter { get; } = new("--delimiter") { Description = "The field delimiter (; , | or tab). Default: detected from the header line." };
 
-    public Option<string?> Encoding { get; } = new("--encoding") { Description = "utf-8 or windows-1252. Default: UTF-8 if the file is valid UTF-8, otherwise Windows-1252." };
+    public Option<string?> Encoding { get; } = new("--encoding") { Description = "utf-8, windows-1252 (latin1), utf-16le or utf-16be. Default: a byte order mark, else UTF-8 if the text is UTF-8, otherwise Windows-1252." };
 
     public void AddTo(Command command)
     {

@@ -1,4 +1,4 @@
-using System.Text;
+using LeakWatch.Core.Documents;
 using LeakWatch.Core.Normalization;
 using LeakWatch.Service.CommandLine;
 using nietras.SeparatedValues;
@@ -7,7 +7,7 @@ namespace LeakWatch.Service.Enrollment;
 
 /// <summary>How to read a lab export: the command-line options shared by <c>enroll</c> and <c>resolve</c>.</summary>
 /// <param name="Delimiter">Null: detected from the header line.</param>
-/// <param name="EncodingName">Null: see <see cref="ExportEncoding.Detect"/>.</param>
+/// <param name="EncodingName">Null: detected as any document is (<see cref="TextDecoding"/>).</param>
 /// <param name="Maps"><c>kind=COLUMN</c> overrides of the guessed column roles.</param>
 internal sealed record ExportFormat(char? Delimiter = null, string? EncodingName = null, IReadOnlyList<string>? Maps = null);
 
@@ -21,15 +21,21 @@ internal sealed class ExportReader : IDisposable
     private readonly SepReader _reader;
     private readonly RowFramer _framer;
 
-    private ExportReader(SepReader reader, RowFramer framer, Encoding encoding, ColumnMap columns)
+    private readonly DecodedTextReader _text;
+
+    private ExportReader(SepReader reader, RowFramer framer, DecodedTextReader text, ColumnMap columns)
     {
         _reader = reader;
         _framer = framer;
-        Encoding = encoding;
+        _text = text;
         Columns = columns;
     }
 
-    public Encoding Encoding { get; }
+    /// <summary>
+    /// The encoding the export is read with (utf-8, windows-1252...); us-ascii while only ASCII has been read, the choice
+    /// between UTF-8 and Windows-1252 being made at the first other byte.
+    /// </summary>
+    public string EncodingName => _text.EncodingName;
 
     public char Delimiter => _framer.Delimiter;
 
@@ -47,9 +53,14 @@ internal sealed class ExportReader : IDisposable
     /// <param name="classify">How header names are read (ColumnNames.Classify).</param>
     public static ExportReader Open(Stream stream, ExportFormat format, Func<string, FieldHint> classify)
     {
-        var encoding = format.EncodingName is { } name ? ExportEncoding.Parse(name) : ExportEncoding.Detect(stream);
-        var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: false);
-        var framer = new RowFramer(text, countReplacements: encoding.CodePage == Encoding.UTF8.CodePage);
+        var declared = format.EncodingName;
+        if (declared is not null && TextDecoding.FromLabel(declared) is null)
+        {
+            stream.Dispose();
+            throw new LeakWatchException($"--encoding: '{declared}' is not an encoding LeakWatch reads (utf-8, windows-1252 or latin1, utf-16le, utf-16be).", ExitCodes.BadConfiguration);
+        }
+        var text = TextDecoding.Open(stream, leaveOpen: false, declared);
+        var framer = new RowFramer(text);
         SepReader? reader = null;
         try
         {
@@ -73,7 +84,9 @@ internal sealed class ExportReader : IDisposable
                 throw new LeakWatchException("The export is empty: it has no header line. Export the patients again, with the column names on the first line.");
             }
             var columns = ColumnMap.Build(header, classify, format.Maps ?? []);
-            return new ExportReader(reader, framer, text.CurrentEncoding, columns);
+            // Said before the rows are read, so decided now if the bytes already read allow it (the same choice either way).
+            text.Settle();
+            return new ExportReader(reader, framer, text, columns);
         }
         catch
         {

@@ -10,15 +10,12 @@ namespace LeakWatch.Service.Enrollment;
 /// </summary>
 internal static class ResolveVerb
 {
-    /// <summary>Where the references are read from; standard input unless a caller (a test) says otherwise.</summary>
-    internal static readonly AsyncLocal<TextReader?> Input = new();
-
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var export = new ExportArguments();
         var command = new Command("resolve", "Turn patient references (JSON lines on standard input, e.g. from scan --json) back into the export's identifiers, in memory.");
         export.AddTo(command);
-        VerbHost.SetAction(command, configArgs, (parse, services, console, ct) => RunAsync(export, parse, services, console, ct));
+        verbHost.SetAction(command, (parse, services, console, ct) => RunAsync(export, parse, services, console, ct));
         return command;
     }
 
@@ -30,7 +27,7 @@ internal static class ResolveVerb
             reader.Columns.RequireEnrollable(); // says that the identifier column is missing
         }
         var (found, unknown) = await services.GetRequiredService<PatientResolver>()
-            .ResolveAsync(reader, Input.Value ?? Console.In, console.Out, console.Error, cancellationToken);
+            .ResolveAsync(reader, console.In, console.Out, console.Error, cancellationToken);
         await console.Error.WriteLineAsync($"{found} references resolved with {fileName}, {unknown} unknown.");
         return ExitCodes.Success;
     }

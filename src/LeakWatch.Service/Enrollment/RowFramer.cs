@@ -1,4 +1,5 @@
 using System.Text;
+using LeakWatch.Core.Documents;
 using LeakWatch.Service.CommandLine;
 
 namespace LeakWatch.Service.Enrollment;
@@ -21,8 +22,7 @@ internal sealed class RowFramer : TextReader
     public const string TooManyCells = "too-many-cells";
     public const string RowTooLong = "row-too-long";
 
-    private readonly TextReader _source;
-    private readonly bool _countReplacements;
+    private readonly DecodedTextReader _source;
     private readonly char[] _buffer = new char[1 << 16];
     // Lines a candidate row took and gave back: framed again, in order, before reading on.
     private readonly Stack<(string Text, long Line)> _requeued = new();
@@ -36,12 +36,7 @@ internal sealed class RowFramer : TextReader
     private string _out = "";
     private int _outAt;
 
-    /// <param name="countReplacements">The text was decoded as UTF-8: a U+FFFD marks an invalid byte sequence.</param>
-    public RowFramer(TextReader source, bool countReplacements)
-    {
-        _source = source;
-        _countReplacements = countReplacements;
-    }
+    public RowFramer(DecodedTextReader source) => _source = source;
 
     public char Delimiter { get; private set; }
 
@@ -211,7 +206,8 @@ internal sealed class RowFramer : TextReader
             return (new string(' ', MaxRowChars + 1), _lineNumber);
         }
         var text = _line.ToString();
-        if (_countReplacements && text.Contains('\uFFFD', StringComparison.Ordinal))
+        // Decoded as UTF-8 (the choice is made before the first non-ASCII byte is decoded): a U+FFFD marks an invalid sequence.
+        if (text.Contains('\uFFFD', StringComparison.Ordinal) && _source.Encoding == TextEncodingKind.Utf8)
         {
             Problems.AddInvalidBytes(text.AsSpan().Count('\uFFFD'), _lineNumber);
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Keys;
+using Microsoft.Extensions.Hosting;
 
 namespace LeakWatch.Service.Hosting;
 
@@ -11,25 +12,29 @@ internal static class LeakWatchCommandLine
     public static Task<int> InvokeAsync(string[] args) => InvokeAsync(args, new InvocationConfiguration());
 
     /// <param name="invocation">Where the verbs write (tests pass their own writers).</param>
-    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration invocation, CancellationToken cancellationToken = default)
+    /// <param name="configureHost">Applied to every host the verbs build, after the features (tests capture logs, add settings or services).</param>
+    /// <param name="input">Standard input for the verbs that read it; null for the process's own.</param>
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration invocation, Action<HostApplicationBuilder>? configureHost = null,
+        TextReader? input = null, CancellationToken cancellationToken = default)
     {
         var (configArgs, verbArgs) = SplitConfigurationOverrides(args);
+        var host = new LeakWatchVerbHost(configArgs, configureHost, input);
         var root = new RootCommand("LeakWatch: learn within hours that your patients' records are circulating.");
         // One line per verb.
-        root.Subcommands.Add(RunVerb.Create(configArgs));
-        root.Subcommands.Add(KeyVerb.Create(configArgs));
-        root.Subcommands.Add(EnrollVerb.Create(configArgs));
-        root.Subcommands.Add(ResolveVerb.Create(configArgs));
-        root.Subcommands.Add(Detection.ScanVerb.Create(configArgs));
-        root.Subcommands.Add(Alerting.AlertsVerb.Create(configArgs));
-        root.Subcommands.Add(Crawling.CrawlVerb.Create(configArgs));
-        root.Subcommands.Add(Crawling.SourcesVerb.Create(configArgs));
-        root.Subcommands.Add(Operations.DoctorVerb.Create(configArgs));
-        root.Subcommands.Add(Demo.DemoVerb.Create(configArgs));
-        root.Subcommands.Add(Accounts.UsersVerb.Create(configArgs));
-        root.Subcommands.Add(Audit.AuditVerb.Create(configArgs));
+        root.Subcommands.Add(RunVerb.Create(host));
+        root.Subcommands.Add(KeyVerb.Create(host));
+        root.Subcommands.Add(EnrollVerb.Create(host));
+        root.Subcommands.Add(ResolveVerb.Create(host));
+        root.Subcommands.Add(Detection.ScanVerb.Create(host));
+        root.Subcommands.Add(Alerting.AlertsVerb.Create(host));
+        root.Subcommands.Add(Crawling.CrawlVerb.Create(host));
+        root.Subcommands.Add(Crawling.SourcesVerb.Create(host));
+        root.Subcommands.Add(Operations.DoctorVerb.Create(host));
+        root.Subcommands.Add(Demo.DemoVerb.Create(host));
+        root.Subcommands.Add(Accounts.UsersVerb.Create(host));
+        root.Subcommands.Add(Audit.AuditVerb.Create(host));
         // No verb means `run`: the service itself.
-        root.SetAction((parse, ct) => RunVerb.RunAsync(configArgs, parse, ct));
+        root.SetAction((parse, ct) => RunVerb.RunAsync(host, parse, ct));
 
         var parse = root.Parse(verbArgs);
         if (parse.Errors.Count > 0)

@@ -17,15 +17,10 @@ namespace LeakWatch.Service.Hosting;
 /// <summary>Composes the host every verb runs in: configuration, logging, and the features.</summary>
 internal static class LeakWatchHost
 {
-    /// <summary>
-    /// Lets an in-process caller (tests, benchmarks) adjust every host built on its logical flow, e.g. to capture
-    /// logs. Async-local, so tests running in parallel never see each other's.
-    /// </summary>
-    public static readonly AsyncLocal<Action<HostApplicationBuilder>?> Customize = new();
-
     /// <param name="configArgs">The <c>--LeakWatch:Setting=value</c> overrides from the command line.</param>
     /// <param name="asService">The long-running service (systemd / Windows service lifetimes); verbs are short-lived.</param>
-    public static HostApplicationBuilder CreateBuilder(IReadOnlyList<string> configArgs, bool asService = false)
+    /// <param name="configure">Applied last, after the features: an in-process caller's adjustments (tests capture logs, add settings).</param>
+    public static HostApplicationBuilder CreateBuilder(IReadOnlyList<string> configArgs, bool asService = false, Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -61,7 +56,7 @@ internal static class LeakWatchHost
         }
 
         builder.Services.AddLeakWatch();
-        Customize.Value?.Invoke(builder);
+        configure?.Invoke(builder);
         return builder;
     }
 

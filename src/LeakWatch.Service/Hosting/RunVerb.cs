@@ -9,19 +9,19 @@ namespace LeakWatch.Service.Hosting;
 /// <summary><c>leakwatch run</c>: the unattended service. Runs until stopped.</summary>
 internal static class RunVerb
 {
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var command = new Command("run", "Run the service: scheduled crawls, detection and alerts, until stopped.");
-        command.SetAction((parse, ct) => RunAsync(configArgs, parse, ct));
+        command.SetAction((parse, ct) => RunAsync(verbHost, parse, ct));
         return command;
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> configArgs, ParseResult parse, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(VerbHost verbHost, ParseResult parse, CancellationToken cancellationToken)
     {
-        var console = VerbConsole.From(parse);
+        var console = verbHost.Console(parse);
         try
         {
-            var builder = LeakWatchHost.CreateBuilder(configArgs, asService: true);
+            var builder = verbHost.CreateBuilder(asService: true);
             using var host = builder.Build();
             // Checked before the host starts, so a bad setting or a wrong key is one clear line, not a failed start.
             host.Services.GetService<IStartupValidator>()?.Validate();
@@ -29,7 +29,7 @@ internal static class RunVerb
             await host.RunAsync(cancellationToken);
             return ExitCodes.Success;
         }
-        catch (Exception e) when (VerbHost.Describe(e) is { } failure && e is not OperationCanceledException)
+        catch (Exception e) when (verbHost.Describe(e) is { } failure && e is not OperationCanceledException)
         {
             await console.Error.WriteLineAsync(failure.Message);
             return failure.ExitCode;

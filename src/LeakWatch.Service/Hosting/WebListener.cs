@@ -37,9 +37,6 @@ internal sealed class WebListener(
     ILoggerFactory loggerFactory,
     TimeProvider time) : IHostedService, IAsyncDisposable
 {
-    /// <summary>Signed in, session not necessarily ready: for the steps of signing in (one-time password, second factor).</summary>
-    public const string SignedInPolicy = "signed-in";
-
     private readonly ILogger _logger = loggerFactory.CreateLogger<WebListener>();
     private WebApplication? _app;
 
@@ -127,7 +124,7 @@ internal sealed class WebListener(
         builder.Services.AddTransient(sp => ActivatorUtilities.CreateInstance<SessionAuthenticationHandler>(new FallbackServiceProvider(sp, services)));
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(ReadyPolicy())
-            .AddPolicy(SignedInPolicy, p => p.RequireAuthenticatedUser());
+            .AddPolicy(WebPolicies.SignedIn, p => p.RequireAuthenticatedUser());
         if (certificate is not null)
         {
             builder.Services.AddHsts(o =>
@@ -165,7 +162,7 @@ internal sealed class WebListener(
         ((IEndpointConventionBuilder)routes).Finally(endpoint =>
         {
             if (!endpoint.Metadata.OfType<IAllowAnonymous>().Any()
-                && !endpoint.Metadata.OfType<IAuthorizeData>().Any(a => a.Policy == SignedInPolicy))
+                && !endpoint.Metadata.OfType<IAuthorizeData>().Any(a => a.Policy == WebPolicies.SignedIn))
             {
                 endpoint.Metadata.Add(new AuthorizeAttribute());
             }
@@ -223,16 +220,6 @@ internal sealed class WebListener(
         public bool IsService(Type serviceType) =>
             (primary.GetService(typeof(IServiceProviderIsService)) as IServiceProviderIsService)?.IsService(serviceType) == true
             || (fallback.GetService(typeof(IServiceProviderIsService)) as IServiceProviderIsService)?.IsService(serviceType) == true;
-    }
-}
-
-/// <summary>What a feature that is switched off registers in its place: the listener does not count it.</summary>
-internal sealed class DisabledWebEndpoints : IWebEndpoints
-{
-    public static readonly DisabledWebEndpoints Instance = new();
-
-    public void Map(IEndpointRouteBuilder endpoints)
-    {
     }
 }
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Dapper;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -10,33 +9,36 @@ namespace LeakWatch.Service.Incidents;
 
 /// <summary>
 /// Turns a document's matches into an incident: a new one, the growth of a known one (same URL, or the matched
-/// patients are a superset of a known incident's), or nothing at all when the same bytes were already seen. The
-/// incident change and its alerts are one transaction.
+/// patients are a superset of a known incident's), or nothing at all when the same bytes were already seen. The SQL
+/// here gathers the facts and writes the outcome; <see cref="IncidentMerge"/> decides. The incident change and what
+/// alerting plans for it (<see cref="IIncidentChangeHandler"/>) are one transaction.
 /// </summary>
 internal sealed class IncidentRecorder(
     Database database,
-    AlertPlanner planner,
+    IIncidentChangeHandler changes,
     TimeProvider time,
     ILogger<IncidentRecorder> logger) : IIncidentRecorder, IDisposable
 {
     // Writers are serialized in process (several crawl workers may call at once); busy_timeout covers other processes.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public async Task RecordAsync(string source, string url, DocumentScanResult result, CancellationToken cancellationToken)
-    {
+    public Task RecordAsync(string source, string url, DocumentScanResult result, CancellationToken cancellationToken) =>
         // A document read only in part still counts for what was read in it.
-        if (result.Matches.Count == 0) return;
+        result.Matches.Count == 0 ? Task.CompletedTask : RecordAsync(IncidentKind.PatientLeak, source, url, result, cancellationToken);
 
+    /// <summary>Records a document as evidence of an incident of <paramref name="kind"/>, even without matches.</summary>
+    public async Task RecordAsync(IncidentKind kind, string source, string url, DocumentScanResult result, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             var now = time.GetUtcNow();
-            var outcome = await RecordAsync(connection, transaction, source, url, result, now, cancellationToken);
+            var outcome = await RecordAsync(connection, transaction, kind, source, url, result, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             Report(source, outcome);
-            if (outcome.Kind is OutcomeKind.Created or OutcomeKind.Grew) Operations.LeakWatchMetrics.IncidentRecorded(source, outcome.Kind == OutcomeKind.Created);
+            if (outcome.Change is IncidentChange.Created or IncidentChange.Grew) Operations.LeakWatchMetrics.IncidentRecorded(source, outcome.Change == IncidentChange.Created);
         }
         finally
         {
@@ -47,6 +49,7 @@ internal sealed class IncidentRecorder(
     private async Task<Outcome> RecordAsync(
         SqliteConnection connection,
         SqliteTransaction transaction,
+        IncidentKind kind,
         string source,
         string url,
         DocumentScanResult result,
@@ -57,69 +60,57 @@ internal sealed class IncidentRecorder(
         // A document read in part has no digest of the whole (""): it is never "the same bytes" as another one, and
         // gets a random key of its own (no plaintext) so that partial documents from anywhere are not taken as seen.
         var partial = result.ContentSha256.Length == 0;
-        if (partial) result = result with { ContentSha256 = "partial:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) };
-        var known = partial ? null : await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            SelectByContent, new { Sha = result.ContentSha256 }, transaction, cancellationToken: cancellationToken));
-        if (known is { } seenIncident)
+        var sha = partial ? "partial:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : result.ContentSha256;
+        var seen = partial ? null : await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            SelectByContent, new { Sha = sha, Kind = kind }, transaction, cancellationToken: cancellationToken));
+        if (seen is { } seenIncident)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                TouchContent, new { Sha = result.ContentSha256, Id = seenIncident, Now = nowText }, transaction, cancellationToken: cancellationToken));
-            return new Outcome(OutcomeKind.AlreadySeen, seenIncident, 0, 0, 0, 0);
+                TouchContent, new { Sha = sha, Id = seenIncident, Now = nowText }, transaction, cancellationToken: cancellationToken));
+            return new Outcome(IncidentChange.SameContent, seenIncident, 0, 0, default);
         }
 
         var patients = DocumentPatients(result.Matches);
+        var document = new MatchedDocument(source, url, sha, result.Bytes,
+            patients.Aggregate(MatchedRules.None, (all, p) => all | p.Rules),
+            result.Matches.Aggregate(MatchedFields.None, (all, m) => all | m.Fields));
 
         await LoadScanPatientsAsync(connection, transaction, patients, cancellationToken);
-        var incidentId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            SelectByUrl, new { Url = url }, transaction, cancellationToken: cancellationToken))
+        var knownId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            SelectByUrl, new { Url = url, Kind = kind }, transaction, cancellationToken: cancellationToken))
             ?? await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                SelectSuperset, transaction: transaction, cancellationToken: cancellationToken));
+                SelectSuperset, new { Kind = kind }, transaction, cancellationToken: cancellationToken));
+        var known = knownId is { } id ? await SelectIncidentAsync(connection, transaction, id, cancellationToken) : null;
+        var newPatients = known is null ? patients.Count : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            CountNewPatients, new { known.Id }, transaction, cancellationToken: cancellationToken));
 
-        var created = incidentId is null;
-        var rules = patients.SelectMany(p => RuleList.Split(p.Rules));
-        var fields = result.Matches.Aggregate(MatchedFields.None, (all, m) => all | m.Fields);
-        if (created)
+        var decision = IncidentMerge.Decide(known is null ? null : IncidentVersion.Of(known), document, newPatients);
+        var next = decision.Next;
+        var values = new
         {
-            incidentId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertIncident, new
-            {
-                Source = source,
-                Url = url,
-                Sha = result.ContentSha256,
-                result.Bytes,
-                Now = nowText,
-                Rules = RuleList.Join(rules),
-                Fields = (long)fields,
-            }, transaction, cancellationToken: cancellationToken));
-        }
-        var id = incidentId!.Value;
-
-        var newPatients = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            CountNewPatients, new { Id = id }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(UpsertPatients, new { Id = id }, transaction, cancellationToken: cancellationToken));
+            Id = known?.Id ?? 0,
+            Kind = kind,
+            next.Source,
+            next.Url,
+            Sha = next.ContentSha256,
+            next.Bytes,
+            next.Revision,
+            Now = nowText,
+            next.LastGrowth,
+            next.Rules,
+            next.Fields,
+        };
+        var incidentId = known?.Id ?? await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertIncident, values, transaction, cancellationToken: cancellationToken));
+        if (known is not null) await connection.ExecuteAsync(new CommandDefinition(UpdateIncident, values, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(UpsertPatients, new { Id = incidentId }, transaction, cancellationToken: cancellationToken));
         // Pooled connections keep their temp tables: leave nothing of this document behind (a rollback clears it too).
         await connection.ExecuteAsync(new CommandDefinition(ClearScanPatients, transaction: transaction, cancellationToken: cancellationToken));
-
-        var current = await connection.QuerySingleAsync<IncidentRow>(new CommandDefinition(
-            SelectIncident, new { Id = id }, transaction, cancellationToken: cancellationToken));
-        var grew = !created && newPatients > 0;
-        await connection.ExecuteAsync(new CommandDefinition(UpdateIncident, new
-        {
-            Id = id,
-            Grew = grew,
-            Source = source,
-            Url = url,
-            Sha = result.ContentSha256,
-            result.Bytes,
-            Now = nowText,
-            NewPatients = created || grew ? newPatients : current.LastGrowth,
-            Rules = RuleList.Join(RuleList.Split(current.Rules).Concat(rules)),
-            Fields = current.Fields | (long)fields,
-        }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(CountPatients, new { Id = incidentId }, transaction, cancellationToken: cancellationToken));
 
         await connection.ExecuteAsync(new CommandDefinition(InsertDocument, new
         {
-            Sha = result.ContentSha256,
-            Id = id,
+            Sha = sha,
+            Id = incidentId,
             Source = source,
             Url = url,
             result.Bytes,
@@ -127,15 +118,17 @@ internal sealed class IncidentRecorder(
             Now = nowText,
         }, transaction, cancellationToken: cancellationToken));
 
-        if (!created && !grew)
+        if (!decision.IsNews)
         {
-            return new Outcome(OutcomeKind.NothingNew, id, 0, patients.Count, 0, 0);
+            return new Outcome(decision.Change, incidentId, 0, patients.Count, default);
         }
-        var changed = await connection.QuerySingleAsync<IncidentRow>(new CommandDefinition(
-            SelectIncident, new { Id = id }, transaction, cancellationToken: cancellationToken));
-        var (alerts, digestItems) = await planner.PlanAsync(connection, transaction, changed, now, cancellationToken);
-        return new Outcome(created ? OutcomeKind.Created : OutcomeKind.Grew, id, (int)newPatients, (int)changed.PatientsTotal, alerts, digestItems);
+        var changed = await SelectIncidentAsync(connection, transaction, incidentId, cancellationToken);
+        var followUp = await changes.HandleAsync(connection, transaction, changed!, now, cancellationToken);
+        return new Outcome(decision.Change, incidentId, (int)newPatients, (int)changed!.PatientsTotal, followUp);
     }
+
+    private static Task<IncidentRow?> SelectIncidentAsync(SqliteConnection connection, SqliteTransaction transaction, long id, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(SelectIncident, new { Id = id }, transaction, cancellationToken: cancellationToken));
 
     private static async Task LoadScanPatientsAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<DocumentPatient> patients, CancellationToken cancellationToken)
     {
@@ -149,14 +142,14 @@ internal sealed class IncidentRecorder(
         insert.CommandText = InsertScanPatient;
         var patient = insert.Parameters.Add("@Patient", SqliteType.Blob);
         var confidence = insert.Parameters.Add("@Confidence", SqliteType.Integer);
-        var rules = insert.Parameters.Add("@Rules", SqliteType.Text);
+        var rules = insert.Parameters.Add("@Rules", SqliteType.Integer);
         insert.Prepare();
         foreach (var row in patients)
         {
             cancellationToken.ThrowIfCancellationRequested();
             patient.Value = row.Patient;
             confidence.Value = row.Confidence;
-            rules.Value = row.Rules;
+            rules.Value = (long)row.Rules;
             // Synchronous on purpose: SQLite's async calls run synchronously anyway, and a Task per row costs more than the row.
             insert.ExecuteNonQuery();
         }
@@ -173,29 +166,25 @@ internal sealed class IncidentRecorder(
                 byPatient[match.Patient.Value] = match;
             }
         }
-        // Most patients of a dump share a handful of rule lists: join each distinct list once.
-        var joined = new Dictionary<string, string>(StringComparer.Ordinal);
         var rows = new List<DocumentPatient>(byPatient.Count);
         foreach (var match in byPatient.Values)
         {
-            var rules = match.Rules.Count == 1 ? match.Rules[0] : string.Join('\u0001', match.Rules);
-            if (!joined.TryGetValue(rules, out var column)) joined[rules] = column = RuleList.Join(match.Rules);
-            rows.Add(new DocumentPatient(match.Patient.ToBytes(), (long)match.Confidence, column));
+            rows.Add(new DocumentPatient(match.Patient.ToBytes(), (long)match.Confidence, match.Rules));
         }
         return rows;
     }
 
     private void Report(string source, Outcome outcome)
     {
-        switch (outcome.Kind)
+        switch (outcome.Change)
         {
-            case OutcomeKind.Created:
-                Log.IncidentCreated(logger, outcome.IncidentId, source, outcome.TotalPatients, outcome.Alerts, outcome.DigestItems);
+            case IncidentChange.Created:
+                Log.IncidentCreated(logger, outcome.IncidentId, source, outcome.TotalPatients, outcome.FollowUp.Alerts, outcome.FollowUp.DigestItems);
                 break;
-            case OutcomeKind.Grew:
-                Log.IncidentGrew(logger, outcome.IncidentId, source, outcome.NewPatients, outcome.TotalPatients, outcome.Alerts, outcome.DigestItems);
+            case IncidentChange.Grew:
+                Log.IncidentGrew(logger, outcome.IncidentId, source, outcome.NewPatients, outcome.TotalPatients, outcome.FollowUp.Alerts, outcome.FollowUp.DigestItems);
                 break;
-            case OutcomeKind.NothingNew:
+            case IncidentChange.NothingNew:
                 Log.IncidentNewVersionNoNewPatients(logger, outcome.IncidentId, source, outcome.TotalPatients);
                 break;
             default:
@@ -206,23 +195,18 @@ internal sealed class IncidentRecorder(
 
     public void Dispose() => _gate.Dispose();
 
-    private enum OutcomeKind
-    {
-        AlreadySeen,
-        NothingNew,
-        Created,
-        Grew,
-    }
-
-    private sealed record Outcome(OutcomeKind Kind, long IncidentId, int NewPatients, int TotalPatients, int Alerts, int DigestItems);
+    private sealed record Outcome(IncidentChange Change, long IncidentId, int NewPatients, int TotalPatients, IncidentFollowUp FollowUp);
 
     /// <summary>A Dapper parameter row for <c>temp.scan_patients</c>.</summary>
-    private sealed record DocumentPatient(byte[] Patient, long Confidence, string Rules);
+    private sealed record DocumentPatient(byte[] Patient, long Confidence, MatchedRules Rules);
 
-    private const string SelectByContent = "SELECT incident_id FROM incident_documents WHERE content_sha256 = @Sha";
+    private const string SelectByContent = """
+        SELECT d.incident_id FROM incident_documents d JOIN incidents i ON i.id = d.incident_id
+        WHERE d.content_sha256 = @Sha AND i.kind = @Kind
+        """;
 
     private const string TouchContent = """
-        UPDATE incident_documents SET last_seen = max(last_seen, @Now) WHERE content_sha256 = @Sha;
+        UPDATE incident_documents SET last_seen = max(last_seen, @Now) WHERE content_sha256 = @Sha AND incident_id = @Id;
         UPDATE incidents SET last_seen = max(last_seen, @Now) WHERE id = @Id;
         """;
 
@@ -230,7 +214,7 @@ internal sealed class IncidentRecorder(
         CREATE TEMP TABLE IF NOT EXISTS scan_patients (
             patient BLOB PRIMARY KEY,
             confidence INTEGER NOT NULL,
-            rules TEXT NOT NULL
+            rules INTEGER NOT NULL
         ) WITHOUT ROWID
         """;
 
@@ -239,7 +223,11 @@ internal sealed class IncidentRecorder(
     private const string InsertScanPatient = "INSERT INTO temp.scan_patients (patient, confidence, rules) VALUES (@Patient, @Confidence, @Rules)";
 
     // The latest incident seen at this URL: a page that grew, or a file replaced by a larger one.
-    private const string SelectByUrl = "SELECT incident_id FROM incident_documents WHERE url = @Url ORDER BY incident_id DESC LIMIT 1";
+    private const string SelectByUrl = """
+        SELECT d.incident_id FROM incident_documents d JOIN incidents i ON i.id = d.incident_id
+        WHERE d.url = @Url AND i.kind = @Kind
+        ORDER BY d.incident_id DESC LIMIT 1
+        """;
 
     // A known incident all of whose patients are in this document: a larger version of the same dump elsewhere.
     // The largest such incident wins, so the most complete picture keeps growing.
@@ -252,15 +240,16 @@ internal sealed class IncidentRecorder(
             GROUP BY ip.incident_id
         ) m
         JOIN incidents i ON i.id = m.incident_id
-        WHERE m.shared = i.patients_total
+        WHERE m.shared = i.patients_total AND i.kind = @Kind
         ORDER BY i.patients_total DESC, i.id
         LIMIT 1
         """;
 
+    // Patient counts start at 0: CountPatients sets them once the patients are in.
     private const string InsertIncident = """
-        INSERT INTO incidents (source, url, content_sha256, bytes, first_seen, last_seen, revision,
+        INSERT INTO incidents (kind, source, url, content_sha256, bytes, first_seen, last_seen, revision,
                                patients_high, patients_medium, patients_low, patients_total, last_growth, rules, fields)
-        VALUES (@Source, @Url, @Sha, @Bytes, @Now, @Now, 1, 0, 0, 0, 0, 0, @Rules, @Fields)
+        VALUES (@Kind, @Source, @Url, @Sha, @Bytes, @Now, @Now, @Revision, 0, 0, 0, 0, @LastGrowth, @Rules, @Fields)
         RETURNING id
         """;
 
@@ -281,19 +270,24 @@ internal sealed class IncidentRecorder(
 
     private const string UpdateIncident = """
         UPDATE incidents SET
-            source = CASE WHEN @Grew THEN @Source ELSE source END,
-            url = CASE WHEN @Grew THEN @Url ELSE url END,
-            content_sha256 = CASE WHEN @Grew THEN @Sha ELSE content_sha256 END,
-            bytes = CASE WHEN @Grew THEN @Bytes ELSE bytes END,
-            revision = revision + CASE WHEN @Grew THEN 1 ELSE 0 END,
+            source = @Source,
+            url = @Url,
+            content_sha256 = @Sha,
+            bytes = @Bytes,
+            revision = @Revision,
             last_seen = max(last_seen, @Now),
-            last_growth = @NewPatients,
+            last_growth = @LastGrowth,
+            rules = @Rules,
+            fields = @Fields
+        WHERE id = @Id
+        """;
+
+    private const string CountPatients = """
+        UPDATE incidents SET
             patients_high = (SELECT COUNT(*) FROM incident_patients WHERE incident_id = @Id AND confidence = 3),
             patients_medium = (SELECT COUNT(*) FROM incident_patients WHERE incident_id = @Id AND confidence = 2),
             patients_low = (SELECT COUNT(*) FROM incident_patients WHERE incident_id = @Id AND confidence = 1),
-            patients_total = (SELECT COUNT(*) FROM incident_patients WHERE incident_id = @Id),
-            rules = @Rules,
-            fields = @Fields
+            patients_total = (SELECT COUNT(*) FROM incident_patients WHERE incident_id = @Id)
         WHERE id = @Id
         """;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
 
 namespace LeakWatch.Service.Incidents;
 
@@ -19,13 +18,15 @@ internal sealed record IncidentRow(
     long PatientsLow,
     long PatientsTotal,
     long LastGrowth,
-    string Rules,
-    long Fields)
+    MatchedRules Rules,
+    MatchedFields Fields,
+    IncidentKind Kind)
 {
     public const string Columns =
         "id AS Id, source AS Source, url AS Url, content_sha256 AS ContentSha256, bytes AS Bytes, first_seen AS FirstSeen, " +
         "last_seen AS LastSeen, revision AS Revision, patients_high AS PatientsHigh, patients_medium AS PatientsMedium, " +
-        "patients_low AS PatientsLow, patients_total AS PatientsTotal, last_growth AS LastGrowth, rules AS Rules, fields AS Fields";
+        "patients_low AS PatientsLow, patients_total AS PatientsTotal, last_growth AS LastGrowth, rules AS Rules, fields AS Fields, " +
+        "kind AS Kind";
 
     /// <summary>Patients found with at least this confidence: what a channel's threshold is compared with.</summary>
     public long PatientsAtLeast(Confidence confidence) => confidence switch
@@ -35,34 +36,9 @@ internal sealed record IncidentRow(
         _ => PatientsTotal,
     };
 
-    public IncidentAlert ToAlert(string consoleBaseUrl) => new(
-        Id,
-        (int)Revision,
-        Source,
-        Url,
-        ContentSha256,
-        Bytes,
-        DbTime.Parse(FirstSeen),
-        DbTime.Parse(LastSeen),
-        new PatientCounts((int)PatientsTotal, (int)PatientsHigh, (int)PatientsMedium, (int)PatientsLow),
-        (int)LastGrowth,
-        FieldNames((MatchedFields)Fields),
-        RuleList.Split(Rules),
-        ConsoleLink(consoleBaseUrl, Id));
-
     public static string ConsoleLink(string consoleBaseUrl, long incidentId) =>
         consoleBaseUrl.TrimEnd('/') + "/incidents/" + incidentId.ToString(CultureInfo.InvariantCulture);
 
     public static IReadOnlyList<string> FieldNames(MatchedFields fields) =>
         [.. Enum.GetValues<MatchedFields>().Where(f => f != MatchedFields.None && fields.HasFlag(f)).Select(f => f.ToString())];
-}
-
-/// <summary>Rule names kept as one sorted, comma-separated column.</summary>
-internal static class RuleList
-{
-    public static IReadOnlyList<string> Split(string rules) =>
-        rules.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    public static string Join(IEnumerable<string> rules) =>
-        string.Join(',', rules.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 }

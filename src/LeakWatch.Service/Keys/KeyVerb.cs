@@ -10,12 +10,12 @@ namespace LeakWatch.Service.Keys;
 /// <summary><c>leakwatch key init</c> and <c>leakwatch key id</c>. The key itself is never printed.</summary>
 internal static class KeyVerb
 {
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var init = new Command("init", "Write a new 256-bit secret key to LeakWatch:KeyFile (owner-only permissions). Never replaces an existing key.");
-        VerbHost.SetAction(init, configArgs, InitAsync);
+        verbHost.SetAction(init, InitAsync);
         var id = new Command("id", "Print the identifier of the configured key (a hash, not the key) and where it comes from.");
-        VerbHost.SetAction(id, configArgs, IdAsync);
+        verbHost.SetAction(id, IdAsync);
         var key = new Command("key", "Manage the secret key that fingerprints are made with.");
         key.Subcommands.Add(init);
         key.Subcommands.Add(id);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using LeakWatch.Service.CommandLine;
-using LeakWatch.Service.Hosting;
 
 namespace LeakWatch.Service.Operations;
 
@@ -10,24 +9,24 @@ internal static class DoctorVerb
     /// <summary>As grep and the scanning verbs: 1 means "found" (here, a failing check), not a misuse of the verb.</summary>
     private const int SomethingFails = ExitCodes.Found;
 
-    public static Command Create(IReadOnlyList<string> configArgs)
+    public static Command Create(VerbHost verbHost)
     {
         var command = new Command("doctor", "Check the configuration, key, database, alert channels, sources and clock; change nothing.");
-        command.SetAction((parse, ct) => RunAsync(configArgs, parse, ct));
+        command.SetAction((parse, ct) => RunAsync(verbHost, parse, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(IReadOnlyList<string> configArgs, ParseResult parse, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(VerbHost verbHost, ParseResult parse, CancellationToken cancellationToken)
     {
-        var console = VerbConsole.From(parse);
+        var console = verbHost.Console(parse);
         IReadOnlyList<DoctorRow> rows;
         try
         {
             // Not VerbHost: a bad setting or a wrong key is a row of the table here, not the end of the verb.
-            using var host = LeakWatchHost.CreateBuilder(configArgs).Build();
+            using var host = verbHost.CreateBuilder().Build();
             rows = await new Doctor(host.Services).RunAsync(cancellationToken);
         }
-        catch (Exception e) when (VerbHost.Describe(e) is { } failure)
+        catch (Exception e) when (verbHost.Describe(e) is { } failure)
         {
             rows = [new DoctorRow("configuration", DoctorStatus.Fail, failure.Message, "fix the setting named")];
         }

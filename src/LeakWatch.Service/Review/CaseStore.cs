@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dapper;
-using LeakWatch.Service.Alerting;
+using LeakWatch.Core.Matching;
 using LeakWatch.Service.Audit;
 using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Storage;
@@ -63,7 +63,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
     }
 
     /// <summary>The opaque references of the incident's patients with their best confidence and rules, for <c>resolve</c>.</summary>
-    public async IAsyncEnumerable<(byte[] Patient, long Confidence, string Rules)> PatientsAsync(long id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<(byte[] Patient, long Confidence, MatchedRules Rules)> PatientsAsync(long id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
@@ -71,7 +71,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
             new { Id = id }, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return ((byte[])reader.GetValue(0), reader.GetInt64(1), reader.GetString(2));
+            yield return ((byte[])reader.GetValue(0), reader.GetInt64(1), (MatchedRules)reader.GetInt64(2));
         }
     }
 
@@ -137,7 +137,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
     private const string Prefixed =
         "i.id AS Id, i.source AS Source, i.url AS Url, i.content_sha256 AS ContentSha256, i.bytes AS Bytes, i.first_seen AS FirstSeen, " +
         "i.last_seen AS LastSeen, i.revision AS Revision, i.patients_high AS PatientsHigh, i.patients_medium AS PatientsMedium, " +
-        "i.patients_low AS PatientsLow, i.patients_total AS PatientsTotal, i.last_growth AS LastGrowth, i.rules AS Rules, i.fields AS Fields";
+        "i.patients_low AS PatientsLow, i.patients_total AS PatientsTotal, i.last_growth AS LastGrowth, i.rules AS Rules, i.fields AS Fields, i.kind AS Kind";
 
     private const string ListFrom = """
         FROM incidents i LEFT JOIN review_cases c ON c.incident_id = i.id

@@ -1,5 +1,4 @@
 using LeakWatch.Service.Accounts;
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
@@ -21,7 +20,7 @@ internal sealed class ConsoleEndpoints(AccountPages account, IncidentPages incid
     private static readonly AuthorizeAttribute Auditors = new() { Roles = ConsoleRoles.Dpo + "," + ConsoleRoles.Admin };
     private static readonly AuthorizeAttribute Admin = new() { Roles = ConsoleRoles.Admin };
     // Reached before the session is ready (one-time password, second factor): signed in is enough.
-    private static readonly AuthorizeAttribute SignedIn = new(WebListener.SignedInPolicy);
+    private static readonly AuthorizeAttribute SignedIn = new(WebPolicies.SignedIn);
     // The password is changed when owed or once ready; a second factor is enrolled when owed or once ready, never
     // while one is owed (that would let a session with the password alone replace the factor and pass).
     private static readonly AuthorizationPolicy PasswordStage = Stages(SessionStages.ChangePassword, SessionStages.Ready);

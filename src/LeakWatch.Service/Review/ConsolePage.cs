@@ -1,7 +1,7 @@
 using System.Globalization;
 using LeakWatch.Service.Accounts;
-using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Detection;
+using LeakWatch.Service.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

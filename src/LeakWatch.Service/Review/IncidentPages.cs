@@ -62,7 +62,7 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
         await audit.AppendAsync(new AuditEvent(user.Name, AuditActions.IncidentViewed, AuditActions.IncidentTarget(id), "", AccountPages.Address(context)), context.RequestAborted);
         var i = detail.Incident;
         var c = detail.Case;
-        var fields = IncidentRow.FieldNames((MatchedFields)i.Fields);
+        var fields = IncidentRow.FieldNames(i.Fields);
         var growth = detail.Documents.Select(d => Html.Of($"""
             <tr><td>{ConsolePage.Time(d.FirstSeen)}</td><td>{d.Source}</td><td class="url">{ConsolePage.Masked(d.Url)}</td><td>{ConsolePage.Number(d.Bytes)}</td><td>{ConsolePage.Number(d.Patients)}</td><td><code>{d.ContentSha256[..12]}</code></td></tr>
             """)).ToList();
@@ -86,7 +86,7 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
             <table><thead><tr><th>High confidence</th><th>Medium</th><th>Low</th><th>Total</th></tr></thead>
             <tbody><tr><td>{ConsolePage.Number(i.PatientsHigh)}</td><td>{ConsolePage.Number(i.PatientsMedium)}</td><td>{ConsolePage.Number(i.PatientsLow)}</td><td><strong>{ConsolePage.Number(i.PatientsTotal)}</strong></td></tr></tbody></table>
             <dl>
-            <dt>Rules matched</dt><dd>{string.Join(", ", RuleList.Split(i.Rules))}</dd>
+            <dt>Rules matched</dt><dd>{string.Join(", ", i.Rules.Names())}</dd>
             <dt>Kinds of field</dt><dd>{string.Join(", ", fields)}</dd>
             </dl>
             <p class="notice">LeakWatch never holds names or values: the people are opaque references, which only the lab's export turns back into patients (<code>leakwatch resolve</code>, on a workstation).</p>

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using LeakWatch.Core.Matching;
-using LeakWatch.Service.Alerting;
-using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Review;
 
@@ -36,7 +35,7 @@ internal sealed record NotificationReport(
     {
         var i = detail.Incident;
         var c = detail.Case;
-        var fields = (MatchedFields)i.Fields;
+        var fields = i.Fields;
         var categories = new List<string>();
         if ((fields & (MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate)) != 0) categories.Add("identity");
         if (fields.HasFlag(MatchedFields.Nir)) categories.Add("nir");
@@ -51,7 +50,7 @@ internal sealed record NotificationReport(
             options.DpoContact ?? dpo,
             "Loss of confidentiality: records of the laboratory's patients published on a site outside the laboratory.",
             foundAt,
-            "Automated monitoring (LeakWatch) of the source '" + i.Source + "'; matched by keyed fingerprints, rules: " + string.Join(", ", RuleList.Split(i.Rules)) + ".",
+            "Automated monitoring (LeakWatch) of the source '" + i.Source + "'; matched by keyed fingerprints, rules: " + string.Join(", ", i.Rules.Names()) + ".",
             foundAt.AddHours(72),
             c.DecidedBy,
             c.DecidedAt is null ? null : DbTime.Parse(c.DecidedAt),

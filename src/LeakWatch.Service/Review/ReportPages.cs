@@ -40,7 +40,8 @@ internal sealed class ReportPages(CaseStore cases, AuditLog audit, IOptions<Cons
             {
                 patient = Fingerprint.Read(patient).ToHex(),
                 confidence = ((Confidence)confidence).ToString().ToLowerInvariant(),
-                rules,
+                // One string, as it always was: "identity,nir+name".
+                rules = string.Join(',', rules.Names()),
                 incident = id,
             })).Append('\n');
             count++;

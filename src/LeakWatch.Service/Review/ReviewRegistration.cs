@@ -1,6 +1,5 @@
 using LeakWatch.Service.Accounts;
 using LeakWatch.Service.Audit;
-using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

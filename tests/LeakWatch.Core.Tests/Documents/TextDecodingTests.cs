@@ -105,6 +105,63 @@ public sealed class TextDecodingTests
     }
 
     [Fact]
+    public void Open_Utf8WithABrokenByteNextToTheFirstAccent_StaysUtf8()
+    {
+        // A lab export in UTF-8 with one corrupted byte on its third line: the accents around it are still UTF-8.
+        var bytes = Encoding.UTF8.GetBytes("NOM;PRENOM\nDUPONT;Hélène\n").Concat(new byte[] { 0xFF }).Concat(Encoding.UTF8.GetBytes("LEFÈVRE;Noël\nŒDIPE;Zoé\n")).ToArray();
+
+        var (text, encodingName) = Decode(bytes);
+
+        Assert.Equal("utf-8", encodingName);
+        Assert.Equal("NOM;PRENOM\nDUPONT;Hélène\n\uFFFDLEFÈVRE;Noël\nŒDIPE;Zoé\n", text);
+    }
+
+    [Fact]
+    public void Open_Windows1252WithOneAccidentalUtf8Pair_StaysWindows1252()
+    {
+        // "É«" is C9 AB in Windows-1252, which is also a well-formed UTF-8 sequence: one among many lone accents.
+        var bytes = TextDecoding.Windows1252.GetBytes("NOM;PRENOM\nÉ«;Hélène\nLEFÈVRE;Noël\nŒDIPE;Zoé\n");
+
+        var (text, encodingName) = Decode(bytes);
+
+        Assert.Equal("windows-1252", encodingName);
+        Assert.Equal("NOM;PRENOM\nÉ«;Hélène\nLEFÈVRE;Noël\nŒDIPE;Zoé\n", text);
+    }
+
+    [Theory]
+    [InlineData("utf-8", 10)]
+    [InlineData("windows-1252", 10)]
+    [InlineData("utf-8", 100_000)]
+    [InlineData("windows-1252", 100_000)]
+    public void Settle_BeforeReading_MakesTheChoiceReadingOnWouldMake(string name, int asciiLines)
+    {
+        var encoding = name == "utf-8" ? Encoding.UTF8 : TextDecoding.Windows1252;
+        var bytes = encoding.GetBytes(string.Concat(Enumerable.Repeat("DUPONT;MARIE\n", asciiLines)) + "LEFÈVRE;Hélène\n");
+        using var settled = TextDecoding.Open(new MemoryStream(bytes));
+        using var read = TextDecoding.Open(new MemoryStream(bytes));
+
+        var early = settled.Settle();
+        read.ReadToEnd();
+
+        // Within the head the choice is made at once; beyond it, it waits for the byte rather than guess.
+        Assert.Equal(name, read.EncodingName);
+        Assert.Equal(asciiLines == 10 ? read.Encoding : TextEncodingKind.Ascii, early);
+        Assert.EndsWith("LEFÈVRE;Hélène\n", settled.ReadToEnd(), StringComparison.Ordinal);
+        Assert.Equal(name, settled.EncodingName);
+    }
+
+    [Theory]
+    [InlineData("UTF-8", TextEncodingKind.Utf8)]
+    [InlineData("\"windows-1252\"", TextEncodingKind.Windows1252)]
+    [InlineData("ISO-8859-1", TextEncodingKind.Windows1252)]
+    [InlineData("latin1", TextEncodingKind.Windows1252)]
+    [InlineData("utf-16be", TextEncodingKind.Utf16BigEndian)]
+    [InlineData("koi8-r", null)]
+    [InlineData("", null)]
+    public void FromLabel_CharsetLabels_NameTheDecoderOrNone(string label, TextEncodingKind? expected) =>
+        Assert.Equal(expected, TextDecoding.FromLabel(label));
+
+    [Fact]
     public void Open_NulBytesOrPdf_IsBinary()
     {
         Assert.True(TextDecoding.Open(new MemoryStream([0x50, 0x4B, 0x00, 0x01, 0x41, 0x42, 0x43, 0x00, 0x00, 0x44])).IsBinary);
@@ -148,7 +205,7 @@ public sealed class TextDecodingTests
     }
 
     /// <summary>Network streams return short reads: the decoder must not depend on full buffers.</summary>
-    private sealed class OneByteAtATimeOften(byte[] bytes) : ReadOnlyStreamBase
+    private sealed class OneByteAtATimeOften(byte[] bytes) : ReadOnlyForwardStream
     {
         private readonly MemoryStream _inner = new(bytes);
         private int _reads;

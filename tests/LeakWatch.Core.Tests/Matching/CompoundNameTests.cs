@@ -22,7 +22,7 @@ public sealed class CompoundNameTests : IDisposable
 
         Assert.Equal(_fixture.RefsById["IPP010"], match.Patient);
         Assert.Equal(Confidence.Medium, match.Confidence);
-        Assert.Equal(["identity-part"], match.Rules);
+        Assert.Equal(["identity-part"], match.Rules.Names());
         Assert.Equal(MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate, match.Fields);
     }
 
@@ -33,7 +33,7 @@ public sealed class CompoundNameTests : IDisposable
 
         Assert.Equal(_fixture.RefsById["IPP011"], match.Patient);
         Assert.Equal(Confidence.Medium, match.Confidence);
-        Assert.Equal(["identity-part"], match.Rules);
+        Assert.Equal(["identity-part"], match.Rules.Names());
     }
 
     [Theory]
@@ -45,7 +45,7 @@ public sealed class CompoundNameTests : IDisposable
         var match = Assert.Single(_fixture.ScanRows([name, "MARIE", "12/03/1965"]));
 
         Assert.Equal(_fixture.RefsById["IPP010"], match.Patient);
-        Assert.Equal(["identity"], match.Rules);
+        Assert.Equal(["identity"], match.Rules.Names());
         Assert.Equal(Confidence.Medium, match.Confidence);
     }
 
@@ -62,7 +62,7 @@ public sealed class CompoundNameTests : IDisposable
         var match = Assert.Single(_fixture.ScanRows(["MARTIN", "265037511212481"]));
 
         Assert.Equal(Confidence.High, match.Confidence);
-        Assert.Equal(["nir+name"], match.Rules);
+        Assert.Equal(["nir+name"], match.Rules.Names());
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class CompoundNameTests : IDisposable
     {
         Assert.Empty(_fixture.ScanRows(["DE", "JEAN", "01/01/1970"]));
         Assert.Empty(_fixture.ScanRows(["LA", "JEAN", "01/01/1970"]));
-        Assert.Equal(["identity-part"], Assert.Single(_fixture.ScanRows(["FONTAINE", "JEAN", "01/01/1970"])).Rules);
+        Assert.Equal(["identity-part"], Assert.Single(_fixture.ScanRows(["FONTAINE", "JEAN", "01/01/1970"])).Rules.Names());
     }
 
     [Theory]

@@ -19,7 +19,7 @@ public sealed class RecordMatcherTests : IDisposable
         var match = Assert.Single(matches);
         Assert.Equal(_fixture.RefsById["IPP001"], match.Patient);
         Assert.Equal(Confidence.High, match.Confidence);
-        Assert.Contains("nir+name", match.Rules);
+        Assert.Contains("nir+name", match.Rules.Names());
         Assert.True(match.Fields.HasFlag(MatchedFields.Nir));
     }
 
@@ -28,7 +28,7 @@ public sealed class RecordMatcherTests : IDisposable
     {
         var match = Assert.Single(_fixture.ScanRows(["265037511212382", "foo"]));
         Assert.Equal(Confidence.Medium, match.Confidence);
-        Assert.Equal(["nir"], match.Rules);
+        Assert.Equal(["nir"], match.Rules.Names());
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class RecordMatcherTests : IDisposable
         // Same names and birth date as Hélène, but the row's NIR (valid key) is another person's: a namesake.
         var match = Assert.Single(_fixture.ScanRows(["LE GALL", "HELENE", "12/03/1965", "265037511299979"]));
         Assert.Equal(Confidence.Low, match.Confidence);
-        Assert.Equal(["identity"], match.Rules);
+        Assert.Equal(["identity"], match.Rules.Names());
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class RecordMatcherTests : IDisposable
     {
         var match = Assert.Single(_fixture.ScanRows(["17", a, b, "ANALYSE", date, "NEGATIF"]));
         Assert.Equal(_fixture.RefsById["IPP001"], match.Patient);
-        Assert.Equal(["identity"], match.Rules);
+        Assert.Equal(["identity"], match.Rules.Names());
         Assert.Equal(Confidence.Medium, match.Confidence);
     }
 
@@ -99,7 +99,7 @@ public sealed class RecordMatcherTests : IDisposable
     public void Scan_PhoneWithName_IsMediumButPhoneAloneIsLow()
     {
         var withName = Assert.Single(_fixture.ScanRows(["dalmeida", "07.11.22.33.44"]));
-        Assert.Equal(["phone+name"], withName.Rules);
+        Assert.Equal(["phone+name"], withName.Rules.Names());
         Assert.Equal(Confidence.Medium, withName.Confidence);
         var alone = Assert.Single(_fixture.ScanRows(["someone", "0711223344"]));
         Assert.Equal(Confidence.Low, alone.Confidence);
@@ -110,10 +110,10 @@ public sealed class RecordMatcherTests : IDisposable
     {
         var alone = Assert.Single(_fixture.ScanRows(["LEFEBVRE", "marc.martin@example.org"]));
         Assert.Equal(Confidence.Low, alone.Confidence);
-        Assert.Equal(["email"], alone.Rules);
+        Assert.Equal(["email"], alone.Rules.Names());
         var withName = Assert.Single(_fixture.ScanRows(["Martin", "marc.martin@example.org"]));
         Assert.Equal(Confidence.Low, withName.Confidence);
-        Assert.Equal(["email+name"], withName.Rules);
+        Assert.Equal(["email+name"], withName.Rules.Names());
     }
 
     [Fact]
@@ -128,8 +128,8 @@ public sealed class RecordMatcherTests : IDisposable
     {
         var match = Assert.Single(_fixture.ScanRows(["Marc.Martin@Example.org", "MARTIN", "MARC-ANTOINE", "02/02/1990"]));
         Assert.Equal(Confidence.High, match.Confidence);
-        Assert.Contains("email+name", match.Rules);
-        Assert.Contains("identity", match.Rules);
+        Assert.Contains("email+name", match.Rules.Names());
+        Assert.Contains("identity", match.Rules.Names());
     }
 
     [Fact]
@@ -162,8 +162,8 @@ public sealed class RecordMatcherTests : IDisposable
             "Dossier de M. Marc-Antoine Martin, n° sécu 1 90 02 2A 012 345 77, positif.");
 
         Assert.Equal(2, matches.Count);
-        Assert.Contains(matches, m => m.Patient == _fixture.RefsById["IPP001"] && m.Rules.Contains("identity"));
-        Assert.Contains(matches, m => m.Patient == _fixture.RefsById["IPP003"] && m.Rules.Contains("nir+name"));
+        Assert.Contains(matches, m => m.Patient == _fixture.RefsById["IPP001"] && m.Rules.Names().Contains("identity"));
+        Assert.Contains(matches, m => m.Patient == _fixture.RefsById["IPP003"] && m.Rules.Names().Contains("nir+name"));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class SameFirstAndLastNameTests : IDisposable
 
         Assert.Equal(_fixture.RefsById[id], match.Patient);
         Assert.Equal(Confidence.Medium, match.Confidence);
-        Assert.Equal(["identity"], match.Rules);
+        Assert.Equal(["identity"], match.Rules.Names());
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Json;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 

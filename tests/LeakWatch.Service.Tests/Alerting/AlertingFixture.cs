@@ -98,8 +98,9 @@ internal static class Scans
 {
     public static Fingerprint Patient(int n) => new(new UInt128(0xA11CE, (ulong)n));
 
+    /// <param name="rule">The rule's name ("nir+name"), as the tests have always said it.</param>
     public static PatientMatch Match(int patient, Confidence confidence = Confidence.High, MatchedFields fields = MatchedFields.Nir | MatchedFields.LastName, string rule = "nir+name") =>
-        new(Patient(patient), confidence, [rule], fields, [new MatchLocation(patient * 100L, patient)]);
+        new(Patient(patient), confidence, MatchedRuleNames.All.Single(r => r.Name() == rule), fields, [new MatchLocation(patient * 100L, patient)]);
 
     public static DocumentScanResult Result(string document, string contentSha256, params PatientMatch[] matches) =>
         new(document, contentSha256, 1000 + matches.Length * 100, matches.Length, matches);

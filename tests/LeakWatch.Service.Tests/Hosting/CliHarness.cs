@@ -1,5 +1,4 @@
 using System.CommandLine;
-using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,26 +53,18 @@ internal sealed class CliHarness : IDisposable
         var collector = new FakeLogCollector();
         var output = new StringWriter();
         var error = new StringWriter();
-        LeakWatchHost.Customize.Value = builder =>
+        void Configure(HostApplicationBuilder builder)
         {
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddProvider(new FakeLoggerProvider(collector));
             builder.Configuration.AddInMemoryCollection(Settings);
             Services?.Invoke(builder.Services);
-        };
-        ResolveVerb.Input.Value = StandardInput is null ? TextReader.Null : new StringReader(StandardInput);
-        try
-        {
-            string[] all = [.. args, "--LeakWatch:DataDirectory=" + DataDirectory, "--LeakWatch:KeyFile=" + KeyFile];
-            var exit = await LeakWatchCommandLine.InvokeAsync(all, new InvocationConfiguration { Output = output, Error = error });
-            return new CliResult(exit, output.ToString(), error.ToString(), collector.GetSnapshot());
         }
-        finally
-        {
-            LeakWatchHost.Customize.Value = null;
-            ResolveVerb.Input.Value = null;
-        }
+        var input = StandardInput is null ? TextReader.Null : new StringReader(StandardInput);
+        string[] all = [.. args, "--LeakWatch:DataDirectory=" + DataDirectory, "--LeakWatch:KeyFile=" + KeyFile];
+        var exit = await LeakWatchCommandLine.InvokeAsync(all, new InvocationConfiguration { Output = output, Error = error }, Configure, input);
+        return new CliResult(exit, output.ToString(), error.ToString(), collector.GetSnapshot());
     }
 
     public void Dispose()

@@ -38,8 +38,8 @@ public sealed class IncidentRecorderTests : IDisposable
         Assert.Equal(Scans.Sha('a'), incident.ContentSha256);
         Assert.Equal((3L, 1L, 1L, 5L), (incident.PatientsHigh, incident.PatientsMedium, incident.PatientsLow, incident.PatientsTotal));
         Assert.Equal(1, incident.Revision);
-        Assert.Equal("email,identity,nir+name", incident.Rules);
-        Assert.Equal(MatchedFields.Nir | MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate | MatchedFields.Email, (MatchedFields)incident.Fields);
+        Assert.Equal(MatchedRules.Email | MatchedRules.Identity | MatchedRules.NirName, incident.Rules);
+        Assert.Equal(MatchedFields.Nir | MatchedFields.LastName | MatchedFields.FirstName | MatchedFields.BirthDate | MatchedFields.Email, incident.Fields);
         Assert.Equal("2025-03-12T09:00:00.000Z", incident.FirstSeen);
 
         var outbox = await AlertingFixture.QueryAsync<(string Channel, string Kind, long Revision, string Key)>(services,
@@ -58,11 +58,11 @@ public sealed class IncidentRecorderTests : IDisposable
 
         var columns = await AlertingFixture.QueryAsync<string>(services, "SELECT name FROM pragma_table_info('incident_patients') ORDER BY cid");
         Assert.Equal(["incident_id", "patient", "confidence", "rules"], columns);
-        var rows = await AlertingFixture.QueryAsync<(long Incident, byte[] Patient, long Confidence, string Rules)>(services,
+        var rows = await AlertingFixture.QueryAsync<(long Incident, byte[] Patient, long Confidence, long Rules)>(services,
             "SELECT incident_id, patient, confidence, rules FROM incident_patients ORDER BY patient");
         Assert.Equal(2, rows.Count);
         Assert.Contains(rows, r => r.Patient.AsSpan().SequenceEqual(Scans.Patient(1).ToBytes()));
-        Assert.All(rows, r => Assert.Equal((1L, 16, 3L, "nir+name"), (r.Incident, r.Patient.Length, r.Confidence, r.Rules)));
+        Assert.All(rows, r => Assert.Equal((1L, 16, 3L, (long)MatchedRules.NirName), (r.Incident, r.Patient.Length, r.Confidence, r.Rules)));
     }
 
     [Fact]
@@ -211,6 +211,6 @@ public sealed class IncidentRecorderTests : IDisposable
 
         var incident = Assert.Single(await AlertingFixture.QueryAsync<IncidentRow>(services, "SELECT " + IncidentRow.Columns + " FROM incidents"));
         Assert.Equal((2L, 0L, 2L), (incident.PatientsHigh, incident.PatientsLow, incident.Revision));
-        Assert.Equal("email,nir+name", incident.Rules);
+        Assert.Equal(MatchedRules.Email | MatchedRules.NirName, incident.Rules);
     }
 }

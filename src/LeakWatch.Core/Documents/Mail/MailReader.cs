@@ -116,7 +116,7 @@ internal sealed class MailReader(UnpackSession session, Action<TextLeafStream> e
     private sealed class MessageTooLargeException(string message) : IOException(message);
 
     /// <summary>Stops MimeKit from buffering a message larger than the budget.</summary>
-    private sealed class MessageBudgetStream(Stream inner, long budget) : ReadOnlyStreamBase
+    private sealed class MessageBudgetStream(Stream inner, long budget) : ReadOnlyForwardStream
     {
         private long _read;
 

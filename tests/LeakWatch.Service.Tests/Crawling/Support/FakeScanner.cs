@@ -81,7 +81,7 @@ internal sealed partial class FakeScanner : IDocumentScanner
             .GroupBy(m => m.Groups[1].Value)
             .Select(g => new PatientMatch(
                 new Fingerprint(UInt128.Parse(g.Key, CultureInfo.InvariantCulture)),
-                Confidence.High, ["nir+name"], MatchedFields.Nir | MatchedFields.LastName,
+                Confidence.High, MatchedRules.NirName, MatchedFields.Nir | MatchedFields.LastName,
                 [new MatchLocation(g.First().Index, text.AsSpan(0, g.First().Index).Count('\n') + 1)]))
             .ToList();
         return new DocumentScanResult(name, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length, text.Count(c => c == '\n') + 1, matches);

@@ -1,7 +1,7 @@
 namespace LeakWatch.Core.Documents;
 
 /// <summary>The boilerplate of a forward-only, read-only stream: subclasses implement <see cref="Read(Span{byte})"/>.</summary>
-internal abstract class ReadOnlyStreamBase : Stream
+public abstract class ReadOnlyForwardStream : Stream
 {
     public override bool CanRead => true;
 

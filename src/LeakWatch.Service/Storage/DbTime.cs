@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LeakWatch.Service.Alerting;
+namespace LeakWatch.Service.Storage;
 
 /// <summary>Times in the database: UTC, fixed width, so that text order is time order.</summary>
 internal static class DbTime
