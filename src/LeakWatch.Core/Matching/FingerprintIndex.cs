@@ -29,6 +29,8 @@ public sealed unsafe class FingerprintIndex : IDisposable
     private readonly ulong[] _memberFilter;
     private readonly ulong _memberFilterMask;
     private readonly byte* _patients;
+    // A few fingerprints indexed after the file's (the canaries), their ordinals following the patients'.
+    private FingerprintIndex? _extra;
 
     /// <summary>Builds the index of <paramref name="snapshot"/> in memory (tests, small bases): no file involved.</summary>
     /// <param name="partEntries">See <see cref="FingerprintIndexBuilder.Build"/>.</param>
@@ -110,8 +112,28 @@ public sealed unsafe class FingerprintIndex : IDisposable
     /// <summary>Bytes the process holds for this index (tables and filter); the rest stays in the file's pages.</summary>
     public long ResidentBytes => (_linkedStarts.LongLength + _memberStarts.LongLength) * sizeof(uint) + _memberFilter.LongLength * sizeof(ulong);
 
+    /// <summary>
+    /// Indexes <paramref name="extra"/> (a few fingerprints: the canaries) after this index's, in memory: their ordinals
+    /// follow the patients'. Called once, before the index is shared with any scan.
+    /// </summary>
+    public void Append(FingerprintSnapshot extra)
+    {
+        if (_extra is not null) throw new InvalidOperationException("Fingerprints were appended already.");
+        _extra = new FingerprintIndex(extra);
+    }
+
     /// <summary>Adds to <paramref name="patients"/> every patient the key points at; returns how many.</summary>
     public int Lookup(ulong key, List<int> patients)
+    {
+        var found = LookupHere(key, patients);
+        if (_extra is null) return found;
+        var before = patients.Count;
+        found += _extra.Lookup(key, patients);
+        for (var i = before; i < patients.Count; i++) patients[i] += (int)_format.Patients;
+        return found;
+    }
+
+    private int LookupHere(ulong key, List<int> patients)
     {
         var group = (int)(key >> _linkedShift);
         var start = _linkedStarts[group];
@@ -125,7 +147,9 @@ public sealed unsafe class FingerprintIndex : IDisposable
         return found;
     }
 
-    public bool ContainsMember(ulong key)
+    public bool ContainsMember(ulong key) => ContainsMemberHere(key) || (_extra is not null && _extra.ContainsMember(key));
+
+    private bool ContainsMemberHere(ulong key)
     {
         // Most words of a document are no name of the base: the filter, small enough to stay in cache, says so
         // without touching the members' pages.
@@ -152,18 +176,23 @@ public sealed unsafe class FingerprintIndex : IDisposable
 
     private Fingerprint Patient(int ordinal)
     {
+        if (_extra is not null && ordinal >= _format.Patients) return _extra.Patient(checked((int)(ordinal - _format.Patients)));
         if ((uint)ordinal >= (ulong)_format.Patients) throw new ArgumentOutOfRangeException(nameof(ordinal));
         return Fingerprint.Read(new ReadOnlySpan<byte>(_patients + (long)ordinal * Fingerprint.Size, Fingerprint.Size));
     }
 
     /// <summary>Releases the file's mapping: only once no scan uses the index.</summary>
-    public void Dispose() => _memory.Dispose();
+    public void Dispose()
+    {
+        _memory.Dispose();
+        _extra?.Dispose();
+    }
 
     private sealed class PatientList(FingerprintIndex index) : IReadOnlyList<Fingerprint>
     {
         public Fingerprint this[int index1] => index.Patient(index1);
 
-        public int Count => (int)index._format.Patients;
+        public int Count => (int)index._format.Patients + (index._extra?.Patients.Count ?? 0);
 
         public IEnumerator<Fingerprint> GetEnumerator()
         {

@@ -26,7 +26,16 @@ public abstract class IndexMemory : IDisposable
 
         public override long Length => bytes.Length;
 
+        // An index built in memory and never disposed (a verb's, a test's) still unpins its bytes once collected.
+        ~PinnedMemory() => Release();
+
         public override void Dispose()
+        {
+            Release();
+            GC.SuppressFinalize(this);
+        }
+
+        private void Release()
         {
             if (_handle.IsAllocated) _handle.Free();
         }

@@ -121,4 +121,27 @@ public sealed class FingerprintIndexTests
         Assert.Equal(0x1122334455667788UL, BitConverter.ToUInt64(bytes, (int)format.LinkedKeysAt));
         Assert.Equal(0x0102030405060708UL, BitConverter.ToUInt64(bytes, (int)format.MembersAt));
     }
+
+    [Fact]
+    public void Append_ExtraFingerprints_FoundWithOrdinalsAfterThePatients()
+    {
+        using var index = new FingerprintIndex(new FingerprintSnapshot
+        {
+            Patients = [new Fingerprint(10), new Fingerprint(20)],
+            LinkedKeys = [100, 200],
+            LinkedPatients = [0, 1],
+            SetMembers = [7],
+        });
+        index.Append(new FingerprintSnapshot { Patients = [new Fingerprint(99)], LinkedKeys = [200, 300], LinkedPatients = [0, 0], SetMembers = [8] });
+
+        var found = new List<int>();
+        Assert.Equal(2, index.Lookup(200, found));
+        Assert.Equal([1, 2], found.Order());
+        found.Clear();
+        Assert.Equal(1, index.Lookup(300, found));
+        Assert.Equal(new Fingerprint(99), index.Patients[found[0]]);
+        Assert.Equal(3, index.Patients.Count);
+        Assert.True(index.ContainsMember(7) && index.ContainsMember(8));
+        Assert.False(index.ContainsMember(9));
+    }
 }
