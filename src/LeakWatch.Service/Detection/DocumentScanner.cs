@@ -19,6 +19,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
 {
     private readonly KeyProvider _keys;
     private readonly FingerprintStore _store;
+    private readonly FingerprintIndexFiles _indexFiles;
     private readonly DetectionOptions _options;
     private readonly ILogger<DocumentScanner> _logger;
     private readonly SemaphoreSlim _loading = new(1, 1);
@@ -27,8 +28,10 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     private readonly CanaryStore? _canaries;
     private LoadedIndex? _loaded;
 
-    public DocumentScanner(KeyProvider keys, FingerprintStore store, IOptions<DetectionOptions> options, ILogger<DocumentScanner> logger, CanaryStore? canaries = null)
+    public DocumentScanner(KeyProvider keys, FingerprintStore store, FingerprintIndexFiles indexFiles, IOptions<DetectionOptions> options, ILogger<DocumentScanner> logger,
+        CanaryStore? canaries = null)
     {
+        _indexFiles = indexFiles;
         _canaries = canaries;
         _keys = keys;
         _store = store;
@@ -44,10 +47,11 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
 
     private async Task<IReadOnlyList<DocumentScanResult>> RunAsync(Func<LoadedIndex, List<DocumentScanResult>> scan, CancellationToken cancellationToken)
     {
-        var pipeline = await GetPipelineAsync(cancellationToken);
         await _scanning.WaitAsync(cancellationToken);
         try
         {
+            // Under the scanning lock: no scan uses the previous index when a new enrollment replaces (and unmaps) it.
+            var pipeline = await GetPipelineAsync(cancellationToken);
             // Extraction and matching are CPU-bound and synchronous: keep them off the caller's thread.
             return await Task.Run(() => scan(pipeline), cancellationToken);
         }
@@ -158,10 +162,13 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             var watch = Stopwatch.StartNew();
             var keys = await _keys.GetKeysAsync(cancellationToken);
             var canaries = _canaries is null ? CanaryBook.Empty : await _canaries.LoadAsync(cancellationToken);
-            var snapshot = await _store.LoadActiveAsync(cancellationToken, canaries.Count > 0 ? canaries.ToSnapshot() : null) ?? throw new NoEnrollmentException();
-            var index = new FingerprintIndex(snapshot);
-            Log.IndexLoaded(_logger, snapshot.Patients.Length, snapshot.LinkedKeys.Length, snapshot.SetMembers.Length, watch.ElapsedMilliseconds);
-            // The previous pipeline may still serve a scan in flight; it is left to the collector, not disposed under it.
+            // Mapped from the index file (built from the store first if missing or stale): memory does not grow with
+            // the base. The canaries, a few dozen fingerprints, are indexed in memory after the patients.
+            var index = await _indexFiles.OpenActiveAsync(keys, cancellationToken) ?? throw new NoEnrollmentException();
+            if (canaries.Count > 0) index.Append(canaries.ToSnapshot());
+            Log.IndexLoaded(_logger, index.Patients.Count, index.LinkedCount, index.MemberCount, watch.ElapsedMilliseconds);
+            // Called under the scanning lock: no scan uses the previous index any more.
+            _loaded?.Pipeline.Dispose();
             _loaded = new LoadedIndex(active.Id, canaryVersion, new ExtractAndMatchPipeline(index, keys, _options.EffectiveWorkers), canaries);
             return _loaded;
         }

@@ -25,11 +25,13 @@ internal sealed class Enroller
     private readonly ILogger<Enroller> _logger;
     private readonly EnrollmentOptions _options;
     private readonly Canaries.CanaryStore? _canaries;
+    private readonly FingerprintIndexFiles? _indexFiles;
 
     public Enroller(FingerprintStore store, KeyProvider keys, TimeProvider time, ILogger<Enroller> logger, IOptions<EnrollmentOptions>? options = null,
-        Canaries.CanaryStore? canaries = null)
+        Canaries.CanaryStore? canaries = null, FingerprintIndexFiles? indexFiles = null)
     {
         _canaries = canaries;
+        _indexFiles = indexFiles;
         _store = store;
         _keys = keys;
         _time = time;
@@ -107,6 +109,8 @@ internal sealed class Enroller
             foreach (var ((system, kind), patients) in guard.Collisions) Log.CanaryCollision(_logger, patients, kind, system);
         }
         Log.EnrollmentDone(_logger, info.Patients, info.LinkedFingerprints, info.SetMembers, info.RowsSkipped, info.Duration.TotalSeconds);
+        // The scans' index file, built now so that the first scan maps it at once; a scan rebuilds it if this fails.
+        if (_indexFiles is not null) await _indexFiles.BuildActiveAsync(keys, cancellationToken);
         return info;
     }
 

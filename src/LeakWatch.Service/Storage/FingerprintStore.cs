@@ -139,71 +139,9 @@ internal sealed class FingerprintStore
     public Task<EnrollmentWriter> BeginEnrollmentAsync(string fileName, CancellationToken cancellationToken, int chunkEntries = ChunkFormat.DefaultChunkEntries) =>
         EnrollmentWriter.BeginAsync(_database, fileName, _time.GetUtcNow(), chunkEntries, cancellationToken);
 
-    /// <summary>
-    /// One ordinal per distinct patient reference (a patient enrolled twice keeps the first); linked ordinals follow.
-    /// Duplicates are found by sorting the references' top 64 bits with their ordinals (12 bytes a patient; a
-    /// dictionary of 1 M references took ~36 MB of large objects at the load's peak), then sorting each run of equal tops
-    /// by whole reference and ordinal (a few entries, unless an export repeats one reference many times).
-    /// </summary>
-    internal static (Fingerprint[] Patients, int[] LinkedPatients) MergeDuplicates(Fingerprint[] patients, int[] linkedPatients)
-    {
-        var count = patients.Length;
-        var tops = new ulong[count];
-        var order = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            tops[i] = (ulong)(patients[i].Value >> 64);
-            order[i] = i;
-        }
-        Array.Sort(tops, order);
-        int[]? firstOf = null; // for a duplicate, the ordinal of its first occurrence; -1 for a first occurrence
-        for (var runStart = 0; runStart < count;)
-        {
-            var runEnd = runStart + 1;
-            while (runEnd < count && tops[runEnd] == tops[runStart]) runEnd++;
-            if (runEnd - runStart > 1)
-            {
-                // Sorted by whole reference then ordinal (an export may repeat one reference thousands of times: no
-                // pairwise comparison), each reference's first entry is its first occurrence.
-                Array.Sort(order, runStart, runEnd - runStart, Comparer<int>.Create((x, y) =>
-                {
-                    var byReference = patients[x].Value.CompareTo(patients[y].Value);
-                    return byReference != 0 ? byReference : x.CompareTo(y);
-                }));
-                for (int first = runStart, i = runStart + 1; i < runEnd; i++)
-                {
-                    if (patients[order[i]] != patients[order[first]])
-                    {
-                        first = i;
-                        continue;
-                    }
-                    if (firstOf is null)
-                    {
-                        firstOf = new int[count];
-                        Array.Fill(firstOf, -1);
-                    }
-                    firstOf[order[i]] = order[first];
-                }
-            }
-            runStart = runEnd;
-        }
-        if (firstOf is null) return (patients, linkedPatients);
-
-        var remap = order; // the sort's ordinals are no longer needed
-        var distinct = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (firstOf[i] >= 0)
-            {
-                remap[i] = remap[firstOf[i]]; // the first occurrence comes earlier: already remapped
-                continue;
-            }
-            remap[i] = distinct;
-            patients[distinct++] = patients[i];
-        }
-        for (var i = 0; i < linkedPatients.Length; i++) linkedPatients[i] = remap[linkedPatients[i]];
-        return (patients[..distinct], linkedPatients);
-    }
+    /// <summary>One ordinal per distinct patient reference; see <see cref="PatientOrdinals.MergeDuplicates"/>.</summary>
+    internal static (Fingerprint[] Patients, int[] LinkedPatients) MergeDuplicates(Fingerprint[] patients, int[] linkedPatients) =>
+        PatientOrdinals.MergeDuplicates(patients, linkedPatients);
 
     // Every integer is long: SQLite hands Dapper 64-bit integers, and Dapper matches constructor types exactly.
     private sealed record ActiveRow(long Id, string EnrolledAt, string FileName, long RowsRead, long Patients, long LinkedFingerprints,

@@ -13,6 +13,7 @@ internal static class StorageRegistration
         services.AddSingleton<Database>();
         services.AddSingleton<MetaStore>();
         services.AddSingleton<FingerprintStore>();
+        services.AddSingleton<FingerprintIndexFiles>();
         return services;
     }
 }
