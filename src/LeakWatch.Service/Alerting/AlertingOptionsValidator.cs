@@ -42,6 +42,13 @@ internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOption
             if (channel.MinPatients < 1) errors.Add($"{at}:MinPatients must be at least 1.");
             if (!Enum.IsDefined(channel.MinConfidence)) errors.Add($"{at}:MinConfidence must be low, medium or high.");
             if (!Enum.IsDefined(channel.Digest)) errors.Add($"{at}:Digest must be none, hourly or daily.");
+            foreach (var (setting, route) in new[] { ("Canaries", channel.Canaries), ("EarlyWarnings", channel.EarlyWarnings), ("SuspiciousDumps", channel.SuspiciousDumps) })
+            {
+                if (route == AlertRoute.Digest && channel.Digest == DigestMode.None)
+                {
+                    errors.Add($"{at}:{setting} is digest, but the channel has no digest: set its Digest to hourly or daily, or {setting} to immediate or none.");
+                }
+            }
 
             switch (channel.Kind)
             {

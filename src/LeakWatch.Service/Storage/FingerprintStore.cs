@@ -48,7 +48,9 @@ internal sealed class FingerprintStore
     /// The active enrollment's fingerprints, or null when none. Rows of the export that shared one identifier are
     /// one patient here: their references are merged, so a match names each patient once.
     /// </summary>
-    public async Task<FingerprintSnapshot?> LoadActiveAsync(CancellationToken cancellationToken)
+    /// <param name="extra">Fingerprints to index after the patients (the canaries), their ordinals from 0: loaded into
+    /// the same arrays, so the index is built once and no array is copied.</param>
+    public async Task<FingerprintSnapshot?> LoadActiveAsync(CancellationToken cancellationToken, FingerprintSnapshot? extra = null)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         // One read transaction: a concurrent swap cannot pull chunks away halfway.
@@ -60,10 +62,10 @@ internal sealed class FingerprintStore
             throw new LeakWatchException(FingerprintScheme.ChangedMessage(row.Scheme), ExitCodes.BadConfiguration);
         }
 
-        var patients = new Fingerprint[row.Patients];
-        var linkedKeys = new ulong[row.LinkedFingerprints];
-        var linkedPatients = new int[row.LinkedFingerprints];
-        var setMembers = new ulong[row.SetMembers];
+        var patients = new Fingerprint[row.Patients + (extra?.Patients.Length ?? 0)];
+        var linkedKeys = new ulong[row.LinkedFingerprints + (extra?.LinkedKeys.Length ?? 0)];
+        var linkedPatients = new int[row.LinkedFingerprints + (extra?.LinkedKeys.Length ?? 0)];
+        var setMembers = new ulong[row.SetMembers + (extra?.SetMembers.Length ?? 0)];
         int patientsAt = 0, keysAt = 0, ordinalsAt = 0, membersAt = 0;
 
         await using var command = connection.CreateCommand();
@@ -117,9 +119,16 @@ internal sealed class FingerprintStore
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
-        if (patientsAt != patients.Length || keysAt != linkedKeys.Length || ordinalsAt != linkedPatients.Length || membersAt != setMembers.Length)
+        if (patientsAt != row.Patients || keysAt != row.LinkedFingerprints || ordinalsAt != row.LinkedFingerprints || membersAt != row.SetMembers)
         {
             throw new InvalidDataException($"Enrollment {row.Id} is incomplete in the database; enroll again.");
+        }
+        if (extra is not null)
+        {
+            extra.Patients.CopyTo(patients, patientsAt);
+            extra.LinkedKeys.CopyTo(linkedKeys, keysAt);
+            for (var i = 0; i < extra.LinkedPatients.Length; i++) linkedPatients[ordinalsAt + i] = patientsAt + extra.LinkedPatients[i];
+            extra.SetMembers.CopyTo(setMembers, membersAt);
         }
 
         (patients, linkedPatients) = MergeDuplicates(patients, linkedPatients);

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LeakWatch.Service.EarlyWarning;
+
+internal static class EarlyWarningRegistration
+{
+    public static IServiceCollection AddEarlyWarning(this IServiceCollection services)
+    {
+        services.AddOptions<EarlyWarningOptions>()
+            .BindConfiguration(EarlyWarningOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EarlyWarningOptions>, EarlyWarningOptionsValidator>();
+        services.AddSingleton<WatchedTerms>();
+        services.AddSingleton<EarlySignals>();
+        return services;
+    }
+}
