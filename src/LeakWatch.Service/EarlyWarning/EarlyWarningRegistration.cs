@@ -1,3 +1,4 @@
+using LeakWatch.Service.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -7,10 +8,7 @@ internal static class EarlyWarningRegistration
 {
     public static IServiceCollection AddEarlyWarning(this IServiceCollection services)
     {
-        services.AddOptions<EarlyWarningOptions>()
-            .BindConfiguration(EarlyWarningOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<EarlyWarningOptions>(EarlyWarningOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<EarlyWarningOptions>, EarlyWarningOptionsValidator>();
         services.AddSingleton<WatchedTerms>();
         services.AddSingleton<EarlySignals>();
