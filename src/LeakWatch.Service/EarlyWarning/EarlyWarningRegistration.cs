@@ -8,8 +8,7 @@ internal static class EarlyWarningRegistration
 {
     public static IServiceCollection AddEarlyWarning(this IServiceCollection services)
     {
-        services.AddStrictOptions<EarlyWarningOptions>(EarlyWarningOptions.SectionName)
-            .ValidateDataAnnotations();
+        services.AddStrictOptions<EarlyWarningOptions>(EarlyWarningOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<EarlyWarningOptions>, EarlyWarningOptionsValidator>();
         services.AddSingleton<WatchedTerms>();
         services.AddSingleton<EarlySignals>();
