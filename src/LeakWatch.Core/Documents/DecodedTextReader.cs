@@ -130,7 +130,7 @@ public sealed class DecodedTextReader : TextReader
                     return written;
                 }
 
-                ChooseEncoding(_bytePos);
+                TryChooseEncoding(_bytePos);
                 continue;
             }
 
@@ -166,32 +166,28 @@ public sealed class DecodedTextReader : TextReader
     {
         if (_decoder is not null) return Encoding;
         var nonAscii = _bytes.AsSpan(_bytePos, _byteLen - _bytePos).IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
-        if (nonAscii < 0) return Encoding;
-        var at = _bytePos + nonAscii;
-        if (_byteLen - at < TextDecoding.DecisionBytes && !_endOfStream)
-        {
-            at -= _bytePos;
-            Refill();
-            if (_byteLen - at < TextDecoding.DecisionBytes && !_endOfStream) return Encoding;
-        }
-
-        ChooseEncoding(at);
+        if (nonAscii >= 0) TryChooseEncoding(_bytePos + nonAscii);
         return Encoding;
     }
 
-    /// <summary>Chooses from the <see cref="TextDecoding.DecisionBytes"/> bytes that start at <paramref name="at"/>, the first non-ASCII one.</summary>
-    private void ChooseEncoding(int at)
+    /// <summary>
+    /// Chooses from the <see cref="TextDecoding.DecisionBytes"/> bytes that start at <paramref name="at"/>, the first
+    /// non-ASCII one; false, choosing nothing, when the buffer cannot hold them yet. From the read position it always
+    /// chooses: the refill moves that byte to the front of the buffer.
+    /// </summary>
+    private bool TryChooseEncoding(int at)
     {
         if (_byteLen - at < TextDecoding.DecisionBytes && !_endOfStream)
         {
-            // Only reached from the read position: the refill moves it, and the byte, to the front of the buffer.
             at -= _bytePos;
             Refill();
+            if (_byteLen - at < TextDecoding.DecisionBytes && !_endOfStream) return false;
         }
 
         var window = _bytes.AsSpan(at, Math.Min(_byteLen - at, TextDecoding.DecisionBytes));
         Encoding = TextDecoding.ChooseUtf8OrWindows1252(window, isFinalBlock: _endOfStream && at + window.Length == _byteLen);
         _decoder = TextDecoding.EncodingFor(Encoding).GetDecoder();
+        return true;
     }
 
     /// <summary>Keeps the unread bytes, moves them to the front and fills the rest of the buffer.</summary>

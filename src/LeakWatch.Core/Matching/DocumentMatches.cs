@@ -15,7 +15,20 @@ public sealed class DocumentMatches
 
     public int Count => _patients.Count;
 
+    /// <summary>Records holding a NIR with a valid key (15 characters), ours or not: the shape of a health dump.</summary>
+    public long ValidNirRecords { get; private set; }
+
+    /// <summary>Records with a last and a first name (or a full name) and a birth date under headers that say so.</summary>
+    public long IdentityRecords { get; private set; }
+
     internal void CountRecords(int records) => Records += records;
+
+    /// <summary>The shape of one record, whoever it names (suspicious-dump counting).</summary>
+    internal void CountShape(bool validNir, bool identity)
+    {
+        if (validNir) ValidNirRecords++;
+        if (identity) IdentityRecords++;
+    }
 
     internal void Add(int patient, RuleHits hits, MatchLocation location)
     {
@@ -36,6 +49,8 @@ public sealed class DocumentMatches
     internal void MergeFrom(DocumentMatches other)
     {
         Records += other.Records;
+        ValidNirRecords += other.ValidNirRecords;
+        IdentityRecords += other.IdentityRecords;
         foreach (var (patient, theirs) in other._patients)
         {
             foreach (var location in theirs.Locations) Add(patient, theirs.Hits, location);

@@ -4,10 +4,15 @@ namespace LeakWatch.Core.Matching;
 /// <param name="Document">Path or URL; <c>archive!entry</c> inside archives.</param>
 /// <param name="ContentSha256">Hex SHA-256 of the leaf's bytes as read (after decompression).</param>
 /// <param name="Skipped">Null when scanned whole; otherwise why the leaf was not, or only in part (bomb, too large, binary...).</param>
+/// <param name="Signals">Canaries found and the dump's shape (early warning); null when nothing was counted.</param>
 public sealed record DocumentScanResult(
     string Document,
     string ContentSha256,
     long Bytes,
     long Records,
     IReadOnlyList<PatientMatch> Matches,
-    string? Skipped = null);
+    string? Skipped = null,
+    DocumentSignals? Signals = null)
+{
+    public IReadOnlyList<CanaryMatch> Canaries => Signals?.Canaries ?? [];
+}

@@ -99,8 +99,10 @@ public sealed class ExtractAndMatchPipeline : IDisposable
 
     private RecordBatch Rent() => _batches.TryTake(out var batch) ? batch : new RecordBatch();
 
+    /// <summary>Disposes the matchers and the index (its file's mapping): only once no document is being scanned.</summary>
     public void Dispose()
     {
         while (_matchers.TryTake(out var matcher)) matcher.Dispose();
+        _index.Dispose();
     }
 }

@@ -1,189 +1,204 @@
-using System.Numerics;
+using System.Security.Cryptography;
+using LeakWatch.Core.Fingerprinting;
 
 namespace LeakWatch.Core.Matching;
 
 /// <summary>
-/// The in-memory form of a snapshot: linked keys with their patient ordinals (a key may point at several patients:
-/// twins, a shared phone), and the unlinked set members, each grouped by the top bits of the key, with a directory of
-/// where each group starts. Built in place in the snapshot's own arrays, which the index takes over: no second copy,
-/// so loading a million patients needs about 13 bytes per linked fingerprint and 8 per member, not twice that.
-/// Read by every worker without locks.
+/// The lookups of one enrollment, read in place from an index file (<see cref="FingerprintIndexFormat"/>): memory-mapped
+/// by the store, so the process holds only the group tables and the member filter (a few MB, at most 16 MiB a table
+/// and 2 bytes a member), and a scan touches only the pages of the keys it looks up. Read by every worker without locks.
 /// </summary>
 /// <remarks>
-/// Keys are keyed-PRF output, uniform over 64 bits: their top bits spread them evenly over the groups (about sixteen
-/// keys a group), so a lookup reads one directory entry and two or three cache lines of keys. Grouping is one counting
-/// pass and one in-place permutation (American flag sort, one level): linear time, a few hundred milliseconds for ten
-/// million keys, where a hash table would take twice the memory and a full sort three times the time.
+/// Keys are keyed-PRF output, uniform over 64 bits: their top bits spread them evenly over the groups, so a lookup reads
+/// one table entry (in memory) and binary-searches one short sorted run of keys: about sixteen keys (two cache lines)
+/// up to 64 Mi keys, where the table reaches its cap; beyond, a run of up to a few hundred keys (one or two pages). The file is the cache's, not the
+/// store's truth: it is checked (header and body MAC) when opened and rebuilt when it does not check.
 /// </remarks>
-public sealed class FingerprintIndex
+public sealed unsafe class FingerprintIndex : IDisposable
 {
-    private readonly ulong[] _linkedKeys;
-    private readonly int[] _linkedPatients;
-    private readonly int[] _linkedStarts;
+    private readonly IndexMemory _memory;
+    private readonly byte* _base;
+    private readonly FingerprintIndexFormat _format;
+    private readonly uint[] _linkedStarts;
     private readonly int _linkedShift;
-    private readonly ulong[] _members;
-    private readonly int[] _memberStarts;
+    private readonly ulong* _linkedKeys;
+    private readonly int* _linkedPatients;
+    private readonly uint[] _memberStarts;
     private readonly int _memberShift;
+    private readonly ulong* _members;
     private readonly ulong[] _memberFilter;
-    private readonly int _memberFilterMask;
+    private readonly ulong _memberFilterMask;
+    private readonly byte* _patients;
+    // A few fingerprints indexed after the file's (the canaries), their ordinals following the patients'.
+    private FingerprintIndex? _extra;
 
-    public FingerprintIndex(FingerprintSnapshot snapshot)
+    /// <summary>Builds the index of <paramref name="snapshot"/> in memory (tests, small bases): no file involved.</summary>
+    /// <param name="partEntries">See <see cref="FingerprintIndexBuilder.Build"/>.</param>
+    public FingerprintIndex(FingerprintSnapshot snapshot, long partEntries = FingerprintIndexBuilder.PartEntries)
+        : this(InMemory(snapshot, partEntries))
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        if (snapshot.LinkedKeys.Length != snapshot.LinkedPatients.Length)
-        {
-            throw new ArgumentException("Linked keys and patients differ in length.", nameof(snapshot));
-        }
-        Patients = snapshot.Patients;
-        _linkedKeys = snapshot.LinkedKeys;
-        _linkedPatients = snapshot.LinkedPatients;
-        _members = snapshot.SetMembers;
-
-        // The two groupings touch different arrays: on two cores they run side by side.
-        var linkedShift = 0;
-        int[]? linkedStarts = null;
-        var linked = Task.Run(() => linkedStarts = Group(_linkedKeys, _linkedPatients, out linkedShift));
-        _memberStarts = Group(_members, null, out _memberShift);
-        (_memberFilter, _memberFilterMask) = Filter(_members);
-        linked.GetAwaiter().GetResult();
-        _linkedStarts = linkedStarts!;
-        _linkedShift = linkedShift;
-        ReleaseLoadGarbage(_linkedKeys.Length * 12L + _members.Length * 8L);
     }
 
-    /// <summary>Above this many bytes of keys, the load's garbage is worth a collection of its own.</summary>
-    internal const long CollectAfterLoadBytes = 64L << 20;
+    private FingerprintIndex((IndexMemory Memory, FingerprintIndexFormat Format) opened)
+    {
+        _memory = opened.Memory;
+        _format = opened.Format;
+        _base = (byte*)_memory.Address;
+        _patients = _base + FingerprintIndexFormat.PatientsAt;
+        _linkedStarts = CopyTable(_format.LinkedTableAt, _format.LinkedBits);
+        _linkedShift = 64 - _format.LinkedBits;
+        _linkedKeys = (ulong*)(_base + _format.LinkedKeysAt);
+        _linkedPatients = (int*)(_base + _format.LinkedPatientsAt);
+        _memberStarts = CopyTable(_format.MemberTableAt, _format.MemberBits);
+        _memberShift = 64 - _format.MemberBits;
+        _members = (ulong*)(_base + _format.MembersAt);
+        _memberFilter = new ReadOnlySpan<ulong>(_base + _format.FilterAt, checked((int)(_format.FilterBytes / sizeof(ulong)))).ToArray();
+        _memberFilterMask = (ulong)_format.FilterBytes * 8 - 1;
+        Patients = new PatientList(this);
+    }
 
     /// <summary>
-    /// Loading and grouping a large base leaves as much garbage as a third of the index (the store's read buffers
-    /// and duplicate merge, the grouping's part buffers, large objects all), which the collector would otherwise
-    /// keep committed through the first scan and count in its peak. One blocking, compacting collection that
-    /// returns the freed memory to the OS, once per index load (a few tens of ms against a load of a second or
-    /// more); small indexes (tests, small labs) skip it.
+    /// Opens an index file's bytes: checks its header (format, scheme, enrollment, MAC under <paramref name="macKey"/>)
+    /// and its body's MAC, which reads every page once. Returns null with the reason when it does not check; then the
+    /// caller still owns <paramref name="memory"/>.
     /// </summary>
-    private static void ReleaseLoadGarbage(long indexBytes)
+    public static FingerprintIndex? TryOpen(IndexMemory memory, long enrollmentId, byte[] macKey, out string problem)
     {
-        if (indexBytes < CollectAfterLoadBytes) return;
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        ArgumentNullException.ThrowIfNull(memory);
+        if (memory.Length < FingerprintIndexFormat.HeaderSize)
+        {
+            problem = "shorter than its header";
+            return null;
+        }
+        var bytes = (byte*)memory.Address;
+        var format = FingerprintIndexFormat.ReadHeader(new ReadOnlySpan<byte>(bytes, FingerprintIndexFormat.HeaderSize), memory.Length, enrollmentId, macKey, out var bodyMac, out problem);
+        if (format is null) return null;
+        Span<byte> mac = stackalloc byte[FingerprintIndexFormat.MacSize];
+        using (var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, macKey))
+        {
+            for (long at = FingerprintIndexFormat.HeaderSize; at < memory.Length; at += 1 << 30)
+            {
+                hmac.AppendData(new ReadOnlySpan<byte>(bytes + at, (int)Math.Min(1 << 30, memory.Length - at)));
+            }
+            hmac.GetHashAndReset(mac);
+        }
+        if (!CryptographicOperations.FixedTimeEquals(mac, bodyMac))
+        {
+            problem = "its content does not check (damaged or altered)";
+            return null;
+        }
+        return new FingerprintIndex((memory, format));
     }
 
-    public IReadOnlyList<Core.Fingerprinting.Fingerprint> Patients { get; }
+    private static (IndexMemory, FingerprintIndexFormat) InMemory(FingerprintSnapshot snapshot, long partEntries)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var (bytes, macKey) = FingerprintIndexBuilder.BuildInMemory(snapshot, enrollmentId: 0, partEntries);
+        var memory = IndexMemory.Pinned(bytes);
+        var format = FingerprintIndexFormat.ReadHeader(bytes, bytes.Length, 0, macKey, out _, out var problem)
+            ?? throw new InvalidOperationException("An index built in memory does not check: " + problem);
+        return (memory, format);
+    }
+
+    private uint[] CopyTable(long at, int bits) => new ReadOnlySpan<uint>(_base + at, (1 << bits) + 1).ToArray();
+
+    /// <summary>The opaque patient references, by ordinal.</summary>
+    public IReadOnlyList<Fingerprint> Patients { get; }
+
+    public long LinkedCount => _format.Linked;
+
+    public long MemberCount => _format.Members;
+
+    /// <summary>Bytes the process holds for this index (tables and filter); the rest stays in the file's pages.</summary>
+    public long ResidentBytes => (_linkedStarts.LongLength + _memberStarts.LongLength) * sizeof(uint) + _memberFilter.LongLength * sizeof(ulong);
+
+    /// <summary>
+    /// Indexes <paramref name="extra"/> (a few fingerprints: the canaries) after this index's, in memory: their ordinals
+    /// follow the patients'. Called once, before the index is shared with any scan.
+    /// </summary>
+    public void Append(FingerprintSnapshot extra)
+    {
+        if (_extra is not null) throw new InvalidOperationException("Fingerprints were appended already.");
+        _extra = new FingerprintIndex(extra);
+    }
 
     /// <summary>Adds to <paramref name="patients"/> every patient the key points at; returns how many.</summary>
     public int Lookup(ulong key, List<int> patients)
     {
+        var found = LookupHere(key, patients);
+        if (_extra is null) return found;
+        var before = patients.Count;
+        found += _extra.Lookup(key, patients);
+        for (var i = before; i < patients.Count; i++) patients[i] += (int)_format.Patients;
+        return found;
+    }
+
+    private int LookupHere(ulong key, List<int> patients)
+    {
         var group = (int)(key >> _linkedShift);
+        var start = _linkedStarts[group];
+        var keys = new ReadOnlySpan<ulong>(_linkedKeys + start, (int)(_linkedStarts[group + 1] - start));
         var found = 0;
-        for (int i = _linkedStarts[group], end = _linkedStarts[group + 1]; i < end; i++)
+        for (var i = LowerBound(keys, key); i < keys.Length && keys[i] == key; i++)
         {
-            if (_linkedKeys[i] != key) continue;
-            patients.Add(_linkedPatients[i]);
+            patients.Add(_linkedPatients[start + i]);
             found++;
         }
         return found;
     }
 
-    public bool ContainsMember(ulong key)
+    public bool ContainsMember(ulong key) => ContainsMemberHere(key) || (_extra is not null && _extra.ContainsMember(key));
+
+    private bool ContainsMemberHere(ulong key)
     {
         // Most words of a document are no name of the base: the filter, small enough to stay in cache, says so
-        // without touching the members, which would cost two cache misses.
-        var bit = (int)key & _memberFilterMask;
-        if ((_memberFilter[bit >> 6] & (1UL << bit)) == 0) return false;
+        // without touching the members' pages.
+        var bit = key & _memberFilterMask;
+        if ((_memberFilter[bit >> 6] & (1UL << (int)(bit & 63))) == 0) return false;
         var group = (int)(key >> _memberShift);
-        return _members.AsSpan(_memberStarts[group], _memberStarts[group + 1] - _memberStarts[group]).Contains(key);
+        var start = _memberStarts[group];
+        var members = new ReadOnlySpan<ulong>(_members + start, (int)(_memberStarts[group + 1] - start));
+        var at = LowerBound(members, key);
+        return at < members.Length && members[at] == key;
     }
 
-    /// <summary>
-    /// One bit per member, addressed by the key's low bits (the groups use its top bits), about sixteen bits a member:
-    /// a key that is no member finds its bit clear nineteen times in twenty. 4 to 8 MB for two or three million members.
-    /// </summary>
-    private static (ulong[] Bits, int Mask) Filter(ulong[] members)
+    private static int LowerBound(ReadOnlySpan<ulong> sorted, ulong key)
     {
-        var bits = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, members.Length * 16));
-        var filter = new ulong[bits / 64];
-        var mask = bits - 1;
-        foreach (var member in members)
+        int low = 0, high = sorted.Length;
+        while (low < high)
         {
-            var bit = (int)member & mask;
-            filter[bit >> 6] |= 1UL << bit;
+            var middle = (low + high) >>> 1;
+            if (sorted[middle] < key) low = middle + 1;
+            else high = middle;
         }
-        return (filter, mask);
+        return low;
     }
 
-    /// <summary>
-    /// Reorders <paramref name="keys"/> (and <paramref name="values"/> alongside) so that keys sharing their top bits
-    /// are contiguous, in order of those bits; returns where each group starts (one more entry: the end).
-    /// </summary>
-    /// <remarks>
-    /// Two passes of a radix sort on the top bits. First in place into 16 parts (American flag sort: with so few
-    /// destinations, every write cursor streams through memory), then each part through a buffer of its own size into
-    /// its groups: independent scattered writes that the processor overlaps, where moving keys in place one after the
-    /// other would wait on every cache miss. Parts are done on two threads. Extra memory: two parts, not the index.
-    /// </remarks>
-    private static int[] Group(ulong[] keys, int[]? values, out int shift)
+    private Fingerprint Patient(int ordinal)
     {
-        // About sixteen keys a group (two cache lines to scan); at least 16 groups, so the first pass has its 16 parts.
-        var bits = Math.Max(PartBits, BitOperations.Log2((uint)Math.Max(1, keys.Length)) - 4);
-        shift = 64 - bits;
-        var groups = 1 << bits;
-        var starts = new int[groups + 1];
-        foreach (var key in keys) starts[(int)(key >> (64 - bits)) + 1]++;
-        for (var g = 0; g < groups; g++) starts[g + 1] += starts[g];
+        if (_extra is not null && ordinal >= _format.Patients) return _extra.Patient(checked((int)(ordinal - _format.Patients)));
+        if ((uint)ordinal >= (ulong)_format.Patients) throw new ArgumentOutOfRangeException(nameof(ordinal));
+        return Fingerprint.Read(new ReadOnlySpan<byte>(_patients + (long)ordinal * Fingerprint.Size, Fingerprint.Size));
+    }
 
-        const int parts = 1 << PartBits;
-        var groupsPerPart = groups / parts;
-        Span<int> next = stackalloc int[parts];
-        for (var p = 0; p < parts; p++) next[p] = starts[p * groupsPerPart];
-        for (var p = 0; p < parts; p++)
+    /// <summary>Releases the file's mapping: only once no scan uses the index.</summary>
+    public void Dispose()
+    {
+        _memory.Dispose();
+        _extra?.Dispose();
+    }
+
+    private sealed class PatientList(FingerprintIndex index) : IReadOnlyList<Fingerprint>
+    {
+        public Fingerprint this[int index1] => index.Patient(index1);
+
+        public int Count => (int)index._format.Patients + (index._extra?.Patients.Count ?? 0);
+
+        public IEnumerator<Fingerprint> GetEnumerator()
         {
-            var end = starts[(p + 1) * groupsPerPart];
-            while (next[p] < end)
-            {
-                var at = next[p];
-                var key = keys[at];
-                var target = (int)(key >> (64 - PartBits));
-                if (target == p)
-                {
-                    next[p]++;
-                    continue;
-                }
-                var value = values is null ? 0 : values[at];
-                do
-                {
-                    var slot = next[target]++;
-                    (key, keys[slot]) = (keys[slot], key);
-                    if (values is not null) (value, values[slot]) = (values[slot], value);
-                    target = (int)(key >> (64 - PartBits));
-                }
-                while (target != p);
-                keys[at] = key;
-                if (values is not null) values[at] = value;
-                next[p]++;
-            }
+            for (var i = 0; i < Count; i++) yield return index.Patient(i);
         }
 
-        var groupShift = shift;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = 2 }, () => (Array.Empty<ulong>(), Array.Empty<int>()), (p, _, buffers) =>
-        {
-            var from = starts[p * groupsPerPart];
-            var length = starts[(p + 1) * groupsPerPart] - from;
-            if (buffers.Item1.Length < length) buffers = (new ulong[length], values is null ? [] : new int[length]);
-            var cursors = new int[groupsPerPart];
-            for (var g = 0; g < groupsPerPart; g++) cursors[g] = starts[p * groupsPerPart + g] - from;
-            var firstGroup = p * groupsPerPart;
-            for (var i = from; i < from + length; i++)
-            {
-                var slot = cursors[(int)(keys[i] >> groupShift) - firstGroup]++;
-                buffers.Item1[slot] = keys[i];
-                if (values is not null) buffers.Item2[slot] = values[i];
-            }
-            buffers.Item1.AsSpan(0, length).CopyTo(keys.AsSpan(from));
-            if (values is not null) buffers.Item2.AsSpan(0, length).CopyTo(values.AsSpan(from));
-            return buffers;
-        }, _ => { });
-        return starts;
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
-
-    private const int PartBits = 4;
 }

@@ -3,11 +3,11 @@ using LeakWatch.Core.Fingerprinting;
 namespace LeakWatch.Core.Matching;
 
 /// <summary>
-/// One enrollment, as the store loads it: what the matcher indexes (<see cref="FingerprintIndex"/> takes its arrays over
-/// and reorders them). Linked keys and set members are the low 64 bits of their fingerprints (<see cref="Key"/>): with ten million of them, a chance collision is about one in a million
+/// One enrollment in memory, as the store loads it whole (tests, small bases): <see cref="FingerprintIndex"/> builds an
+/// index of it in memory. Linked keys and set members are the low 64 bits of their fingerprints (<see cref="Key"/>): with ten million of them, a chance collision is about one in a million
 /// scans, and half the bytes keep a million patients under 200 bytes each on disk.
 /// </summary>
-public sealed class FingerprintSnapshot
+public sealed class FingerprintSnapshot : IFingerprintSource
 {
     /// <summary>Opaque patient references (full 128 bits); a patient's ordinal is its index here.</summary>
     public required Fingerprint[] Patients { get; init; }
@@ -21,4 +21,16 @@ public sealed class FingerprintSnapshot
     public required ulong[] SetMembers { get; init; }
 
     public static ulong Key(Fingerprint fingerprint) => (ulong)fingerprint.Value;
+
+    int IFingerprintSource.Patients => Patients.Length;
+
+    long IFingerprintSource.Linked => LinkedKeys.Length;
+
+    long IFingerprintSource.Members => SetMembers.Length;
+
+    void IFingerprintSource.ReadPatients(PatientChunk onChunk) => onChunk(Patients);
+
+    void IFingerprintSource.ReadLinked(LinkedChunk onChunk) => onChunk(LinkedKeys, LinkedPatients);
+
+    void IFingerprintSource.ReadMembers(KeyChunk onChunk) => onChunk(SetMembers);
 }

@@ -53,19 +53,57 @@ internal sealed class RecordMatcher : IDisposable
         {
             var record = batch[r];
             ClearRecord();
+            var shape = IdentityShape.None;
             for (var f = 0; f < record.FieldCount; f++)
             {
                 var field = batch.Field(record.FirstField + f);
                 var text = batch.Text(field).Trim();
                 if (text.IsEmpty) continue;
-                if (record.Shape == RecordShape.FreeText) Apply(_classifier.ReadProse(text, _identifiers), FieldHint.None);
-                else Apply(_classifier.ReadCell(text, field.Hint, _identifiers), field.Hint);
+                if (record.Shape == RecordShape.FreeText)
+                {
+                    Apply(_classifier.ReadProse(text, _identifiers), FieldHint.None);
+                    continue;
+                }
+                var reading = _classifier.ReadCell(text, field.Hint, _identifiers);
+                Apply(reading, field.Hint);
+                shape |= Shape(field.Hint, text, reading);
             }
+            matches.CountShape(_identifiers.KeyedNirs > 0, (shape & IdentityShape.BirthDate) != 0 &&
+                ((shape & IdentityShape.FullName) != 0 || (shape & (IdentityShape.LastName | IdentityShape.FirstName)) == (IdentityShape.LastName | IdentityShape.FirstName)));
             Evaluate();
             if (_recordHits.Count == 0) continue;
             var location = new MatchLocation(record.Offset, record.Line);
             foreach (var (patient, hits) in _recordHits) matches.Add(patient, hits, location);
         }
+    }
+
+    /// <summary>What a cell adds to the record's shape, whoever it names: headers said it, and it holds letters or a date.</summary>
+    private static IdentityShape Shape(FieldHint hint, ReadOnlySpan<char> text, CellReading reading) => hint switch
+    {
+        FieldHint.LastName or FieldHint.BirthName or FieldHint.UsageName when HasLetter(text) => IdentityShape.LastName,
+        FieldHint.FirstName when HasLetter(text) => IdentityShape.FirstName,
+        FieldHint.FullName when HasLetter(text) => IdentityShape.FullName,
+        FieldHint.BirthDate when reading.Dates.Length > 0 => IdentityShape.BirthDate,
+        _ => IdentityShape.None,
+    };
+
+    private static bool HasLetter(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsLetter(c)) return true;
+        }
+        return false;
+    }
+
+    [Flags]
+    private enum IdentityShape
+    {
+        None = 0,
+        LastName = 1,
+        FirstName = 2,
+        FullName = 4,
+        BirthDate = 8,
     }
 
     private void ClearRecord()

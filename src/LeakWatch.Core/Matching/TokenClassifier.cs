@@ -62,7 +62,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
             case FieldHint.Other or FieldHint.Identifier or FieldHint.PostalCode:
                 return CellReading.Empty;
             case FieldHint.Nir:
-                if (NirNormalizer.Body(value) is { } nir) identifiers.Nirs.Add(nir);
+                if (NirNormalizer.Body(value) is { } nir) identifiers.AddNir(nir, value);
                 return CellReading.Empty;
             case FieldHint.Phone:
                 // A phone column may have lost its leading zero to a spreadsheet, as the export's did.
@@ -134,7 +134,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
         {
             if (digits >= 13 && letters <= 2 && NirNormalizer.Body(value) is { } body)
             {
-                identifiers.Nirs.Add(body);
+                identifiers.AddNir(body, value);
                 return true;
             }
             if (ReadDate(value)) return false;
@@ -186,7 +186,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     {
         var before = identifiers.Count;
         NirNormalizer.FindAll(text, _nirHits);
-        foreach (var hit in _nirHits) identifiers.Nirs.Add(hit.Body);
+        foreach (var hit in _nirHits) identifiers.AddNir(hit.Body, text.Slice(hit.Start, hit.Length));
         _nirHits.Clear();
         PhoneNormalizer.FindAll(text, _phoneHits);
         foreach (var hit in _phoneHits) identifiers.Phones.Add(hit.E164);
@@ -276,10 +276,22 @@ internal sealed class RecordIdentifiers
     public List<string> Phones { get; } = [];
     public List<string> Emails { get; } = [];
 
+    /// <summary>NIRs written with their key (15 characters, the key checked), ours or not: suspicious-dump counting.</summary>
+    public int KeyedNirs { get; private set; }
+
     public int Count => Nirs.Count + Phones.Count + Emails.Count;
+
+    /// <param name="written">The characters the NIR was read from: with 15 significant ones, its key was there and valid.</param>
+    public void AddNir(string body, ReadOnlySpan<char> written)
+    {
+        Nirs.Add(body);
+        var significant = written.Length - written.Count(' ') - written.Count('.') - written.Count('-') - written.Count('\u00A0') - written.Count('\u202F');
+        if (significant >= 15) KeyedNirs++;
+    }
 
     public void Clear()
     {
+        KeyedNirs = 0;
         Nirs.Clear();
         Phones.Clear();
         Emails.Clear();

@@ -14,9 +14,10 @@ internal enum CharKind : byte
 
 /// <summary>
 /// Folds Latin letters to upper-case ASCII (A-Z) without ICU. The process runs with InvariantGlobalization,
-/// where string.Normalize(FormKD) is not available, and a table is faster anyway. The tables were generated
-/// from Unicode 14 NFKD (diacritics dropped) plus the letters NFKD leaves alone (Œ, Æ, ß, Ø, Ł, Đ, Þ, Ħ, ı...),
-/// two characters per code point, '_' as padding, "__" for "not a Latin letter".
+/// where string.Normalize(FormKD) does not decompose, and a table is faster anyway. The tables were generated
+/// from Unicode NFKD (diacritics dropped) plus the letters NFKD leaves alone (Œ, Æ, ß, Ø, Ł, Đ, Þ, Ħ, ı...),
+/// two characters per code point, '_' as padding, "__" for "not a Latin letter". LatinFoldingTableTests
+/// (LeakWatch.Core.UnicodeTests, a process with ICU) regenerates them from NFKD and lists those letters.
 /// </summary>
 internal static class LatinFolding
 {
@@ -46,7 +47,7 @@ internal static class LatinFolding
         "R_R_R_R_U_U_U_U_S_S_T_T_____H_H_" + // U+0210
         "N_D_____Z_Z_A_A_E_E_O_O_O_O_O_O_" + // U+0220
         "O_O_Y_Y_L_N_T_J_____A_C_C_L_T_S_" + // U+0230
-        "Z_____B_____E_E_J_J___Q_R_R_Y_Y_"; // U+0240
+        "Z_____B_____E_E_J_J_Q_Q_R_R_Y_Y_"; // U+0240
 
     // U+1E00..U+1EFF: Latin Extended Additional (Vietnamese and others: Ễ, Ạ...).
     private const string LatinExtendedAdditional =

@@ -1,8 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LeakWatch.Core.Matching;
-using LeakWatch.Service.Incidents;
-using LeakWatch.Service.Storage;
 
 namespace LeakWatch.Service.Alerting;
 
@@ -44,50 +41,3 @@ internal sealed record AlertPayload
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 }
-
-/// <param name="Revision">1 when the incident is created, +1 each time a larger version adds patients.</param>
-/// <param name="NewPatients">Patients added by this revision (all of them for revision 1).</param>
-/// <param name="Fields">Kinds of field matched (MatchedFields names): never values.</param>
-internal sealed record IncidentAlert(
-    long Id,
-    int Revision,
-    string Source,
-    string Url,
-    string ContentSha256,
-    long Bytes,
-    DateTimeOffset FirstSeen,
-    DateTimeOffset LastSeen,
-    PatientCounts Patients,
-    int NewPatients,
-    IReadOnlyList<string> Fields,
-    IReadOnlyList<string> Rules,
-    string ConsoleUrl)
-{
-    /// <summary>What an alert says of an incident: counts, kinds of field and rule names (never values), and its console link.</summary>
-    public static IncidentAlert From(IncidentRow incident, string consoleBaseUrl) => new(
-        incident.Id,
-        (int)incident.Revision,
-        incident.Source,
-        incident.Url,
-        incident.ContentSha256,
-        incident.Bytes,
-        DbTime.Parse(incident.FirstSeen),
-        DbTime.Parse(incident.LastSeen),
-        new PatientCounts((int)incident.PatientsTotal, (int)incident.PatientsHigh, (int)incident.PatientsMedium, (int)incident.PatientsLow),
-        (int)incident.LastGrowth,
-        IncidentRow.FieldNames(incident.Fields),
-        incident.Rules.Names(),
-        IncidentRow.ConsoleLink(consoleBaseUrl, incident.Id));
-}
-
-internal sealed record PatientCounts(int Total, int High, int Medium, int Low);
-
-/// <param name="Period"><c>hourly</c> or <c>daily</c>; <paramref name="From"/> and <paramref name="To"/> are UTC.</param>
-/// <param name="Omitted">Incidents of the period not listed, to keep the message short.</param>
-internal sealed record DigestAlert(
-    string Period,
-    DateTimeOffset From,
-    DateTimeOffset To,
-    int IncidentCount,
-    IReadOnlyList<IncidentAlert> Incidents,
-    int Omitted);

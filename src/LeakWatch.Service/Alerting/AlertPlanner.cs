@@ -33,7 +33,8 @@ internal sealed class AlertPlanner(IOptions<AlertingOptions> options, Idempotenc
         var (alerts, digestItems) = (0, 0);
         foreach (var channel in settings.Channels)
         {
-            if (IsImmediate(channel, incident))
+            var route = Route(channel, incident);
+            if (route == AlertRoute.Immediate)
             {
                 var key = IdempotencyKeys.Incident(instance, incident.Id, (int)incident.Revision, channel.Name);
                 var payload = new AlertPayload
@@ -54,7 +55,7 @@ internal sealed class AlertPlanner(IOptions<AlertingOptions> options, Idempotenc
                     Now = DbTime.Text(now),
                 }, transaction, cancellationToken: cancellationToken));
             }
-            else if (channel.Digest != DigestMode.None)
+            else if (route == AlertRoute.Digest && channel.Digest != DigestMode.None)
             {
                 digestItems += await connection.ExecuteAsync(new CommandDefinition(InsertDigestItem, new
                 {
@@ -72,4 +73,12 @@ internal sealed class AlertPlanner(IOptions<AlertingOptions> options, Idempotenc
     /// <summary>At or above the channel's threshold: enough patients found with enough confidence.</summary>
     public static bool IsImmediate(AlertChannelOptions channel, IncidentRow incident) =>
         incident.PatientsAtLeast(channel.MinConfidence) >= channel.MinPatients;
+
+    /// <summary>
+    /// Each kind has its own threshold: patients by count and confidence (below it, the digest); canaries, early
+    /// warnings and suspicious dumps by the channel's route for the kind.
+    /// </summary>
+    public static AlertRoute Route(AlertChannelOptions channel, IncidentRow incident) => incident.Kind == IncidentKind.PatientLeak
+        ? IsImmediate(channel, incident) ? AlertRoute.Immediate : AlertRoute.Digest
+        : channel.RouteOf(incident.Kind);
 }

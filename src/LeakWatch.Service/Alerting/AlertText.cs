@@ -15,6 +15,12 @@ internal static class AlertText
     public static string Title(AlertPayload alert) => alert switch
     {
         { Test: true } => "[LeakWatch TEST] Test alert: no incident, no patient data",
+        { Incident: { Kind: "canary" } i } =>
+            Invariant($"[LeakWatch] Incident #{i.Id}: CANARY of system {Systems(i)} found: the document came from {Systems(i)} (highest confidence)"),
+        { Incident: { Kind: "early-warning" } i } =>
+            Invariant($"[LeakWatch] Early warning #{i.Id}: watched term {string.Join(", ", i.Terms ?? [])} on {i.Source}"),
+        { Incident: { Kind: "suspicious-dump", Shape: { } shape } i } =>
+            Invariant($"[LeakWatch] Suspicious dump #{i.Id}: {shape.ValidNirRecords} records with a valid NIR, {shape.IdentityRecords} identity records, none of our patients (informational)"),
         { Incident: { } i, Type: AlertPayload.IncidentGrown } =>
             Invariant($"[LeakWatch] Incident #{i.Id} grew: {i.NewPatients} more of our patients ({i.Patients.Total} in all, {Strongest(i.Patients)})"),
         { Incident: { } i } =>
@@ -25,7 +31,34 @@ internal static class AlertText
     };
 
     /// <summary>Labelled lines (label, value, optional link) for one incident.</summary>
-    public static IReadOnlyList<(string Label, string Value)> Facts(IncidentAlert incident) =>
+    public static IReadOnlyList<(string Label, string Value)> Facts(IncidentAlert incident) => incident.Kind switch
+    {
+        "canary" => KindFacts(incident, ("Kind", "canary: a synthetic identity planted in one of the lab's systems"), ("System", Systems(incident)),
+            ("Canaries found", Invariant($"{incident.Patients.Total} (highest confidence)")),
+            ("Fields matched", incident.Fields.Count == 0 ? "-" : string.Join(", ", incident.Fields)),
+            ("Rules", incident.Rules.Count == 0 ? "-" : string.Join(", ", incident.Rules))),
+        "early-warning" => KindFacts(incident, ("Kind", "early warning (lower severity)"), ("Watched terms", string.Join(", ", incident.Terms ?? []))),
+        "suspicious-dump" when incident.Shape is { } shape => KindFacts(incident, ("Kind", "suspicious dump (informational): none of our patients"),
+            ("Records", Invariant($"{shape.Records}")), ("Records with a valid NIR", Invariant($"{shape.ValidNirRecords}")),
+            ("Identity records", Invariant($"{shape.IdentityRecords}"))),
+        _ => PatientFacts(incident),
+    };
+
+    private static string Systems(IncidentAlert incident) => "'" + (incident.System ?? "?").Replace(",", "', '", StringComparison.Ordinal) + "'";
+
+    private static IReadOnlyList<(string Label, string Value)> KindFacts(IncidentAlert incident, params (string Label, string Value)[] specific) =>
+    [
+        ("Incident", Invariant($"#{incident.Id}, revision {incident.Revision}")),
+        .. specific,
+        ("Where", incident.Url),
+        ("Source", incident.Source),
+        ("First seen", Invariant($"{incident.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC")),
+        ("Last seen", Invariant($"{incident.LastSeen.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC")),
+        ("Content SHA-256", incident.ContentSha256),
+        ("Console", incident.ConsoleUrl),
+    ];
+
+    private static IReadOnlyList<(string Label, string Value)> PatientFacts(IncidentAlert incident) =>
     [
         ("Incident", Invariant($"#{incident.Id}, revision {incident.Revision}")),
         ("Where", incident.Url),
@@ -46,6 +79,9 @@ internal static class AlertText
     public static string Intro(AlertPayload alert) => alert switch
     {
         { Test: true } => "This is a test alert sent by `leakwatch alerts test` to check that this channel works. Nothing was found; nothing needs doing.",
+        { Incident.Kind: "canary" } => "A canary identity, planted in one of the lab's systems and in no other, was found in a document: that system's data leaked.",
+        { Incident.Kind: "early-warning" } => "A crawled page names the lab (one of its watched terms): a leak may be announced before any record is shown. Patients found in the page, if any, are in an incident of their own.",
+        { Incident.Kind: "suspicious-dump" } => "A document shaped like French health data holds none of the lab's patients: it may be another lab's leak, or the enrollment may be out of date.",
         { Type: AlertPayload.IncidentGrown } => "A larger version of a known leak was found: more of the lab's patients are in it.",
         { Incident: not null } => "A document holding records of the lab's patients was found.",
         { Digest: { } d } => Invariant($"Incidents of this {(d.Period == "daily" ? "day" : "hour")} that stayed below this channel's immediate-alert threshold."),

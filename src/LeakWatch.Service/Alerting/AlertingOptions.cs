@@ -38,6 +38,14 @@ internal enum ChannelKind
     Teams,
 }
 
+/// <summary>Where a channel sends incidents of one kind: at once, into its digest, or not at all.</summary>
+internal enum AlertRoute
+{
+    None = 0,
+    Immediate,
+    Digest,
+}
+
 internal enum DigestMode
 {
     None = 0,
@@ -71,6 +79,24 @@ internal sealed class AlertChannelOptions
 
     /// <summary>What happens to incidents below the threshold: nothing, or one summary per hour or per day (UTC).</summary>
     public DigestMode Digest { get; set; } = DigestMode.None;
+
+    /// <summary>Canary incidents (a system of the lab leaked; highest confidence): immediate unless set to digest or none.</summary>
+    public AlertRoute? Canaries { get; set; }
+
+    /// <summary>Early warnings (a watched term in a crawled page; lower severity): immediate unless set to digest or none.</summary>
+    public AlertRoute? EarlyWarnings { get; set; }
+
+    /// <summary>Suspicious dumps (informational): into the channel's digest when it has one, else none, unless set.</summary>
+    public AlertRoute? SuspiciousDumps { get; set; }
+
+    /// <summary>The route of incidents of a kind other than patients (whose threshold is <see cref="MinConfidence"/> and <see cref="MinPatients"/>).</summary>
+    public AlertRoute RouteOf(Incidents.IncidentKind kind) => kind switch
+    {
+        Incidents.IncidentKind.Canary => Canaries ?? AlertRoute.Immediate,
+        Incidents.IncidentKind.EarlyWarning => EarlyWarnings ?? AlertRoute.Immediate,
+        Incidents.IncidentKind.SuspiciousDump => SuspiciousDumps ?? (Digest == DigestMode.None ? AlertRoute.None : AlertRoute.Digest),
+        _ => AlertRoute.Immediate,
+    };
 
     // Email
     public string? SmtpHost { get; set; }

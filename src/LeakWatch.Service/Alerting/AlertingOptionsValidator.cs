@@ -1,25 +1,21 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace LeakWatch.Service.Alerting;
 
 /// <summary>
-/// Checks the channels at start, so a typo stops the host with a message that names the setting instead of an
-/// alert failing on the night of a leak. Secrets are checked for presence, never printed.
+/// Checks the channels at start, so a mistake stops the host with a message that names the setting instead of an
+/// alert failing on the night of a leak (unknown keys and unreadable values are the binder's, see StrictOptions).
+/// Secrets are checked for presence, never printed.
 /// </summary>
-internal sealed class AlertingOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<AlertingOptions>
+internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
 {
-    private static readonly Dictionary<string, Type> RootSettings = SettingTypes(typeof(AlertingOptions));
-    private static readonly Dictionary<string, Type> ChannelSettings = SettingTypes(typeof(AlertChannelOptions));
-
     public ValidateOptionsResult Validate(string? name, AlertingOptions options)
     {
         var errors = new List<string>();
         const string section = AlertingOptions.SectionName;
-        if (configuration is not null) CheckUnknownSettings(configuration.GetSection(section), errors);
 
         if (!Uri.TryCreate(options.ConsoleBaseUrl, UriKind.Absolute, out var console) || (console.Scheme != Uri.UriSchemeHttp && console.Scheme != Uri.UriSchemeHttps))
         {
@@ -46,6 +42,13 @@ internal sealed class AlertingOptionsValidator(IConfiguration? configuration = n
             if (channel.MinPatients < 1) errors.Add($"{at}:MinPatients must be at least 1.");
             if (!Enum.IsDefined(channel.MinConfidence)) errors.Add($"{at}:MinConfidence must be low, medium or high.");
             if (!Enum.IsDefined(channel.Digest)) errors.Add($"{at}:Digest must be none, hourly or daily.");
+            foreach (var (setting, route) in new[] { ("Canaries", channel.Canaries), ("EarlyWarnings", channel.EarlyWarnings), ("SuspiciousDumps", channel.SuspiciousDumps) })
+            {
+                if (route == AlertRoute.Digest && channel.Digest == DigestMode.None)
+                {
+                    errors.Add($"{at}:{setting} is digest, but the channel has no digest: set its Digest to hourly or daily, or {setting} to immediate or none.");
+                }
+            }
 
             switch (channel.Kind)
             {
@@ -164,70 +167,6 @@ internal sealed class AlertingOptionsValidator(IConfiguration? configuration = n
         if (set.Count > 1) errors.Add($"{at}: set only one of {string.Join(", ", set)}.");
         return set.Count;
     }
-
-    /// <summary>
-    /// A key the options do not have is an error, not something to ignore: a <c>Password</c> or <c>Secret</c> written into
-    /// appsettings.json must be refused, and a misspelt <c>MinPatient</c> must not silently mean the default.
-    /// </summary>
-    private static void CheckUnknownSettings(IConfigurationSection alerting, List<string> errors)
-    {
-        foreach (var setting in alerting.GetChildren())
-        {
-            if (!RootSettings.TryGetValue(setting.Key, out var type)) errors.Add($"{setting.Path} is not a setting of {AlertingOptions.SectionName}.");
-            else CheckValue(setting, type, errors);
-        }
-        foreach (var channel in alerting.GetSection(nameof(AlertingOptions.Channels)).GetChildren())
-        {
-            foreach (var setting in channel.GetChildren())
-            {
-                if (ChannelSettings.TryGetValue(setting.Key, out var type))
-                {
-                    CheckValue(setting, type, errors);
-                    continue;
-                }
-                var secret = setting.Key.Contains("password", StringComparison.OrdinalIgnoreCase)
-                    || setting.Key.Contains("secret", StringComparison.OrdinalIgnoreCase)
-                    || setting.Key.Contains("token", StringComparison.OrdinalIgnoreCase);
-                errors.Add(secret
-                    ? $"{setting.Path} is not a setting: secrets are never written in the configuration; name a file or an environment variable (PasswordFile, PasswordEnvironmentVariable, SecretFile, SecretEnvironmentVariable)."
-                    : $"{setting.Path} is not a setting of an alert channel.");
-            }
-        }
-    }
-
-    /// <summary>
-    /// The binder leaves a value it cannot convert at its default without a word (<c>Kind: pager</c> would read as no
-    /// kind, <c>MinPatients: five</c> as 1): say so. Only enums, numbers and durations are checked, never strings, so a
-    /// secret is never echoed.
-    /// </summary>
-    private static void CheckValue(IConfigurationSection setting, Type type, List<string> errors)
-    {
-        var target = Nullable.GetUnderlyingType(type) ?? type;
-        if (setting.Value is not { Length: > 0 } value || target == typeof(string) || !(target.IsEnum || target.IsPrimitive || target == typeof(TimeSpan))) return;
-        var valid = target.IsEnum
-            ? Enum.TryParse(target, value, ignoreCase: true, out var parsed) && Enum.IsDefined(target, parsed!) && !int.TryParse(value, out _)
-            : TryConvert(target, value);
-        if (valid) return;
-        errors.Add(target.IsEnum
-            ? $"{setting.Path}: '{value}' is not one of {string.Join(", ", Enum.GetNames(target).Select(n => n.ToLowerInvariant()))}."
-            : $"{setting.Path}: '{value}' is not a valid {(target == typeof(TimeSpan) ? "duration (hh:mm:ss)" : "number")}.");
-    }
-
-    private static bool TryConvert(Type target, string value)
-    {
-        try
-        {
-            _ = System.ComponentModel.TypeDescriptor.GetConverter(target).ConvertFromInvariantString(value);
-            return true;
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException || ex.InnerException is FormatException or OverflowException)
-        {
-            return false;
-        }
-    }
-
-    private static Dictionary<string, Type> SettingTypes(Type type) =>
-        type.GetProperties().Where(p => p.CanWrite).ToDictionary(p => p.Name, p => p.PropertyType, StringComparer.OrdinalIgnoreCase);
 
     public static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)

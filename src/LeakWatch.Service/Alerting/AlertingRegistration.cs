@@ -1,3 +1,4 @@
+using LeakWatch.Service.Configuration;
 using LeakWatch.Service.Incidents;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,10 +12,7 @@ internal static class AlertingRegistration
     /// <summary>The alert planner, the outbox, its delivery job and the channels. The job runs when the Quartz hosted service does (<c>run</c>).</summary>
     public static IServiceCollection AddAlerting(this IServiceCollection services)
     {
-        services.AddOptions<AlertingOptions>()
-            .BindConfiguration(AlertingOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<AlertingOptions>(AlertingOptions.SectionName).ValidateDataAnnotations();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidator>());
 
         services.AddSingleton<IdempotencyKeys>();

@@ -200,8 +200,9 @@ internal sealed class CrawlSession
                 ReadInPart++;
                 Warn(DocumentNames.Mask(result.Document), "not scanned whole: " + skipped);
             }
-            if (result.Matches.Count == 0) continue;
-            Matches += result.Matches.Count;
+            // A canary is ours too: the document came from the system it was planted in.
+            if (result.Matches.Count == 0 && result.Canaries.Count == 0) continue;
+            Matches += result.Matches.Count + result.Canaries.Count;
             Log.DocumentMatched(_logger, Name, result.Matches.Count, DocumentNames.Mask(result.Document));
             _onMatch?.Invoke(result);
         }

@@ -1,3 +1,4 @@
+using LeakWatch.Service.Configuration;
 using LeakWatch.Service.Crawling.Adapters;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
@@ -18,9 +19,9 @@ internal static class CrawlingRegistration
     /// </summary>
     public static IServiceCollection AddCrawling(this IServiceCollection services)
     {
-        services.AddOptions<SourcesOptions>().BindConfiguration(SourcesOptions.SectionName).ValidateOnStart();
+        services.AddStrictOptions<SourcesOptions>(SourcesOptions.SectionName);
         services.AddSingleton<IValidateOptions<SourcesOptions>, SourcesValidator>();
-        services.AddOptions<CrawlerOptions>().BindConfiguration(CrawlerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddStrictOptions<CrawlerOptions>(CrawlerOptions.SectionName).ValidateDataAnnotations();
 
         services.AddMetrics();
         services.AddSingleton<CrawlerConnections>();

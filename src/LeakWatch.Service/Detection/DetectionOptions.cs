@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using LeakWatch.Core.Documents;
 
 namespace LeakWatch.Service.Detection;
 
@@ -32,4 +33,14 @@ internal sealed class DetectionOptions
     public int MaxArchiveEntries { get; set; } = 10_000;
 
     public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
+
+    /// <summary>The limits above as Core's unpacker takes them.</summary>
+    public UnpackLimits UnpackLimits => new()
+    {
+        MaxEntryBytes = MaxEntryMegabytes << 20,
+        MaxTotalBytes = MaxTotalMegabytes << 20,
+        MaxCompressionRatio = MaxCompressionRatio,
+        MaxDepth = MaxArchiveDepth,
+        MaxEntries = MaxArchiveEntries,
+    };
 }

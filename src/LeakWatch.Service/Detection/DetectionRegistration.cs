@@ -1,3 +1,4 @@
+using LeakWatch.Service.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeakWatch.Service.Detection;
@@ -6,10 +7,7 @@ internal static class DetectionRegistration
 {
     public static IServiceCollection AddDetection(this IServiceCollection services)
     {
-        services.AddOptions<DetectionOptions>()
-            .BindConfiguration(DetectionOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<DetectionOptions>(DetectionOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<DocumentScanner>();
         services.AddSingleton<IDocumentScanner>(sp => sp.GetRequiredService<DocumentScanner>());
         services.AddSingleton<DocumentIntake>();

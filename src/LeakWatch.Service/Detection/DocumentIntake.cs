@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace LeakWatch.Service.Detection;
 
 /// <summary>What became of one fetched document: its per-leaf results, or why it could not be scanned (no content).</summary>
-internal sealed record IntakeResult(IReadOnlyList<DocumentScanResult> Results, string? Failure)
+/// <param name="WatchedTerms">Names of the lab's watched terms the document holds (early warning), even with no patient in it.</param>
+internal sealed record IntakeResult(IReadOnlyList<DocumentScanResult> Results, string? Failure, IReadOnlyList<string>? WatchedTerms = null)
 {
     public int Patients => Results.Sum(r => r.Matches.Count);
 }
@@ -15,12 +16,16 @@ internal sealed record IntakeResult(IReadOnlyList<DocumentScanResult> Results, s
 /// hashed once, scanned (HTML by Core's HTML extractor), and every leaf that holds patients becomes an incident.
 /// The crawler calls nothing else of detection or alerting.
 /// </summary>
-internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder recorder, ILogger<DocumentIntake> logger)
+internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder recorder, ILogger<DocumentIntake> logger,
+    EarlyWarning.EarlySignals? early = null, SignalIncidentRecorder? signals = null)
 {
     /// <param name="source">The configured source's name.</param>
     /// <param name="documentName">Where the document was found (its URL without session tokens).</param>
     public async Task<IntakeResult> AcceptAsync(string source, string documentName, FetchedDocument document, CancellationToken cancellationToken)
     {
+        // Announcements come before rows: a watched term counts whether or not anything else is found.
+        var terms = early?.FindTerms(document) ?? [];
+        if (signals is not null) await signals.RecordEarlyWarningAsync(source, DocumentNames.Mask(documentName), document.Sha256, document.Body.Length, terms, cancellationToken);
         IReadOnlyList<DocumentScanResult> results;
         try
         {
@@ -35,14 +40,20 @@ internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder
         {
             // A scanner bug or a document it cannot take must not stop the crawl; the type says which, no content.
             Log.Unreadable(logger, DocumentNames.Mask(documentName), e.GetType().Name);
-            return new IntakeResult([], $"scan failed ({e.GetType().Name})");
+            return new IntakeResult([], $"scan failed ({e.GetType().Name})", terms);
         }
         foreach (var result in results)
         {
-            if (result.Matches.Count == 0) continue;
             // Entry names inside archives are content: the incident (and so the alert) keeps the URL and entry hashes.
-            await recorder.RecordAsync(source, DocumentNames.Mask(result.Document), result, cancellationToken);
+            var masked = DocumentNames.Mask(result.Document);
+            if (signals is not null)
+            {
+                await signals.RecordCanariesAsync(source, masked, result, cancellationToken);
+                if (early?.Suspicious(result) is { } dump) await signals.RecordSuspiciousDumpAsync(source, masked, result, dump, cancellationToken);
+            }
+            if (result.Matches.Count == 0) continue;
+            await recorder.RecordAsync(source, masked, result, cancellationToken);
         }
-        return new IntakeResult(results, null);
+        return new IntakeResult(results, null, terms);
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using LeakWatch.Core.Documents;
 using LeakWatch.Core.Extraction;
 using LeakWatch.Core.Matching;
+using LeakWatch.Service.Canaries;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Logging;
@@ -18,15 +19,20 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
 {
     private readonly KeyProvider _keys;
     private readonly FingerprintStore _store;
+    private readonly FingerprintIndexFiles _indexFiles;
     private readonly DetectionOptions _options;
     private readonly ILogger<DocumentScanner> _logger;
     private readonly SemaphoreSlim _loading = new(1, 1);
     // One document at a time: each scan already uses every core, and the matchers' memos stay few.
     private readonly SemaphoreSlim _scanning = new(1, 1);
-    private (long EnrollmentId, ExtractAndMatchPipeline Pipeline)? _loaded;
+    private readonly CanaryStore? _canaries;
+    private LoadedIndex? _loaded;
 
-    public DocumentScanner(KeyProvider keys, FingerprintStore store, IOptions<DetectionOptions> options, ILogger<DocumentScanner> logger)
+    public DocumentScanner(KeyProvider keys, FingerprintStore store, FingerprintIndexFiles indexFiles, IOptions<DetectionOptions> options, ILogger<DocumentScanner> logger,
+        CanaryStore? canaries = null)
     {
+        _indexFiles = indexFiles;
+        _canaries = canaries;
         _keys = keys;
         _store = store;
         _options = options.Value;
@@ -39,12 +45,13 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     public Task<IReadOnlyList<DocumentScanResult>> ScanAsync(FetchedDocument document, string documentName, CancellationToken cancellationToken) =>
         RunAsync(pipeline => ScanFetched(pipeline, document, documentName, cancellationToken), cancellationToken);
 
-    private async Task<IReadOnlyList<DocumentScanResult>> RunAsync(Func<ExtractAndMatchPipeline, List<DocumentScanResult>> scan, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DocumentScanResult>> RunAsync(Func<LoadedIndex, List<DocumentScanResult>> scan, CancellationToken cancellationToken)
     {
-        var pipeline = await GetPipelineAsync(cancellationToken);
         await _scanning.WaitAsync(cancellationToken);
         try
         {
+            // Under the scanning lock: no scan uses the previous index when a new enrollment replaces (and unmaps) it.
+            var pipeline = await GetPipelineAsync(cancellationToken);
             // Extraction and matching are CPU-bound and synchronous: keep them off the caller's thread.
             return await Task.Run(() => scan(pipeline), cancellationToken);
         }
@@ -58,11 +65,12 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     /// Archives are unpacked (their entries are other bytes, hashed as leaves); a page goes to the HTML extractor from
     /// the text the crawler already decoded; other text is decoded once here with the declared charset.
     /// </summary>
-    private List<DocumentScanResult> ScanFetched(ExtractAndMatchPipeline pipeline, FetchedDocument document, string documentName, CancellationToken cancellationToken)
+    private List<DocumentScanResult> ScanFetched(LoadedIndex loaded, FetchedDocument document, string documentName, CancellationToken cancellationToken)
     {
+        var pipeline = loaded.Pipeline;
         if (ArchiveSniffer.Detect(document.Body.AsSpan(0, Math.Min(document.Body.Length, ArchiveSniffer.HeadBytes))) != ArchiveKind.None)
         {
-            return Scan(pipeline, new MemoryStream(document.Body, writable: false), documentName, cancellationToken);
+            return Scan(loaded, new MemoryStream(document.Body, writable: false), documentName, cancellationToken);
         }
         var watch = Stopwatch.StartNew();
         string? problem = null;
@@ -85,24 +93,17 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             }
             problem = context.Problem;
         }, cancellationToken);
-        var found = matches.ToMatches(pipeline.Index.Patients);
+        var (found, signals) = CanaryMatches.Split(matches.ToMatches(pipeline.Index.Patients), loaded.Canaries, matches);
         var logged = DocumentNames.Mask(documentName);
         Log.Scanned(_logger, logged, matches.Records, found.Count, document.Body.Length, watch.ElapsedMilliseconds);
-        return [new DocumentScanResult(documentName, document.Sha256, document.Body.Length, matches.Records, found, problem is null ? null : "partly read: " + problem)];
+        return [new DocumentScanResult(documentName, document.Sha256, document.Body.Length, matches.Records, found, problem is null ? null : "partly read: " + problem, signals)];
     }
 
-    private List<DocumentScanResult> Scan(ExtractAndMatchPipeline pipeline, Stream content, string documentName, CancellationToken cancellationToken)
+    private List<DocumentScanResult> Scan(LoadedIndex loaded, Stream content, string documentName, CancellationToken cancellationToken)
     {
+        var pipeline = loaded.Pipeline;
         var results = new List<DocumentScanResult>();
-        var limits = new UnpackLimits
-        {
-            MaxEntryBytes = _options.MaxEntryMegabytes << 20,
-            MaxTotalBytes = _options.MaxTotalMegabytes << 20,
-            MaxCompressionRatio = _options.MaxCompressionRatio,
-            MaxDepth = _options.MaxArchiveDepth,
-            MaxEntries = _options.MaxArchiveEntries,
-        };
-        var unpacked = DocumentUnpacker.Unpack(content, documentName, limits, (leafName, leaf) =>
+        var unpacked = DocumentUnpacker.Unpack(content, documentName, _options.UnpackLimits, (leafName, leaf) =>
         {
             var watch = Stopwatch.StartNew();
             using var hashing = new HashingStream(leaf);
@@ -122,10 +123,10 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             }, cancellationToken);
             // A leaf read in part has no digest of the whole: its rest cannot be read.
             var sha256 = refused is null ? hashing.Finish() : "";
-            var found = matches.ToMatches(pipeline.Index.Patients);
+            var (found, signals) = CanaryMatches.Split(matches.ToMatches(pipeline.Index.Patients), loaded.Canaries, matches);
             // A document read only in part (too large, binary) must not pass for a clean scan.
             var problem = summary?.Problem is { } why ? "partly read: " + why : null;
-            results.Add(new DocumentScanResult(leafName, sha256, hashing.BytesRead, matches.Records, found, problem));
+            results.Add(new DocumentScanResult(leafName, sha256, hashing.BytesRead, matches.Records, found, problem, signals));
             Operations.LeakWatchMetrics.DocumentScanned(results[^1], watch.Elapsed);
             var logged = DocumentNames.Mask(leafName);
             Log.Scanned(_logger, logged, matches.Records, found.Count, hashing.BytesRead, watch.ElapsedMilliseconds);
@@ -146,24 +147,30 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
         return results;
     }
 
-    private async Task<ExtractAndMatchPipeline> GetPipelineAsync(CancellationToken cancellationToken)
+    private async Task<LoadedIndex> GetPipelineAsync(CancellationToken cancellationToken)
     {
         var active = await _store.GetActiveEnrollmentAsync(cancellationToken)
             ?? throw new NoEnrollmentException();
-        if (_loaded is { } current && current.EnrollmentId == active.Id) return current.Pipeline;
+        // Canaries made since the index was loaded (by `canary create`, in another process) are loaded with it.
+        var canaryVersion = _canaries is null ? "" : await _canaries.GetVersionAsync(cancellationToken);
+        if (_loaded is { } current && current.EnrollmentId == active.Id && current.CanaryVersion == canaryVersion) return current;
 
         await _loading.WaitAsync(cancellationToken);
         try
         {
-            if (_loaded is { } again && again.EnrollmentId == active.Id) return again.Pipeline;
+            if (_loaded is { } again && again.EnrollmentId == active.Id && again.CanaryVersion == canaryVersion) return again;
             var watch = Stopwatch.StartNew();
             var keys = await _keys.GetKeysAsync(cancellationToken);
-            var snapshot = await _store.LoadActiveAsync(cancellationToken) ?? throw new NoEnrollmentException();
-            var index = new FingerprintIndex(snapshot);
-            Log.IndexLoaded(_logger, snapshot.Patients.Length, snapshot.LinkedKeys.Length, snapshot.SetMembers.Length, watch.ElapsedMilliseconds);
-            // The previous pipeline may still serve a scan in flight; it is left to the collector, not disposed under it.
-            _loaded = (active.Id, new ExtractAndMatchPipeline(index, keys, _options.EffectiveWorkers));
-            return _loaded.Value.Pipeline;
+            var canaries = _canaries is null ? CanaryBook.Empty : await _canaries.LoadAsync(cancellationToken);
+            // Mapped from the index file (built from the store first if missing or stale): memory does not grow with
+            // the base. The canaries, a few dozen fingerprints, are indexed in memory after the patients.
+            var index = await _indexFiles.OpenActiveAsync(keys, cancellationToken) ?? throw new NoEnrollmentException();
+            if (canaries.Count > 0) index.Append(canaries.ToSnapshot());
+            Log.IndexLoaded(_logger, index.Patients.Count, index.LinkedCount, index.MemberCount, watch.ElapsedMilliseconds);
+            // Called under the scanning lock: no scan uses the previous index any more.
+            _loaded?.Pipeline.Dispose();
+            _loaded = new LoadedIndex(active.Id, canaryVersion, new ExtractAndMatchPipeline(index, keys, _options.EffectiveWorkers), canaries);
+            return _loaded;
         }
         finally
         {
@@ -178,3 +185,6 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
         _scanning.Dispose();
     }
 }
+
+/// <summary>The index in use: the enrollment and the canaries it was loaded with.</summary>
+internal sealed record LoadedIndex(long EnrollmentId, string CanaryVersion, ExtractAndMatchPipeline Pipeline, CanaryBook Canaries);

@@ -6,7 +6,7 @@ namespace LeakWatch.Service.Detection;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Fingerprint index loaded: {Patients} patients, {Linked} linked fingerprints, {Members} set members in {ElapsedMs} ms")]
-    public static partial void IndexLoaded(ILogger logger, int patients, int linked, int members, long elapsedMs);
+    public static partial void IndexLoaded(ILogger logger, int patients, long linked, long members, long elapsedMs);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Scanned {Document}: {Records} records, {Patients} patients matched, {Bytes} bytes in {ElapsedMs} ms")]
     public static partial void Scanned(ILogger logger, string document, long records, int patients, long bytes, long elapsedMs);

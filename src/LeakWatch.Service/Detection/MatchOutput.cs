@@ -11,9 +11,36 @@ namespace LeakWatch.Service.Detection;
 internal static class MatchOutput
 {
     /// <param name="shown">The document's name as it may be printed; null: <see cref="DocumentNames.Mask"/> of it.</param>
-    public static void WriteJsonLines(TextWriter output, DocumentScanResult result, string? shown = null)
+    /// <param name="suspicious">The document's shape when it is a suspicious dump (counts only), else null.</param>
+    public static void WriteJsonLines(TextWriter output, DocumentScanResult result, string? shown = null, EarlyWarning.SuspiciousDump? suspicious = null)
     {
         var document = shown ?? DocumentNames.Mask(result.Document);
+        // A canary names the system it was planted in; its reference is of no use outside, so it is not printed.
+        foreach (var canary in result.Canaries)
+        {
+            WriteLine(output, json =>
+            {
+                json.WriteString("document", document);
+                json.WriteString("sha256", result.ContentSha256);
+                json.WriteStartObject("canary");
+                json.WriteString("system", canary.System);
+                json.WriteEndObject();
+                WriteMatch(json, canary.Match);
+            });
+        }
+        if (suspicious is not null)
+        {
+            WriteLine(output, json =>
+            {
+                json.WriteString("document", document);
+                json.WriteString("sha256", result.ContentSha256);
+                json.WriteStartObject("suspicious");
+                json.WriteNumber("records", suspicious.Records);
+                json.WriteNumber("validNirRecords", suspicious.ValidNirRecords);
+                json.WriteNumber("identityRecords", suspicious.IdentityRecords);
+                json.WriteEndObject();
+            });
+        }
         if (result.Matches.Count == 0)
         {
             // Nothing found in a document read in part is not "nothing found": say so.
@@ -35,29 +62,34 @@ internal static class MatchOutput
                 json.WriteString("document", document);
                 json.WriteString("sha256", result.ContentSha256);
                 json.WriteString("patient", match.Patient.ToHex());
-                // Rule ids contain "+" (nir+name): an array, never a joined string.
-                json.WriteStartArray("rules");
-                foreach (var rule in match.Rules.Names()) json.WriteStringValue(rule);
-                json.WriteEndArray();
-                json.WriteString("confidence", match.Confidence.ToString().ToLowerInvariant());
-                json.WriteStartArray("fields");
-                foreach (var field in Enum.GetValues<MatchedFields>())
-                {
-                    if (field != MatchedFields.None && match.Fields.HasFlag(field)) json.WriteStringValue(field.ToString().ToLowerInvariant());
-                }
-                json.WriteEndArray();
-                json.WriteStartArray("locations");
-                foreach (var location in match.Locations)
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("line", location.Line);
-                    json.WriteNumber("offset", location.Offset);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
+                WriteMatch(json, match);
                 if (result.Skipped is { } partly) json.WriteString("partial", partly);
             });
         }
+    }
+
+    private static void WriteMatch(Utf8JsonWriter json, PatientMatch match)
+    {
+        // Rule ids contain "+" (nir+name): an array, never a joined string.
+        json.WriteStartArray("rules");
+        foreach (var rule in match.Rules.Names()) json.WriteStringValue(rule);
+        json.WriteEndArray();
+        json.WriteString("confidence", match.Confidence.ToString().ToLowerInvariant());
+        json.WriteStartArray("fields");
+        foreach (var field in Enum.GetValues<MatchedFields>())
+        {
+            if (field != MatchedFields.None && match.Fields.HasFlag(field)) json.WriteStringValue(field.ToString().ToLowerInvariant());
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("locations");
+        foreach (var location in match.Locations)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("line", location.Line);
+            json.WriteNumber("offset", location.Offset);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     private static void WriteLine(TextWriter output, Action<Utf8JsonWriter> body)

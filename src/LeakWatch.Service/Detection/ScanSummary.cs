@@ -7,10 +7,17 @@ namespace LeakWatch.Service.Detection;
 internal static class ScanSummary
 {
     /// <param name="shown">The document's name as it may be printed; null: <see cref="DocumentNames.Mask"/> of it.</param>
-    public static void Write(TextWriter output, DocumentScanResult result, string? shown = null)
+    /// <param name="suspicious">The document's shape when it is a suspicious dump (counts only), else null.</param>
+    public static void Write(TextWriter output, DocumentScanResult result, string? shown = null, EarlyWarning.SuspiciousDump? suspicious = null)
     {
         var inv = CultureInfo.InvariantCulture;
         result = result with { Document = shown ?? DocumentNames.Mask(result.Document) };
+        WriteCanaries(output, result);
+        if (suspicious is not null)
+        {
+            output.WriteLine(string.Create(inv,
+                $"{result.Document}: suspicious dump, none of our patients: {suspicious.ValidNirRecords} records with a valid NIR, {suspicious.IdentityRecords} identity records, of {suspicious.Records} (another lab's leak, or an enrollment out of date?)"));
+        }
         if (result.Skipped is { } reason && result.Matches.Count == 0)
         {
             output.WriteLine(string.Create(inv, $"{result.Document}: not read whole, nothing found in what was read ({reason})"));
@@ -29,5 +36,16 @@ internal static class ScanSummary
         output.WriteLine(string.Create(inv, $"  rules: {string.Join(", ", rules.Select(g => $"{g.Key} {g.Count()}"))}"));
         output.WriteLine(string.Create(inv, $"  sha256: {result.ContentSha256}"));
         if (result.Skipped is { } partly) output.WriteLine(string.Create(inv, $"  note: {partly}"));
+    }
+
+    /// <summary>A canary found: the system it was planted in, its confidence and rules. Never a value.</summary>
+    private static void WriteCanaries(TextWriter output, DocumentScanResult result)
+    {
+        foreach (var system in result.Canaries.GroupBy(c => c.System, StringComparer.Ordinal))
+        {
+            var rules = string.Join(", ", system.Aggregate(MatchedRules.None, (all, c) => all | c.Match.Rules).Names());
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Document}: CANARY of system '{system.Key}' found ({system.Count()} canaries; rules: {rules}): this document came from '{system.Key}'"));
+        }
     }
 }

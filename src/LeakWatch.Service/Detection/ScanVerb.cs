@@ -44,6 +44,7 @@ internal static class ScanVerb
     private static async Task<int> RunAsync(IReadOnlyList<string> paths, bool json, Confidence minimum, bool showNames, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
     {
         var scanner = services.GetRequiredService<IDocumentScanner>();
+        var early = services.GetRequiredService<EarlyWarning.EarlySignals>();
         var logger = services.GetRequiredService<ILogger<DocumentScanner>>();
         var errors = 0;
         var partial = 0;
@@ -88,11 +89,13 @@ internal static class ScanVerb
             foreach (var found in results)
             {
                 var result = found with { Matches = [.. found.Matches.Where(m => m.Confidence >= minimum)] };
-                if (result.Matches.Count > 0) matched++;
+                // A canary is ours as much as a patient: the document came from the system it was planted in.
+                if (result.Matches.Count > 0 || result.Canaries.Count > 0) matched++;
                 if (result.Skipped is not null) partial++;
                 var shown = showNames ? result.Document : DocumentNames.Mask(result.Document);
-                if (json) MatchOutput.WriteJsonLines(console.Out, result, shown);
-                else ScanSummary.Write(console.Out, result, shown);
+                var suspicious = early.Suspicious(found);
+                if (json) MatchOutput.WriteJsonLines(console.Out, result, shown, suspicious);
+                else ScanSummary.Write(console.Out, result, shown, suspicious);
             }
         }
         await console.Out.FlushAsync(cancellationToken);

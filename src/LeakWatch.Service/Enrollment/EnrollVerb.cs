@@ -80,6 +80,7 @@ internal static class EnrollVerb
         }
         yield return string.Create(c, $"  fingerprints: {info.LinkedFingerprints:N0} linked to patients, {info.SetMembers:N0} name set members");
         foreach (var line in Skipped(info.RowsRead, info.SkippedByReason, problems)) yield return line;
+        foreach (var line in info.Notes ?? []) yield return line;
         yield return "The previous enrollment, if any, was replaced.";
     }
 

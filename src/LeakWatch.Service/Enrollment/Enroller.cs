@@ -24,9 +24,14 @@ internal sealed class Enroller
     private readonly TimeProvider _time;
     private readonly ILogger<Enroller> _logger;
     private readonly EnrollmentOptions _options;
+    private readonly Canaries.CanaryStore? _canaries;
+    private readonly FingerprintIndexFiles? _indexFiles;
 
-    public Enroller(FingerprintStore store, KeyProvider keys, TimeProvider time, ILogger<Enroller> logger, IOptions<EnrollmentOptions>? options = null)
+    public Enroller(FingerprintStore store, KeyProvider keys, TimeProvider time, ILogger<Enroller> logger, IOptions<EnrollmentOptions>? options = null,
+        Canaries.CanaryStore? canaries = null, FingerprintIndexFiles? indexFiles = null)
     {
+        _canaries = canaries;
+        _indexFiles = indexFiles;
         _store = store;
         _keys = keys;
         _time = time;
@@ -47,6 +52,8 @@ internal sealed class Enroller
         var started = _time.GetTimestamp();
         Log.EnrollmentStarted(_logger, fileName);
 
+        // Rows that are canaries stay canaries; patients sharing a value with one are said (Canaries.CanaryGuard).
+        var guard = new Canaries.CanaryGuard(_canaries is null ? Canaries.CanaryBook.Empty : await _canaries.LoadAsync(cancellationToken));
         await using var writer = await _store.BeginEnrollmentAsync(fileName, cancellationToken, ChunkEntries);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var fingerprinters = Channel.CreateBounded<Fingerprinter>(Workers);
@@ -60,7 +67,7 @@ internal sealed class Enroller
         {
             await foreach (var batch in pending.Reader.ReadAllAsync(stop.Token))
             {
-                Write(await batch, writer, skipped);
+                Write(await batch, writer, skipped, guard);
             }
             await reading;
         }
@@ -95,7 +102,15 @@ internal sealed class Enroller
         }
         var totals = new EnrollmentTotals(export.RowsRead, skipped, _time.GetElapsedTime(started));
         var info = await writer.CommitAsync(totals, _time.GetUtcNow(), cancellationToken);
+        if (_canaries is not null && !guard.IsEmpty)
+        {
+            await _canaries.SetShadowedAsync(guard.Shadowed, cancellationToken);
+            info = info with { Notes = [.. guard.Describe()] };
+            foreach (var ((system, kind), patients) in guard.Collisions) Log.CanaryCollision(_logger, patients, kind, system);
+        }
         Log.EnrollmentDone(_logger, info.Patients, info.LinkedFingerprints, info.SetMembers, info.RowsSkipped, info.Duration.TotalSeconds);
+        // The scans' index file, built now so that the first scan maps it at once; a scan rebuilds it if this fails.
+        if (_indexFiles is not null) await _indexFiles.BuildActiveAsync(keys, cancellationToken);
         return info;
     }
 
@@ -103,7 +118,8 @@ internal sealed class Enroller
     private string? Refusal(long rowsRead, Dictionary<string, long> skipped, long unreadable, long patients, long? active)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
-        var rowsSkipped = skipped.Values.Sum();
+        // Canaries exported with the lab's system are not a damaged export.
+        var rowsSkipped = skipped.Where(s => s.Key != CanaryRows).Sum(s => s.Value);
         var kept = active is { } a ? string.Create(c, $"The active enrollment ({a:N0} patients) is unchanged.") : "Nothing was enrolled.";
         const string Remedy = "Check the export (rows skipped above); if it is right, run enroll again with --force.";
         if (patients == 0)
@@ -165,13 +181,22 @@ internal sealed class Enroller
             }
         }, cancellationToken);
 
-    private static void Write(BatchFingerprints batch, EnrollmentWriter writer, Dictionary<string, long> skipped)
+    /// <summary>The reason counted for export rows that are canaries (not enrolled as patients).</summary>
+    public const string CanaryRows = "canary";
+
+    private static void Write(BatchFingerprints batch, EnrollmentWriter writer, Dictionary<string, long> skipped, Canaries.CanaryGuard guard)
     {
         var linkedAt = 0;
         for (var p = 0; p < batch.Patients.Count; p++)
         {
-            var ordinal = writer.AddPatient(batch.Patients[p]);
             var end = batch.LinkedEnds[p];
+            if (guard.Check(batch.Linked, linkedAt, end) == Canaries.CanaryVerdict.Canary)
+            {
+                skipped[CanaryRows] = skipped.GetValueOrDefault(CanaryRows) + 1;
+                linkedAt = end;
+                continue;
+            }
+            var ordinal = writer.AddPatient(batch.Patients[p]);
             for (; linkedAt < end; linkedAt++) writer.AddLinked(batch.Linked[linkedAt], ordinal);
         }
         foreach (var member in batch.SetMembers) writer.AddSetMember(member);

@@ -1,3 +1,4 @@
+using LeakWatch.Service.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeakWatch.Service.Enrollment;
@@ -6,10 +7,7 @@ internal static class EnrollmentRegistration
 {
     public static IServiceCollection AddEnrollment(this IServiceCollection services)
     {
-        services.AddOptions<EnrollmentOptions>()
-            .BindConfiguration(EnrollmentOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<EnrollmentOptions>(EnrollmentOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<Enroller>();
         services.AddSingleton<PatientResolver>();
         return services;

@@ -12,4 +12,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "The new enrollment falls under the refusal rules (LeakWatch:Enrollment); forced: {Forced}")]
     public static partial void EnrollmentRefused(ILogger logger, bool forced);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "{Patients} enrolled patients share a {Kind} with a canary of system {System}: that value counts for the patient only; make new canaries for the system")]
+    public static partial void CanaryCollision(ILogger logger, long patients, string kind, string system);
 }

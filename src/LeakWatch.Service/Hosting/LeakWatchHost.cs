@@ -1,6 +1,8 @@
 using LeakWatch.Service.Alerting;
+using LeakWatch.Service.Canaries;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Detection;
+using LeakWatch.Service.EarlyWarning;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Keys;
@@ -67,6 +69,8 @@ internal static class LeakWatchHost
         services.AddStorage();
         services.AddKeys();
         services.AddEnrollment();
+        services.AddCanaries();
+        services.AddEarlyWarning();
         services.AddDetection();
         services.AddIncidents();
         services.AddAlerting();

@@ -46,6 +46,9 @@ internal sealed class LeakWatchVerbHost(IReadOnlyList<string> configArgs, Action
         // The configuration binder's own complaint ("Failed to convert configuration value at 'LeakWatch:...'") names the setting.
         InvalidOperationException e when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
             ("leakwatch: bad configuration: " + e.Message, ExitCodes.BadConfiguration),
+        // Every section with a bad setting, at once (the start-up check validates them all).
+        AggregateException e when e.InnerExceptions.All(i => i is OptionsValidationException) =>
+            ("leakwatch: bad configuration: " + string.Join("; ", e.InnerExceptions.SelectMany(i => ((OptionsValidationException)i).Failures).Distinct()), ExitCodes.BadConfiguration),
         AggregateException { InnerExceptions.Count: 1 } e => Describe(e.InnerException!),
         NoEnrollmentException e => ("leakwatch: " + e.Message, ExitCodes.Failure),
         OperationCanceledException => ("leakwatch: cancelled.", ExitCodes.Failure),

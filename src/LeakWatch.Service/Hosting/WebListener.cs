@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using LeakWatch.Service.Accounts;
 using LeakWatch.Service.CommandLine;
+using LeakWatch.Service.Configuration;
 using LeakWatch.Service.Review;
 using LeakWatch.Service.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -228,10 +229,7 @@ internal static class WebListenerRegistration
     /// <summary>The listener and its settings. It starts with the host (<c>run</c>) when some feature registered endpoints.</summary>
     public static IServiceCollection AddWebListener(this IServiceCollection services)
     {
-        services.AddOptions<ConsoleOptions>()
-            .BindConfiguration(ConsoleOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<ConsoleOptions>(ConsoleOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
         services.AddSingleton<WebListener>();
         services.AddHostedService(sp => sp.GetRequiredService<WebListener>());

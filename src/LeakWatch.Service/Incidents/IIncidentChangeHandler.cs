@@ -11,6 +11,3 @@ internal interface IIncidentChangeHandler
     /// <param name="incident">The incident as just written (revision 1 when created, higher when it grew).</param>
     Task<IncidentFollowUp> HandleAsync(DbConnection connection, DbTransaction transaction, IncidentRow incident, DateTimeOffset now, CancellationToken cancellationToken);
 }
-
-/// <summary>What the handler queued, for the recorder's log line.</summary>
-internal readonly record struct IncidentFollowUp(int Alerts, int DigestItems);

@@ -20,13 +20,22 @@ internal sealed record IncidentRow(
     long LastGrowth,
     MatchedRules Rules,
     MatchedFields Fields,
-    IncidentKind Kind)
+    IncidentKind Kind,
+    string? System = null,
+    string? Terms = null,
+    long Records = 0,
+    long ValidNirs = 0,
+    long IdentityRows = 0)
 {
     public const string Columns =
         "id AS Id, source AS Source, url AS Url, content_sha256 AS ContentSha256, bytes AS Bytes, first_seen AS FirstSeen, " +
         "last_seen AS LastSeen, revision AS Revision, patients_high AS PatientsHigh, patients_medium AS PatientsMedium, " +
         "patients_low AS PatientsLow, patients_total AS PatientsTotal, last_growth AS LastGrowth, rules AS Rules, fields AS Fields, " +
-        "kind AS Kind";
+        "kind AS Kind, system AS System, terms AS Terms, records AS Records, valid_nirs AS ValidNirs, identity_rows AS IdentityRows";
+
+    /// <summary>A comma-separated column (systems, terms) as a list.</summary>
+    public static IReadOnlyList<string> ListOf(string? column) =>
+        column is null ? [] : column.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Patients found with at least this confidence: what a channel's threshold is compared with.</summary>
     public long PatientsAtLeast(Confidence confidence) => confidence switch

@@ -9,6 +9,7 @@ internal static class IncidentsRegistration
     {
         services.AddSingleton<IncidentRecorder>();
         services.AddSingleton<IIncidentRecorder>(sp => sp.GetRequiredService<IncidentRecorder>());
+        services.AddSingleton<SignalIncidentRecorder>();
         return services;
     }
 }

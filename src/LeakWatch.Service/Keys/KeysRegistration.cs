@@ -1,3 +1,4 @@
+using LeakWatch.Service.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -7,9 +8,7 @@ internal static class KeysRegistration
 {
     public static IServiceCollection AddKeys(this IServiceCollection services)
     {
-        services.AddOptions<KeyOptions>()
-            .BindConfiguration(KeyOptions.SectionName)
-            .ValidateOnStart();
+        services.AddStrictOptions<KeyOptions>(KeyOptions.SectionName);
         services.AddSingleton<IValidateOptions<KeyOptions>, KeyOptionsValidator>();
         services.AddSingleton<KeyProvider>();
         return services;

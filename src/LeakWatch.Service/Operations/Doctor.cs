@@ -41,9 +41,11 @@ internal sealed class Doctor(IServiceProvider services)
             services.GetService<IStartupValidator>()?.Validate();
             rows.Add(new DoctorRow("configuration", DoctorStatus.Ok, "every setting is valid"));
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (e is OptionsValidationException || (e is AggregateException all && all.InnerExceptions.All(i => i is OptionsValidationException)))
         {
-            rows.AddRange(e.Failures.Select(f => new DoctorRow("configuration", DoctorStatus.Fail, f, "fix the setting named (appsettings.json, environment or command line)")));
+            // One section with a bad setting throws its own exception; several, an aggregate of them.
+            var failures = e is AggregateException many ? many.InnerExceptions.SelectMany(i => ((OptionsValidationException)i).Failures) : ((OptionsValidationException)e).Failures;
+            rows.AddRange(failures.Distinct().Select(f => new DoctorRow("configuration", DoctorStatus.Fail, f, "fix the setting named (appsettings.json, environment or command line)")));
             // Everything below reads the settings; with a bad one the rest would only repeat it.
             return rows;
         }

@@ -1,3 +1,4 @@
+using LeakWatch.Service.Configuration;
 using LeakWatch.Service.Storage;
 using LeakWatch.Service.Web;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,10 +17,7 @@ internal static class OperationsRegistration
     /// </summary>
     public static IServiceCollection AddOperations(this IServiceCollection services)
     {
-        services.AddOptions<OperationsOptions>()
-            .BindConfiguration(OperationsOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<OperationsOptions>(OperationsOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<OperationsOptions>, OperationsOptionsValidator>();
 
         // The schema is migration 0500 (of the provider's folder), applied when the database is first opened. The

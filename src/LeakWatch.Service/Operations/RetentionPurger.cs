@@ -1,7 +1,6 @@
-using System.Globalization;
+using System.Data.Common;
 using Dapper;
 using LeakWatch.Service.Storage;
-using System.Data.Common;
 using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Operations;
@@ -32,8 +31,6 @@ internal delegate Task RetentionRecord(DbConnection connection, DbTransaction tr
 /// </summary>
 internal sealed class RetentionPurger(Database database, IOptions<OperationsOptions> options, IRetentionAudit audit, TimeProvider time)
 {
-    private const string IsoUtc = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-
     private const string OldIncidents = """
         CREATE TEMP TABLE purge_incidents AS
         SELECT id FROM incidents i WHERE i.last_seen < @cutoff
@@ -54,14 +51,13 @@ internal sealed class RetentionPurger(Database database, IOptions<OperationsOpti
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
 
-        await connection.ExecuteAsync(new CommandDefinition(OldIncidents, new { cutoff = Iso(now - retention.Incidents) }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(OldIncidents, new { cutoff = DbTime.Text(now - retention.Incidents) }, transaction, cancellationToken: cancellationToken));
         var incidents = await DeleteAsync("DELETE FROM incidents WHERE id IN (SELECT id FROM purge_incidents)", null);
         await connection.ExecuteAsync(new CommandDefinition(database.Sql("DROP TABLE temp.purge_incidents", "DROP TABLE pg_temp.purge_incidents"), transaction: transaction, cancellationToken: cancellationToken));
-        // Crawl tables write times with the round-trip format ("O"), alerting with milliseconds and Z: each is compared in its own.
-        var seen = await DeleteAsync("DELETE FROM crawl_seen WHERE seen_at < @cutoff", Round(now - retention.SeenContent));
-        var pages = await DeleteAsync("DELETE FROM crawl_pages WHERE fetched_at < @cutoff", Round(now - retention.CrawlState));
-        var cursors = await DeleteAsync("DELETE FROM crawl_cursors WHERE updated_at < @cutoff", Round(now - retention.CrawlState));
-        var delivered = await DeleteAsync("DELETE FROM alert_outbox WHERE delivered_at IS NOT NULL AND delivered_at < @cutoff", Iso(now - retention.Outbox));
+        var seen = await DeleteAsync("DELETE FROM crawl_seen WHERE seen_at < @cutoff", DbTime.Text(now - retention.SeenContent));
+        var pages = await DeleteAsync("DELETE FROM crawl_pages WHERE fetched_at < @cutoff", DbTime.Text(now - retention.CrawlState));
+        var cursors = await DeleteAsync("DELETE FROM crawl_cursors WHERE updated_at < @cutoff", DbTime.Text(now - retention.CrawlState));
+        var delivered = await DeleteAsync("DELETE FROM alert_outbox WHERE delivered_at IS NOT NULL AND delivered_at < @cutoff", DbTime.Text(now - retention.Outbox));
         var counts = new PurgeCounts(now, incidents, seen, pages, cursors, delivered);
         await record(connection, transaction, counts, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -70,8 +66,4 @@ internal sealed class RetentionPurger(Database database, IOptions<OperationsOpti
         async Task<long> DeleteAsync(string sql, string? cutoff) =>
             await connection.ExecuteAsync(new CommandDefinition(sql, new { cutoff }, transaction, cancellationToken: cancellationToken));
     }
-
-    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString(IsoUtc, CultureInfo.InvariantCulture);
-
-    private static string Round(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }

@@ -22,6 +22,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
             Status = filter.Status,
             Confidence = filter.Confidence,
             Source = filter.Source,
+            Kind = filter.Kind is { } id && IncidentKinds.TryParse(id, out var kind) ? (long?)kind : null,
             From = filter.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             To = filter.To?.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Limit = PageSize,
@@ -137,12 +138,14 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
     private const string Prefixed =
         "i.id AS Id, i.source AS Source, i.url AS Url, i.content_sha256 AS ContentSha256, i.bytes AS Bytes, i.first_seen AS FirstSeen, " +
         "i.last_seen AS LastSeen, i.revision AS Revision, i.patients_high AS PatientsHigh, i.patients_medium AS PatientsMedium, " +
-        "i.patients_low AS PatientsLow, i.patients_total AS PatientsTotal, i.last_growth AS LastGrowth, i.rules AS Rules, i.fields AS Fields, i.kind AS Kind";
+        "i.patients_low AS PatientsLow, i.patients_total AS PatientsTotal, i.last_growth AS LastGrowth, i.rules AS Rules, i.fields AS Fields, " +
+        "i.kind AS Kind, i.system AS System, i.terms AS Terms, i.records AS Records, i.valid_nirs AS ValidNirs, i.identity_rows AS IdentityRows";
 
     private const string ListFrom = """
         FROM incidents i LEFT JOIN review_cases c ON c.incident_id = i.id
         WHERE (@Status IS NULL OR COALESCE(c.status, 'new') = @Status)
           AND (@Source IS NULL OR i.source = @Source)
+          AND (@Kind IS NULL OR i.kind = @Kind)
           AND (@From IS NULL OR i.first_seen >= @From)
           AND (@To IS NULL OR i.first_seen < @To)
           AND (@Confidence IS NULL

@@ -19,14 +19,15 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
             string.IsNullOrWhiteSpace(query["source"]) ? null : query["source"].ToString(),
             Date(query["from"]),
             Date(query["to"]),
-            int.TryParse(query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page > 0 ? page : 1);
+            int.TryParse(query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page > 0 ? page : 1,
+            OneOf(query["kind"], KindIds));
         var result = await cases.ListAsync(filter, context.RequestAborted);
         var sources = await cases.SourcesAsync(context.RequestAborted);
         var rows = result.Items.Select(item =>
         {
             var i = item.Incident;
             return Html.Of($"""
-                <tr><td><a href="/incidents/{i.Id}">#{i.Id}</a></td><td>{ConsolePage.Time(i.FirstSeen)}</td><td>{i.Source}</td>
+                <tr><td><a href="/incidents/{i.Id}">#{i.Id}</a></td><td>{KindCell(i)}</td><td>{ConsolePage.Time(i.FirstSeen)}</td><td>{i.Source}</td>
                 <td class="url wide">{ConsolePage.Masked(i.Url)}</td><td>{ConsolePage.Number(i.PatientsTotal)}</td>
                 <td class="wide">{ConsolePage.Number(i.PatientsHigh)} / {ConsolePage.Number(i.PatientsMedium)} / {ConsolePage.Number(i.PatientsLow)}</td>
                 <td><span class="badge {item.Status}">{item.Status}</span></td><td class="wide">{item.AssignedTo ?? ""}</td></tr>
@@ -36,11 +37,12 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
             ? Html.Of($"<p>No incident matches these filters.</p>")
             : Html.Of($"""
                 <div class="scroll"><table>
-                <thead><tr><th>Incident</th><th>First seen</th><th>Source</th><th class="wide">Where</th><th>Patients</th><th class="wide">High / medium / low</th><th>Status</th><th class="wide">Assigned</th></tr></thead>
+                <thead><tr><th>Incident</th><th>Kind</th><th>First seen</th><th>Source</th><th class="wide">Where</th><th>Patients</th><th class="wide">High / medium / low</th><th>Status</th><th class="wide">Assigned</th></tr></thead>
                 <tbody>{rows}</tbody></table></div>
                 """);
         return ConsolePage.Render(context, "Incidents", Html.Of($"""
             <form class="filters" method="get" action="/incidents">
+            <label>Kind {Select("kind", KindIds, filter.Kind)}</label>
             <label>Status {Select("status", [.. CaseStatus.All], filter.Status)}</label>
             <label>Confidence at least {Select("confidence", ["high", "medium", "low"], filter.Confidence)}</label>
             <label>Source {Select("source", sources, filter.Source)}</label>
@@ -81,8 +83,9 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
             <dt>Size</dt><dd>{ConsolePage.Number(i.Bytes)} bytes, version {i.Revision}</dd>
             </dl>
             </section>
+            {KindSection(i)}
             <section>
-            <h2>Patients of ours found</h2>
+            <h2>{(i.Kind == IncidentKind.Canary ? "Canaries found" : "Patients of ours found")}</h2>
             <table><thead><tr><th>High confidence</th><th>Medium</th><th>Low</th><th>Total</th></tr></thead>
             <tbody><tr><td>{ConsolePage.Number(i.PatientsHigh)}</td><td>{ConsolePage.Number(i.PatientsMedium)}</td><td>{ConsolePage.Number(i.PatientsLow)}</td><td><strong>{ConsolePage.Number(i.PatientsTotal)}</strong></td></tr></tbody></table>
             <dl>
@@ -172,6 +175,45 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
         }
         return Results.Redirect("/incidents/" + id.ToString(CultureInfo.InvariantCulture));
     }
+
+    private static readonly IReadOnlyList<string> KindIds = [.. IncidentKinds.All.Select(IncidentKinds.Id)];
+
+    /// <summary>The kind in the list, with what names it: the system of a canary, the watched terms (the lab's own settings).</summary>
+    private static Html KindCell(IncidentRow i) => i.Kind switch
+    {
+        IncidentKind.Canary => Html.Of($"<span class=\"badge canary\">canary</span> {i.System}"),
+        IncidentKind.EarlyWarning => Html.Of($"<span class=\"badge early-warning\">early warning</span> {i.Terms}"),
+        IncidentKind.SuspiciousDump => Html.Of($"<span class=\"badge suspicious-dump\">suspicious dump</span>"),
+        _ => Html.Of($"patients"),
+    };
+
+    /// <summary>What an incident that is not (only) about patients says: its kind and what it names. Never text around a term.</summary>
+    private static Html KindSection(IncidentRow i) => i.Kind switch
+    {
+        IncidentKind.Canary => Html.Of($"""
+            <section>
+            <h2>Kind: canary</h2>
+            <dl><dt>System</dt><dd><strong>{i.System}</strong></dd><dt>Confidence</dt><dd>highest: a canary identity exists only in that system</dd></dl>
+            <p class="notice">The document holds a canary made by <code>leakwatch canary create</code> for this system: the leak came from it.</p>
+            </section>
+            """),
+        IncidentKind.EarlyWarning => Html.Of($"""
+            <section>
+            <h2>Kind: early warning</h2>
+            <dl><dt>Watched terms</dt><dd>{string.Join(", ", IncidentRow.ListOf(i.Terms))}</dd></dl>
+            <p class="notice">The page (a thread title or a post) names the lab. Only the term is kept, never the text around it; open the URL to read it. Patients found on the page, if any, are an incident of their own.</p>
+            </section>
+            """),
+        IncidentKind.SuspiciousDump => Html.Of($"""
+            <section>
+            <h2>Kind: suspicious dump (informational)</h2>
+            <table><thead><tr><th>Records</th><th>With a valid NIR</th><th>Shaped like identities</th><th>Of our patients</th></tr></thead>
+            <tbody><tr><td>{ConsolePage.Number(i.Records)}</td><td>{ConsolePage.Number(i.ValidNirs)}</td><td>{ConsolePage.Number(i.IdentityRows)}</td><td>0</td></tr></tbody></table>
+            <p class="notice">French health data holding none of the lab's patients: another lab's leak, or an enrollment out of date (enroll a fresh export).</p>
+            </section>
+            """),
+        _ => Html.Empty,
+    };
 
     private static Html Decision(ReviewCase c) => c.Status switch
     {

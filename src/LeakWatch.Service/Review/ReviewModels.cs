@@ -38,7 +38,8 @@ internal sealed record IncidentPage(IReadOnlyList<IncidentListItem> Items, long 
 }
 
 /// <summary>The list's filters, as the query string carries them.</summary>
-internal sealed record IncidentFilter(string? Status, string? Confidence, string? Source, DateOnly? From, DateOnly? To, int Page);
+/// <param name="Kind">An <see cref="Incidents.IncidentKinds.Id"/> (patients, canary, early-warning, suspicious-dump), or null for all.</param>
+internal sealed record IncidentFilter(string? Status, string? Confidence, string? Source, DateOnly? From, DateOnly? To, int Page, string? Kind = null);
 
 /// <summary>One version of the document (<c>incident_documents</c>): the incident's growth over time.</summary>
 internal sealed class IncidentDocument

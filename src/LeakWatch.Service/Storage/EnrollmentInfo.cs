@@ -1,6 +1,7 @@
 namespace LeakWatch.Service.Storage;
 
 /// <summary>What is known about an enrollment: counts, times and the export's file name. Never a patient value.</summary>
+/// <param name="Notes">Lines for the summary about canaries met in the export (systems and counts).</param>
 internal sealed record EnrollmentInfo(
     long Id,
     DateTimeOffset EnrolledAt,
@@ -12,7 +13,8 @@ internal sealed record EnrollmentInfo(
     long RowsSkipped,
     IReadOnlyDictionary<string, long> SkippedByReason,
     TimeSpan Duration,
-    long DuplicateRows = 0)
+    long DuplicateRows = 0,
+    IReadOnlyList<string>? Notes = null)
 {
     /// <summary>Patients once rows repeating an identifier are merged into one.</summary>
     public long DistinctPatients => Patients - DuplicateRows;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Text.Json;
 using System.Data.Common;
 using Dapper;
@@ -105,7 +104,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
         {
             enrollmentLock = database.LockEnrollment();
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                InsertEnrollment, new { startedAt = Iso(startedAt), fileName }, cancellationToken: cancellationToken));
+                InsertEnrollment, new { startedAt = DbTime.Text(startedAt), fileName }, cancellationToken: cancellationToken));
             return new EnrollmentWriter(connection, enrollmentLock, id, fileName, chunkEntries);
         }
         catch
@@ -159,7 +158,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
             var updated = await _connection.ExecuteAsync(new CommandDefinition(Activate, new
             {
                 id = Id,
-                enrolledAt = Iso(enrolledAt),
+                enrolledAt = DbTime.Text(enrolledAt),
                 rowsRead = totals.RowsRead,
                 patients = Patients,
                 linked = LinkedFingerprints,
@@ -228,7 +227,6 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
         _insertChunk.ExecuteNonQuery();
     }
 
-    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {

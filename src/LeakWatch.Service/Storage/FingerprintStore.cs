@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using LeakWatch.Core.Fingerprinting;
@@ -50,7 +49,9 @@ internal sealed class FingerprintStore
     /// The active enrollment's fingerprints, or null when none. Rows of the export that shared one identifier are
     /// one patient here: their references are merged, so a match names each patient once.
     /// </summary>
-    public async Task<FingerprintSnapshot?> LoadActiveAsync(CancellationToken cancellationToken)
+    /// <param name="extra">Fingerprints to index after the patients (the canaries), their ordinals from 0: loaded into
+    /// the same arrays, so the index is built once and no array is copied.</param>
+    public async Task<FingerprintSnapshot?> LoadActiveAsync(CancellationToken cancellationToken, FingerprintSnapshot? extra = null)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         // One read transaction: a concurrent swap cannot pull chunks away halfway.
@@ -62,10 +63,10 @@ internal sealed class FingerprintStore
             throw new LeakWatchException(FingerprintScheme.ChangedMessage(row.Scheme), ExitCodes.BadConfiguration);
         }
 
-        var patients = new Fingerprint[row.Patients];
-        var linkedKeys = new ulong[row.LinkedFingerprints];
-        var linkedPatients = new int[row.LinkedFingerprints];
-        var setMembers = new ulong[row.SetMembers];
+        var patients = new Fingerprint[row.Patients + (extra?.Patients.Length ?? 0)];
+        var linkedKeys = new ulong[row.LinkedFingerprints + (extra?.LinkedKeys.Length ?? 0)];
+        var linkedPatients = new int[row.LinkedFingerprints + (extra?.LinkedKeys.Length ?? 0)];
+        var setMembers = new ulong[row.SetMembers + (extra?.SetMembers.Length ?? 0)];
         int patientsAt = 0, keysAt = 0, ordinalsAt = 0, membersAt = 0;
 
         await using var command = connection.CreateCommand();
@@ -122,9 +123,16 @@ internal sealed class FingerprintStore
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
-        if (patientsAt != patients.Length || keysAt != linkedKeys.Length || ordinalsAt != linkedPatients.Length || membersAt != setMembers.Length)
+        if (patientsAt != row.Patients || keysAt != row.LinkedFingerprints || ordinalsAt != row.LinkedFingerprints || membersAt != row.SetMembers)
         {
             throw new InvalidDataException($"Enrollment {row.Id} is incomplete in the database; enroll again.");
+        }
+        if (extra is not null)
+        {
+            extra.Patients.CopyTo(patients, patientsAt);
+            extra.LinkedKeys.CopyTo(linkedKeys, keysAt);
+            for (var i = 0; i < extra.LinkedPatients.Length; i++) linkedPatients[ordinalsAt + i] = patientsAt + extra.LinkedPatients[i];
+            extra.SetMembers.CopyTo(setMembers, membersAt);
         }
 
         (patients, linkedPatients) = MergeDuplicates(patients, linkedPatients);
@@ -135,71 +143,9 @@ internal sealed class FingerprintStore
     public Task<EnrollmentWriter> BeginEnrollmentAsync(string fileName, CancellationToken cancellationToken, int chunkEntries = ChunkFormat.DefaultChunkEntries) =>
         EnrollmentWriter.BeginAsync(_database, fileName, _time.GetUtcNow(), chunkEntries, cancellationToken);
 
-    /// <summary>
-    /// One ordinal per distinct patient reference (a patient enrolled twice keeps the first); linked ordinals follow.
-    /// Duplicates are found by sorting the references' top 64 bits with their ordinals (12 bytes a patient; a
-    /// dictionary of 1 M references took ~36 MB of large objects at the load's peak), then sorting each run of equal tops
-    /// by whole reference and ordinal (a few entries, unless an export repeats one reference many times).
-    /// </summary>
-    internal static (Fingerprint[] Patients, int[] LinkedPatients) MergeDuplicates(Fingerprint[] patients, int[] linkedPatients)
-    {
-        var count = patients.Length;
-        var tops = new ulong[count];
-        var order = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            tops[i] = (ulong)(patients[i].Value >> 64);
-            order[i] = i;
-        }
-        Array.Sort(tops, order);
-        int[]? firstOf = null; // for a duplicate, the ordinal of its first occurrence; -1 for a first occurrence
-        for (var runStart = 0; runStart < count;)
-        {
-            var runEnd = runStart + 1;
-            while (runEnd < count && tops[runEnd] == tops[runStart]) runEnd++;
-            if (runEnd - runStart > 1)
-            {
-                // Sorted by whole reference then ordinal (an export may repeat one reference thousands of times: no
-                // pairwise comparison), each reference's first entry is its first occurrence.
-                Array.Sort(order, runStart, runEnd - runStart, Comparer<int>.Create((x, y) =>
-                {
-                    var byReference = patients[x].Value.CompareTo(patients[y].Value);
-                    return byReference != 0 ? byReference : x.CompareTo(y);
-                }));
-                for (int first = runStart, i = runStart + 1; i < runEnd; i++)
-                {
-                    if (patients[order[i]] != patients[order[first]])
-                    {
-                        first = i;
-                        continue;
-                    }
-                    if (firstOf is null)
-                    {
-                        firstOf = new int[count];
-                        Array.Fill(firstOf, -1);
-                    }
-                    firstOf[order[i]] = order[first];
-                }
-            }
-            runStart = runEnd;
-        }
-        if (firstOf is null) return (patients, linkedPatients);
-
-        var remap = order; // the sort's ordinals are no longer needed
-        var distinct = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (firstOf[i] >= 0)
-            {
-                remap[i] = remap[firstOf[i]]; // the first occurrence comes earlier: already remapped
-                continue;
-            }
-            remap[i] = distinct;
-            patients[distinct++] = patients[i];
-        }
-        for (var i = 0; i < linkedPatients.Length; i++) linkedPatients[i] = remap[linkedPatients[i]];
-        return (patients[..distinct], linkedPatients);
-    }
+    /// <summary>One ordinal per distinct patient reference; see <see cref="PatientOrdinals.MergeDuplicates"/>.</summary>
+    internal static (Fingerprint[] Patients, int[] LinkedPatients) MergeDuplicates(Fingerprint[] patients, int[] linkedPatients) =>
+        PatientOrdinals.MergeDuplicates(patients, linkedPatients);
 
     // Every integer is long: SQLite hands Dapper 64-bit integers, and Dapper matches constructor types exactly.
     private sealed record ActiveRow(long Id, string EnrolledAt, string FileName, long RowsRead, long Patients, long LinkedFingerprints,
@@ -207,7 +153,7 @@ internal sealed class FingerprintStore
     {
         public EnrollmentInfo ToInfo() => new(
             Id,
-            DateTimeOffset.Parse(EnrolledAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+            DbTime.Parse(EnrolledAt),
             FileName,
             RowsRead,
             checked((int)Patients),

@@ -1,3 +1,4 @@
+using LeakWatch.Service.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -7,10 +8,7 @@ internal static class StorageRegistration
 {
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
-        services.AddOptions<StorageOptions>()
-            .BindConfiguration(StorageOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<StorageOptions>(StorageOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.SectionName)
@@ -19,6 +17,7 @@ internal static class StorageRegistration
         services.AddSingleton<Database>();
         services.AddSingleton<MetaStore>();
         services.AddSingleton<FingerprintStore>();
+        services.AddSingleton<FingerprintIndexFiles>();
         return services;
     }
 }

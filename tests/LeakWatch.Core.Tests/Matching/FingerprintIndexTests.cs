@@ -6,11 +6,13 @@ namespace LeakWatch.Core.Tests.Matching;
 public sealed class FingerprintIndexTests
 {
     [Theory]
-    [InlineData(0, 0)]
-    [InlineData(1, 1)]
-    [InlineData(1000, 300)]
-    [InlineData(200_000, 50_000)]
-    public void Lookup_EveryStoredKey_FindsAllItsPatientsAndNothingElse(int linked, int members)
+    [InlineData(0, 0, FingerprintIndexBuilder.PartEntries)]
+    [InlineData(1, 1, FingerprintIndexBuilder.PartEntries)]
+    [InlineData(1000, 300, FingerprintIndexBuilder.PartEntries)]
+    [InlineData(200_000, 50_000, FingerprintIndexBuilder.PartEntries)]
+    // Built in many parts (the bounded build of a large base), and a table of few groups (large runs, binary search).
+    [InlineData(200_000, 50_000, 5_000)]
+    public void Lookup_EveryStoredKey_FindsAllItsPatientsAndNothingElse(int linked, int members, long partEntries)
     {
         var random = new Random(12);
         var keys = new ulong[linked];
@@ -27,11 +29,11 @@ public sealed class FingerprintIndexTests
 
         var index = new FingerprintIndex(new FingerprintSnapshot
         {
-            Patients = [new Fingerprint(1)],
+            Patients = [.. Enumerable.Range(0, Math.Max(1, linked)).Select(i => new Fingerprint((UInt128)i + 1))],
             LinkedKeys = (ulong[])keys.Clone(),
             LinkedPatients = (int[])patients.Clone(),
             SetMembers = (ulong[])setMembers.Clone(),
-        });
+        }, partEntries);
 
         var found = new List<int>();
         foreach (var group in expected)
@@ -50,5 +52,96 @@ public sealed class FingerprintIndexTests
         }
         Assert.False(index.ContainsMember(0));
         Assert.False(index.ContainsMember(ulong.MaxValue) && !memberSet.Contains(ulong.MaxValue));
+    }
+
+    [Fact]
+    public void Patients_DuplicateReferences_AreMergedAndLinksFollow()
+    {
+        var index = new FingerprintIndex(new FingerprintSnapshot
+        {
+            // Rows 0 and 2 are one patient enrolled twice.
+            Patients = [new Fingerprint(10), new Fingerprint(20), new Fingerprint(10)],
+            LinkedKeys = [100, 200, 300],
+            LinkedPatients = [0, 1, 2],
+            SetMembers = [],
+        });
+
+        Assert.Equal([new Fingerprint(10), new Fingerprint(20)], index.Patients);
+        var found = new List<int>();
+        index.Lookup(300, found);
+        Assert.Equal([0], found);
+        index.Lookup(200, found);
+        Assert.Equal([0, 1], found);
+    }
+
+    [Fact]
+    public void TryOpen_FileOfAnotherEnrollmentKeyOrAlteredByte_IsRefusedWithItsReason()
+    {
+        var snapshot = new FingerprintSnapshot
+        {
+            Patients = [new Fingerprint(1), new Fingerprint(2)],
+            LinkedKeys = [5, 6, 7],
+            LinkedPatients = [0, 0, 1],
+            SetMembers = [42, 43],
+        };
+        var (bytes, macKey) = FingerprintIndexBuilder.BuildInMemory(snapshot, enrollmentId: 7);
+
+        using (var index = FingerprintIndex.TryOpen(IndexMemory.Pinned(bytes), 7, macKey, out var fine))
+        {
+            Assert.NotNull(index);
+            Assert.Equal("", fine);
+            Assert.True(index.ContainsMember(43));
+        }
+        Assert.Null(FingerprintIndex.TryOpen(IndexMemory.Pinned(bytes), 8, macKey, out var other));
+        Assert.Contains("enrollment 7", other);
+        Assert.Null(FingerprintIndex.TryOpen(IndexMemory.Pinned(bytes), 7, new byte[32], out var wrongKey));
+        Assert.Contains("does not check under this key", wrongKey);
+
+        var altered = (byte[])bytes.Clone();
+        altered[FingerprintIndexFormat.HeaderSize + 3] ^= 1; // one bit of a patient reference
+        Assert.Null(FingerprintIndex.TryOpen(IndexMemory.Pinned(altered), 7, macKey, out var damaged));
+        Assert.Contains("content does not check", damaged);
+        Assert.Null(FingerprintIndex.TryOpen(IndexMemory.Pinned(bytes[..^4096]), 7, macKey, out var cut));
+        Assert.Contains("length", cut);
+    }
+
+    [Fact]
+    public void Build_OneOfEach_KeysSitAtTheirSectionsOfTheDocumentedLayout()
+    {
+        var snapshot = new FingerprintSnapshot
+        {
+            Patients = [new Fingerprint(UInt128.MaxValue - 1)],
+            LinkedKeys = [0x1122334455667788],
+            LinkedPatients = [0],
+            SetMembers = [0x0102030405060708],
+        };
+        var (bytes, _) = FingerprintIndexBuilder.BuildInMemory(snapshot, enrollmentId: 1);
+        var format = FingerprintIndexFormat.For(1, 1, 1);
+        Assert.Equal(format.Length, bytes.Length);
+        Assert.Equal(0x1122334455667788UL, BitConverter.ToUInt64(bytes, (int)format.LinkedKeysAt));
+        Assert.Equal(0x0102030405060708UL, BitConverter.ToUInt64(bytes, (int)format.MembersAt));
+    }
+
+    [Fact]
+    public void Append_ExtraFingerprints_FoundWithOrdinalsAfterThePatients()
+    {
+        using var index = new FingerprintIndex(new FingerprintSnapshot
+        {
+            Patients = [new Fingerprint(10), new Fingerprint(20)],
+            LinkedKeys = [100, 200],
+            LinkedPatients = [0, 1],
+            SetMembers = [7],
+        });
+        index.Append(new FingerprintSnapshot { Patients = [new Fingerprint(99)], LinkedKeys = [200, 300], LinkedPatients = [0, 0], SetMembers = [8] });
+
+        var found = new List<int>();
+        Assert.Equal(2, index.Lookup(200, found));
+        Assert.Equal([1, 2], found.Order());
+        found.Clear();
+        Assert.Equal(1, index.Lookup(300, found));
+        Assert.Equal(new Fingerprint(99), index.Patients[found[0]]);
+        Assert.Equal(3, index.Patients.Count);
+        Assert.True(index.ContainsMember(7) && index.ContainsMember(8));
+        Assert.False(index.ContainsMember(9));
     }
 }

@@ -53,18 +53,17 @@ public sealed class AlertingOptionsTests : IDisposable
         Assert.Contains("LeakWatch:Alerting:Channels:3:Kind is required: email, webhook, slack or teams.", failures);
     }
 
-    [Fact]
-    public void AlertingOptions_ChannelValuesTheBinderCannotConvert_NameTheSetting()
+    [Theory]
+    [InlineData("Kind", "pager", "LeakWatch:Alerting:Channels:0:Kind: 'pager' is not one of email, webhook, slack, teams.")]
+    [InlineData("MinPatients", "five", "LeakWatch:Alerting:Channels:0:MinPatients: 'five' is not a valid number.")]
+    [InlineData("MinConfidence", "certain", "LeakWatch:Alerting:Channels:0:MinConfidence: 'certain' is not one of low, medium, high.")]
+    [InlineData("Digest", "weekly", "LeakWatch:Alerting:Channels:0:Digest: 'weekly' is not one of none, hourly, daily.")]
+    public void AlertingOptions_ChannelValueTheBinderCannotConvert_NamesTheSetting(string setting, string value, string expected)
     {
-        // The binder drops a list element it cannot convert without a word: the validator reads the raw values.
-        _fixture.AddChannel("pager", "pager", ("MinPatients", "five"), ("MinConfidence", "certain"), ("Digest", "weekly"));
+        // Without ErrorOnUnknownConfiguration the binder would drop the whole channel without a word.
+        _fixture.AddChannel("pager", "webhook", (setting, value));
 
-        var failures = Failures();
-
-        Assert.Contains("LeakWatch:Alerting:Channels:0:Kind: 'pager' is not one of email, webhook, slack, teams.", failures);
-        Assert.Contains("LeakWatch:Alerting:Channels:0:MinPatients: 'five' is not a valid number.", failures);
-        Assert.Contains("LeakWatch:Alerting:Channels:0:MinConfidence: 'certain' is not one of low, medium, high.", failures);
-        Assert.Contains("LeakWatch:Alerting:Channels:0:Digest: 'weekly' is not one of none, hourly, daily.", failures);
+        Assert.Equal([expected], Failures());
     }
 
     [Fact]
@@ -83,17 +82,23 @@ public sealed class AlertingOptionsTests : IDisposable
     {
         _fixture.AddChannel("mail", "email", ("SmtpHost", "127.0.0.1"), ("SmtpSecurity", "none"), ("From", "a@lab.test"), ("To:0", "b@lab.test"), ("Password", "hunter2"));
         _fixture.Settings["LeakWatch:Alerting:Channels:0:MinPatient"] = "5";
-        _fixture.Settings["LeakWatch:Alerting:ConsoleUrl"] = "https://x.test";
 
         var failures = Failures();
 
         Assert.Equal(
         [
-            "LeakWatch:Alerting:ConsoleUrl is not a setting of LeakWatch:Alerting.",
-            "LeakWatch:Alerting:Channels:0:MinPatient is not a setting of an alert channel.",
+            "LeakWatch:Alerting:Channels:0:MinPatient is not a setting (check its spelling and its section).",
             "LeakWatch:Alerting:Channels:0:Password is not a setting: secrets are never written in the configuration; name a file or an environment variable (PasswordFile, PasswordEnvironmentVariable, SecretFile, SecretEnvironmentVariable).",
         ], failures);
         Assert.DoesNotContain(failures, f => f.Contains("hunter2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AlertingOptions_UnknownSettingOfTheSection_IsNamed()
+    {
+        _fixture.Settings["LeakWatch:Alerting:ConsoleUrl"] = "https://x.test";
+
+        Assert.Equal(["LeakWatch:Alerting:ConsoleUrl is not a setting (check its spelling and its section)."], Failures());
     }
 
     [Fact]

@@ -226,4 +226,21 @@ public class IncidentRecorderTests : IDisposable
         Assert.Equal((2L, 0L, 2L), (incident.PatientsHigh, incident.PatientsLow, incident.Revision));
         Assert.Equal(MatchedRules.Email | MatchedRules.NirName, incident.Rules);
     }
+
+    [Fact]
+    public async Task IncidentRecorder_SameBytesAndUrlAsIncidentOfAnotherKind_MakeAnIncidentOfTheirOwn()
+    {
+        var services = _fixture.StartService();
+        var recorder = services.GetRequiredService<IncidentRecorder>();
+        // A kind to come (issue 15: canaries, early warnings, suspicious dumps) is recorded by the same recorder, even without matches.
+        var otherKind = (IncidentKind)2;
+        await recorder.RecordAsync("forum-x", "https://forum.example/t/42", Scans.Result("d", Scans.Sha('a'), Scans.Range(1, 3)), CancellationToken.None);
+
+        await recorder.RecordAsync(otherKind, "forum-x", "https://forum.example/t/42", Scans.Result("d", Scans.Sha('a')), CancellationToken.None);
+        await recorder.RecordAsync(otherKind, "forum-x", "https://forum.example/t/42", Scans.Result("d", Scans.Sha('a')), CancellationToken.None);
+
+        var incidents = await AlertingFixture.QueryAsync<IncidentRow>(services, "SELECT " + IncidentRow.Columns + " FROM incidents ORDER BY id");
+        Assert.Equal([(IncidentKind.PatientLeak, 3L, 1L), (otherKind, 0L, 1L)], incidents.Select(i => (i.Kind, i.PatientsTotal, i.Revision)));
+        Assert.Equal(2, (await AlertingFixture.QueryAsync<long>(services, "SELECT incident_id FROM incident_documents WHERE content_sha256 = @Sha", new { Sha = Scans.Sha('a') })).Count);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Storage;
@@ -8,7 +7,7 @@ namespace LeakWatch.Service.Crawling.State;
 /// <summary>Crawl state in the database: validators per URL, seen-content hashes, cursors. SQL beside each method.</summary>
 internal sealed class CrawlStateStore(Database database, TimeProvider time)
 {
-    private string Now => time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+    private string Now => DbTime.Text(time.GetUtcNow());
 
     private const string SelectPage = "SELECT etag AS ETag, last_modified AS LastModified, content_sha256 AS ContentSha256, outcome AS Outcome FROM crawl_pages WHERE source = @source AND url = @url";
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using LeakWatch.Service.Storage;
 
@@ -91,7 +90,7 @@ internal sealed class SourceHealthStore(Database database)
         {
             source = report.Source,
             kind = report.Kind,
-            runAt = report.StartedAt.ToString("O", CultureInfo.InvariantCulture),
+            runAt = DbTime.Text(report.StartedAt),
             succeeded = report.Succeeded,
             lastError = report.LastError,
             documents = report.Documents,

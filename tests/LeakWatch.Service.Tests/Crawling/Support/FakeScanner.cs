@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using LeakWatch.Core.Documents;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Detection;
@@ -11,49 +11,36 @@ using LeakWatch.Service.Detection;
 namespace LeakWatch.Service.Tests.Crawling.Support;
 
 /// <summary>
-/// Stands in for detection at the crawler's boundary: a planted record is the token SYNTH-NNNNNN (patient NNNNNN).
-/// Unpacks zip archives like the real scanner does, refusing entries that expand past 10 MB (an archive bomb).
+/// Stands in for matching at the crawler's boundary: a planted record is the token SYNTH-NNNNNN (patient NNNNNN). The
+/// rest is the product's own: archives are opened by Core's unpacker with the detection defaults (an archive bomb is
+/// refused there, with its reason), leaves are decoded by Core's decoder; only the matching is a fake.
 /// </summary>
 internal sealed partial class FakeScanner : IDocumentScanner
 {
-    private const long MaxEntryBytes = 10L * 1024 * 1024;
+    private static readonly UnpackLimits Limits = new DetectionOptions().UnpackLimits;
 
     public ConcurrentQueue<string> Scanned { get; } = new();
 
-    /// <summary>The text of every plain document scanned, by name (synthetic content only).</summary>
+    /// <summary>The text of every leaf document scanned, by name (synthetic content only).</summary>
     public ConcurrentDictionary<string, string> Texts { get; } = new();
 
-    public async Task<IReadOnlyList<DocumentScanResult>> ScanAsync(Stream content, string documentName, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DocumentScanResult>> ScanAsync(Stream content, string documentName, CancellationToken cancellationToken)
     {
         Scanned.Enqueue(documentName);
-        using var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, cancellationToken);
-        var bytes = buffer.ToArray();
-        if (bytes.AsSpan().StartsWith("PK\x03\x04"u8))
+        var results = new List<DocumentScanResult>();
+        var unpacked = DocumentUnpacker.Unpack(content, documentName, Limits, (leafName, leaf) =>
         {
-            var results = new List<DocumentScanResult>();
-            using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
-            foreach (var entry in zip.Entries)
-            {
-                var name = documentName + "!" + entry.FullName;
-                await using var stream = entry.Open();
-                using var leaf = new MemoryStream();
-                var chunk = new byte[81920];
-                int read;
-                var bomb = false;
-                while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-                {
-                    leaf.Write(chunk, 0, read);
-                    if (leaf.Length > MaxEntryBytes) { bomb = true; break; }
-                }
-                results.Add(bomb
-                    ? new DocumentScanResult(name, "", leaf.Length, 0, [], "archive bomb: entry expands past 10 MB")
-                    : Text(name, leaf.ToArray()));
-            }
-            return results;
-        }
-        Texts[documentName] = Encoding.UTF8.GetString(bytes);
-        return [Text(documentName, bytes)];
+            // A leaf the unpacker stops (a bomb) throws here and is listed in Skipped with its reason.
+            using var buffer = new MemoryStream();
+            leaf.CopyTo(buffer);
+            var bytes = buffer.ToArray();
+            using var decoded = TextDecoding.Open(new MemoryStream(bytes, writable: false));
+            var text = decoded.ReadToEnd();
+            Texts[leafName] = text;
+            results.Add(Text(leafName, text, bytes));
+        }, cancellationToken);
+        foreach (var skipped in unpacked.Skipped) results.Add(new DocumentScanResult(skipped.Name, "", 0, 0, [], skipped.Reason));
+        return Task.FromResult<IReadOnlyList<DocumentScanResult>>(results);
     }
 
     /// <summary>
@@ -71,12 +58,11 @@ internal sealed partial class FakeScanner : IDocumentScanner
         var text = page.Body?.TextContent ?? "";
         Scanned.Enqueue(documentName);
         Texts[documentName] = text;
-        return Task.FromResult<IReadOnlyList<DocumentScanResult>>([Text(documentName, Encoding.UTF8.GetBytes(text))]);
+        return Task.FromResult<IReadOnlyList<DocumentScanResult>>([Text(documentName, text, Encoding.UTF8.GetBytes(text))]);
     }
 
-    private static DocumentScanResult Text(string name, byte[] bytes)
+    private static DocumentScanResult Text(string name, string text, byte[] bytes)
     {
-        var text = Encoding.UTF8.GetString(bytes);
         var matches = Token().Matches(text)
             .GroupBy(m => m.Groups[1].Value)
             .Select(g => new PatientMatch(

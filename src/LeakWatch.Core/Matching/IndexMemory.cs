@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+
+namespace LeakWatch.Core.Matching;
+
+/// <summary>
+/// The bytes of an index file as the index reads them in place: a memory-mapped file (the store's, see
+/// Service/Storage) or a pinned array (an index built in memory: tests, <see cref="FingerprintIndex(FingerprintSnapshot, long)"/>).
+/// Must outlive every lookup: <see cref="FingerprintIndex"/> owns it and releases it when disposed.
+/// </summary>
+public abstract class IndexMemory : IDisposable
+{
+    /// <summary>The address of the first byte, valid until <see cref="Dispose"/>.</summary>
+    public abstract nint Address { get; }
+
+    public abstract long Length { get; }
+
+    public abstract void Dispose();
+
+    public static IndexMemory Pinned(byte[] bytes) => new PinnedMemory(bytes);
+
+    private sealed class PinnedMemory(byte[] bytes) : IndexMemory
+    {
+        private GCHandle _handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+
+        public override nint Address => _handle.AddrOfPinnedObject();
+
+        public override long Length => bytes.Length;
+
+        // An index built in memory and never disposed (a verb's, a test's) still unpins its bytes once collected.
+        ~PinnedMemory() => Release();
+
+        public override void Dispose()
+        {
+            Release();
+            GC.SuppressFinalize(this);
+        }
+
+        private void Release()
+        {
+            if (_handle.IsAllocated) _handle.Free();
+        }
+    }
+}
+
+/// <summary>Where <see cref="FingerprintIndexBuilder"/> writes an index file: a file (the store's) or an array.</summary>
+public interface IIndexTarget
+{
+    /// <summary>Sets the final length before anything is written (a file is extended, an array allocated).</summary>
+    void SetLength(long length);
+
+    void Write(long offset, ReadOnlySpan<byte> data);
+
+    void Read(long offset, Span<byte> data);
+}
+
+/// <summary>An index built in memory, for tests and <see cref="FingerprintIndex(FingerprintSnapshot, long)"/>.</summary>
+internal sealed class ArrayIndexTarget : IIndexTarget
+{
+    public byte[] Bytes { get; private set; } = [];
+
+    public void SetLength(long length) => Bytes = GC.AllocateArray<byte>(checked((int)length), pinned: true);
+
+    public void Write(long offset, ReadOnlySpan<byte> data) => data.CopyTo(Bytes.AsSpan(checked((int)offset)));
+
+    public void Read(long offset, Span<byte> data) => Bytes.AsSpan(checked((int)offset), data.Length).CopyTo(data);
+}

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using LeakWatch.Service.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeakWatch.Service.Canaries;
+
+/// <summary>
+/// <c>leakwatch canary create --system NAME [--count N] [--email-domain DOMAIN]</c> prints synthetic identities once,
+/// for the lab to plant in that system, and keeps only their fingerprints; <c>leakwatch canary list</c> shows systems,
+/// counts and creation dates, never a value.
+/// </summary>
+internal static class CanaryVerb
+{
+    public const int MaxSystemLength = 64;
+
+    public static Command Create(VerbHost verbHost)
+    {
+        var system = new Option<string>("--system")
+        {
+            Description = "The system the canaries are for (the lab information system, billing, a backup, a partner's copy): named in every alert they raise.",
+            Required = true,
+        };
+        var count = new Option<int>("--count") { Description = "How many canaries (1 to 1000).", DefaultValueFactory = _ => 5 };
+        var domain = new Option<string?>("--email-domain")
+        {
+            Description = "The domain of their e-mail addresses; best one the lab controls, so mail sent to a canary is seen. Default: common French providers.",
+        };
+        var create = new Command("create", "Make canary patients for a system and print them once; LeakWatch keeps only their fingerprints.");
+        create.Options.Add(system);
+        create.Options.Add(count);
+        create.Options.Add(domain);
+        verbHost.SetAction(create, (parse, services, console, ct) =>
+            CreateAsync(parse.GetValue(system)!, parse.GetValue(count), parse.GetValue(domain), services, console, ct));
+
+        var list = new Command("list", "List the canaries: system, count and creation date (never their values).");
+        verbHost.SetAction(list, ListAsync);
+
+        var canary = new Command("canary", "Canary patients: synthetic identities planted in a system, to learn which system a leak came from.");
+        canary.Subcommands.Add(create);
+        canary.Subcommands.Add(list);
+        return canary;
+    }
+
+    private static async Task<int> CreateAsync(string system, int count, string? emailDomain, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
+    {
+        system = system.Trim();
+        if (system.Length is 0 or > MaxSystemLength || system.Any(char.IsControl))
+        {
+            throw new LeakWatchException($"--system must be a name of 1 to {MaxSystemLength} printable characters.");
+        }
+        if (count is < 1 or > CanaryMaker.MaxCount) throw new LeakWatchException($"--count must be between 1 and {CanaryMaker.MaxCount}.");
+        if (emailDomain is not null)
+        {
+            emailDomain = emailDomain.Trim().TrimStart('@').ToLowerInvariant();
+            if (Uri.CheckHostName(emailDomain) != UriHostNameType.Dns || !emailDomain.Contains('.', StringComparison.Ordinal))
+            {
+                throw new LeakWatchException("--email-domain must be a domain name such as labo-exemple.fr.");
+            }
+        }
+
+        var batch = await services.GetRequiredService<CanaryMaker>().CreateAsync(system, count, emailDomain, cancellationToken);
+        // Standard output only, once: the values are nowhere else (not the database, not the logs).
+        await console.Out.WriteLineAsync("NOM;PRENOMS;SEXE;DATE_NAISSANCE;NIR;TELEPHONE;EMAIL");
+        foreach (var c in batch.Identities)
+        {
+            await console.Out.WriteLineAsync($"{c.LastName};{c.FirstNames};{c.Sex};{c.BirthDateText};{c.Nir};{c.Phone};{c.Email}");
+        }
+        var inv = CultureInfo.InvariantCulture;
+        await console.Error.WriteLineAsync(string.Create(inv,
+            $"{count} canaries made for system '{system}' ({batch.Regenerated} drawn again because they shared a value with an enrolled patient or another canary)."));
+        if (!batch.CheckedAgainstPatients)
+        {
+            await console.Error.WriteLineAsync("No patient is enrolled yet: the enrollment will keep the canaries apart from the patients when it comes.");
+        }
+        await console.Error.WriteLineAsync("They are printed this once: LeakWatch keeps only their fingerprints. Plant them in the system as ordinary patients, then keep no copy of this output.");
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> ListAsync(ParseResult parse, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
+    {
+        var sets = await services.GetRequiredService<CanaryStore>().ListAsync(cancellationToken);
+        if (sets.Count == 0)
+        {
+            await console.Out.WriteLineAsync("No canaries yet: leakwatch canary create --system NAME");
+            return ExitCodes.Success;
+        }
+        var width = Math.Max("SYSTEM".Length, sets.Max(s => s.System.Length));
+        await console.Out.WriteLineAsync("SYSTEM".PadRight(width) + "  CANARIES  CREATED (UTC)");
+        foreach (var set in sets)
+        {
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{set.System.PadRight(width)}  {set.Canaries,8}  {set.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}"));
+        }
+        return ExitCodes.Success;
+    }
+}

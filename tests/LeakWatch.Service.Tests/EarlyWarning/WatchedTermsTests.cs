@@ -1,0 +1,106 @@
+using LeakWatch.Service.EarlyWarning;
+using LeakWatch.Service.CommandLine;
+using LeakWatch.Service.Tests.Hosting;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+
+namespace LeakWatch.Service.Tests.EarlyWarning;
+
+public sealed class WatchedTermsTests
+{
+    private static WatchedTerms Terms(FakeLogger<WatchedTerms>? logger = null, TimeSpan? timeout = null, params WatchedTermOptions[] terms) =>
+        new(Options.Create(new EarlyWarningOptions { WatchedTerms = [.. terms], RegexTimeout = timeout ?? TimeSpan.FromSeconds(1) }), logger ?? new FakeLogger<WatchedTerms>());
+
+    [Theory]
+    [InlineData("[VENTE] base LABO SANTE-PLUS 500k patients")]
+    [InlineData("dump of labo  santé plus, fresh")]
+    [InlineData("Labo-Santé-Plus.")]
+    [InlineData("LABO\nSANTÉ\tPLUS")]
+    public void Find_PhraseWrittenWithOtherCaseAccentsOrPunctuation_IsFound(string text)
+    {
+        var terms = Terms(null, null, new WatchedTermOptions { Name = "lab-name", Text = "Labo Santé Plus" });
+
+        Assert.Equal(["lab-name"], terms.Find(text));
+    }
+
+    [Theory]
+    [InlineData("Biolabs is hiring")]
+    [InlineData("superbiolab leak")]
+    [InlineData("bio lab")]
+    public void Find_WordOnlyInsideAnotherWord_IsNotFound(string text)
+    {
+        var terms = Terms(null, null, new WatchedTermOptions { Name = "software", Text = "Biolab" });
+
+        Assert.Empty(terms.Find(text));
+        Assert.Equal(["software"], terms.Find("selling BIOLAB db 2026"));
+    }
+
+    [Fact]
+    public void Find_Pattern_RunsCaseInsensitivelyOnTheFoldedText()
+    {
+        var terms = Terms(null, null,
+            new WatchedTermOptions { Name = "software", Pattern = @"\bkali ?labo v?\d+\b" },
+            new WatchedTermOptions { Name = "site", Text = "Clinique du Parc" });
+
+        Assert.Equal(["software"], terms.Find("Accès root sur KaliLabo v3 (labo de Lyon)"));
+        Assert.Equal(["site", "software"], terms.Find("kali-labo 12 ... clinique du parc").Order(StringComparer.Ordinal));
+        Assert.Empty(terms.Find("nothing to see"));
+    }
+
+    [Fact]
+    public void Find_PatternOutOfTime_IsLoggedByNameAndTakenAsNoMatch()
+    {
+        var logger = new FakeLogger<WatchedTerms>();
+        var terms = Terms(logger, TimeSpan.FromMilliseconds(1), new WatchedTermOptions { Name = "slow", Pattern = @"(\w+\s?)+X" });
+        var text = string.Join(' ', Enumerable.Repeat("ABCDEFGHIJ", 3000));
+
+        Assert.Empty(terms.Find(text));
+        var record = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Contains("Watched term slow", record.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ABCDEFGHIJ", record.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "(unclosed", "LeakWatch:EarlyWarning:WatchedTerms:0 ('software'):Pattern is not a valid regular expression")]
+    [InlineData("Biolab", "biolab", "give exactly one of Text")]
+    [InlineData(null, null, "give exactly one of Text")]
+    [InlineData(null, "Santé", "write 'Sante', not 'Santé'")]
+    [InlineData(null, "x*", "matches an empty text")]
+    [InlineData("--", null, "Text holds no letter or digit")]
+    public void Validator_BadTerm_FailsNamingTheSettingAndTheTerm(string? text, string? pattern, string message)
+    {
+        var options = new EarlyWarningOptions { WatchedTerms = [new WatchedTermOptions { Name = "software", Text = text, Pattern = pattern }] };
+
+        var result = new EarlyWarningOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.Contains(message, StringComparison.Ordinal) && f.Contains("WatchedTerms:0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validator_TwoTermsWithOneName_Fails()
+    {
+        var options = new EarlyWarningOptions
+        {
+            WatchedTerms = [new WatchedTermOptions { Name = "lab", Text = "Biolab" }, new WatchedTermOptions { Name = "LAB", Text = "Clinique" }],
+        };
+
+        var result = new EarlyWarningOptionsValidator().Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f.Contains("WatchedTerms:1:Name 'LAB' is used by another", StringComparison.Ordinal));
+        Assert.True(new EarlyWarningOptionsValidator().Validate(null, new EarlyWarningOptions()).Succeeded);
+    }
+
+    [Fact]
+    public async Task Service_BadPatternInConfiguration_StopsAtStartNamingTheTerm()
+    {
+        using var cli = new CliHarness();
+        cli.Settings["LeakWatch:EarlyWarning:WatchedTerms:0:Name"] = "software";
+        cli.Settings["LeakWatch:EarlyWarning:WatchedTerms:0:Pattern"] = "kali[labo";
+
+        var result = await cli.RunAsync("run");
+
+        Assert.Equal(ExitCodes.BadConfiguration, result.ExitCode);
+        Assert.Contains("LeakWatch:EarlyWarning:WatchedTerms:0 ('software'):Pattern is not a valid regular expression", result.Error, StringComparison.Ordinal);
+    }
+}
