@@ -58,10 +58,7 @@ internal static class OperationsRegistration
                 scheduler.IdleWaitTime = cluster.Value.IdleWaitTime;
             }));
 
-        services.AddOptions<ClusterOptions>()
-            .BindConfiguration(ClusterOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStrictOptions<ClusterOptions>(ClusterOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<ClusterNodes>();
         services.AddHostedService<NodeHeartbeat>();
 

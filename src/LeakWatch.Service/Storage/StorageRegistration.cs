@@ -10,9 +10,7 @@ internal static class StorageRegistration
     {
         services.AddStrictOptions<StorageOptions>(StorageOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        services.AddOptions<DatabaseOptions>()
-            .BindConfiguration(DatabaseOptions.SectionName)
-            .ValidateOnStart();
+        services.AddStrictOptions<DatabaseOptions>(DatabaseOptions.SectionName);
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddSingleton<Database>();
         services.AddSingleton<MetaStore>();
