@@ -82,6 +82,11 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
 
     public void ReadLinked(LinkedChunk onChunk)
     {
+        if (_connection is not SqliteConnection)
+        {
+            ReadLinkedOneReaderAtATime(onChunk);
+            return;
+        }
         // Keys and their ordinals are two parts chunked alike: read side by side.
         using var ordinals = Part(ChunkFormat.LinkedPatientsPart);
         var keys = new ulong[ChunkFormat.DefaultChunkEntries];
@@ -95,6 +100,29 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
             ChunkFormat.ReadUInt64s(data, count, keys);
             var ordinalBytes = ReadBlob(ordinals.Reader, ref ordinalBuffer);
             ChunkFormat.ReadOrdinalDeltas(ordinalBuffer.AsSpan(0, ordinalBytes), count, patients);
+            onChunk(keys.AsSpan(0, count), patients.AsSpan(0, count));
+        });
+    }
+
+    /// <summary>
+    /// PostgreSQL allows one open reader per connection: the ordinals (LEB128 deltas, about a byte per linked
+    /// fingerprint) are read first, then the keys beside them.
+    /// </summary>
+    private void ReadLinkedOneReaderAtATime(LinkedChunk onChunk)
+    {
+        var ordinals = new List<(int Count, byte[] Data)>();
+        ReadPart(ChunkFormat.LinkedPatientsPart, (count, data) => ordinals.Add((count, data.ToArray())));
+        var keys = new ulong[ChunkFormat.DefaultChunkEntries];
+        var patients = new int[ChunkFormat.DefaultChunkEntries];
+        var next = 0;
+        ReadPart(ChunkFormat.LinkedKeysPart, (count, data) =>
+        {
+            if (next >= ordinals.Count) throw new InvalidDataException($"Enrollment {EnrollmentId} has fewer chunks of ordinals than of keys; enroll again.");
+            var (ordinalCount, ordinalBytes) = ordinals[next++];
+            if (ordinalCount != count) throw new InvalidDataException($"Enrollment {EnrollmentId} has chunks of keys and ordinals that differ; enroll again.");
+            if (keys.Length < count) (keys, patients) = (new ulong[count], new int[count]);
+            ChunkFormat.ReadUInt64s(data, count, keys);
+            ChunkFormat.ReadOrdinalDeltas(ordinalBytes, count, patients);
             onChunk(keys.AsSpan(0, count), patients.AsSpan(0, count));
         });
     }
