@@ -34,7 +34,7 @@ internal sealed class SessionStore(Database database, UserStore users, TimeProvi
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO console_sessions (token_sha256, user_id, created_at, last_seen, second_factor_done)
             VALUES (@Token, @User, @Now, @Now, @Done)
-            """, new { Token = Hash(token), User = userId, Now = now, Done = secondFactorDone }, cancellationToken: cancellationToken));
+            """, new { Token = Hash(token), User = userId, Now = now, Done = secondFactorDone ? 1L : 0L }, cancellationToken: cancellationToken));
         return token;
     }
 

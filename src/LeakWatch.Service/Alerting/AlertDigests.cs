@@ -1,7 +1,6 @@
 using Dapper;
 using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -46,7 +45,7 @@ internal sealed class AlertDigests(
         foreach (var channel in options.Value.Channels.Where(c => c.Digest != DigestMode.None))
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
             var instance = await keys.InstanceAsync(connection, transaction, cancellationToken);
             var currentPeriod = PeriodStart(channel.Digest, now);
             var pending = await connection.QueryAsync<(long IncidentId, string AddedAt)>(new CommandDefinition(

@@ -38,7 +38,11 @@ internal sealed class AlertDispatcher(
             var (delivered, failed) = (0, 0);
             foreach (var alert in due)
             {
-                if (failing.Contains(alert.Channel)) continue;
+                if (failing.Contains(alert.Channel))
+                {
+                    await outbox.ReleaseAsync(alert.Id, cancellationToken);
+                    continue;
+                }
                 var attempt = (int)alert.Attempts + 1;
                 var channel = settings.Channels.FirstOrDefault(c => string.Equals(c.Name, alert.Channel, StringComparison.OrdinalIgnoreCase));
                 if (channel is null)

@@ -1,7 +1,7 @@
+using System.Data.Common;
 using Dapper;
 using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Alerting;
@@ -26,7 +26,7 @@ internal sealed class AlertPlanner(IOptions<AlertingOptions> options, Idempotenc
         """;
 
     /// <returns>How many alerts were queued and how many digest items were added.</returns>
-    public async Task<IncidentFollowUp> HandleAsync(SqliteConnection connection, SqliteTransaction transaction, IncidentRow incident, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IncidentFollowUp> HandleAsync(DbConnection connection, DbTransaction transaction, IncidentRow incident, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var instance = await keys.InstanceAsync(connection, transaction, cancellationToken);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace LeakWatch.Service.Alerting;
 
@@ -17,7 +17,7 @@ internal sealed class IdempotencyKeys
 
     private string? _instance;
 
-    public async Task<string> InstanceAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    public async Task<string> InstanceAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         if (_instance is not null) return _instance;
         var value = await connection.ExecuteScalarAsync<string>(new CommandDefinition(SelectInstance, transaction: transaction, cancellationToken: cancellationToken));

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using LeakWatch.Service.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace LeakWatch.Service.Audit;
 
@@ -39,7 +39,7 @@ internal sealed class AuditLog(Database database, ConsoleSubKeys subKeys, TimePr
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
             await AppendAsync(connection, transaction, entry, key, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -50,11 +50,11 @@ internal sealed class AuditLog(Database database, ConsoleSubKeys subKeys, TimePr
     }
 
     /// <summary>
-    /// Appends inside the caller's write transaction (opened with <c>BeginTransaction(deferred: false)</c>, so the
+    /// Appends inside the caller's write transaction (opened with <see cref="Database.BeginWriteAsync"/>, so the
     /// chain's last entry cannot change under it): the action and its audit entry are committed together or not at all.
     /// The key comes from <see cref="KeyAsync"/>, asked before the transaction (the first ask may write to the database).
     /// </summary>
-    public async Task AppendAsync(SqliteConnection connection, SqliteTransaction transaction, AuditEvent entry, byte[] key, CancellationToken cancellationToken)
+    public async Task AppendAsync(DbConnection connection, DbTransaction transaction, AuditEvent entry, byte[] key, CancellationToken cancellationToken)
     {
         var last = await connection.QuerySingleOrDefaultAsync<LastEntry>(new CommandDefinition(
             "SELECT id AS Id, mac AS Mac FROM audit_log ORDER BY id DESC LIMIT 1", transaction: transaction, cancellationToken: cancellationToken));

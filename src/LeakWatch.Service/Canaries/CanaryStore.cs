@@ -18,8 +18,8 @@ internal sealed record CanarySetInfo(long Id, string System, long Canaries, Date
 internal sealed class CanaryStore(Database database, TimeProvider time)
 {
     private const string InsertSet = "INSERT INTO canary_sets (system, canaries, created_at) VALUES (@System, @Canaries, @CreatedAt) RETURNING id";
-    private const string InsertFingerprint = "INSERT INTO canary_fingerprints (set_id, canary, kind, key) VALUES ($set, $canary, $kind, $key)";
-    private const string InsertMember = "INSERT INTO canary_members (set_id, key) VALUES ($set, $key)";
+    private const string InsertFingerprint = "INSERT INTO canary_fingerprints (set_id, canary, kind, key) VALUES (@set, @canary, @kind, @key)";
+    private const string InsertMember = "INSERT INTO canary_members (set_id, key) VALUES (@set, @key)";
     private const string SelectSets = "SELECT id AS Id, system AS System, canaries AS Canaries, created_at AS CreatedAt FROM canary_sets ORDER BY id";
     private const string SelectVersion = "SELECT count(*) || ':' || coalesce(max(id), 0) FROM canary_sets";
     private const string SelectFingerprints = """
@@ -34,28 +34,28 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = connection.BeginTransaction();
+        await using var tx = await Database.BeginWriteAsync(connection, cancellationToken);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSet,
             new { System = system, Canaries = canaries.Count, CreatedAt = DbTime.Text(now) }, tx, cancellationToken: cancellationToken));
 
         await using var fingerprint = connection.CreateCommand();
         fingerprint.Transaction = tx;
         fingerprint.CommandText = InsertFingerprint;
-        fingerprint.Parameters.AddWithValue("$set", id);
-        var canary = fingerprint.Parameters.Add("$canary", Microsoft.Data.Sqlite.SqliteType.Blob);
-        var kind = fingerprint.Parameters.Add("$kind", Microsoft.Data.Sqlite.SqliteType.Integer);
-        var key = fingerprint.Parameters.Add("$key", Microsoft.Data.Sqlite.SqliteType.Integer);
+        fingerprint.AddParameter("set", System.Data.DbType.Int64).Value = id;
+        var canary = fingerprint.AddParameter("canary", System.Data.DbType.Binary);
+        var kind = fingerprint.AddParameter("kind", System.Data.DbType.Int64);
+        var key = fingerprint.AddParameter("key", System.Data.DbType.Int64);
         await using var member = connection.CreateCommand();
         member.Transaction = tx;
         member.CommandText = InsertMember;
-        member.Parameters.AddWithValue("$set", id);
-        var memberKey = member.Parameters.Add("$key", Microsoft.Data.Sqlite.SqliteType.Integer);
+        member.AddParameter("set", System.Data.DbType.Int64).Value = id;
+        var memberKey = member.AddParameter("key", System.Data.DbType.Int64);
         foreach (var one in canaries)
         {
             canary.Value = one.Reference.ToBytes();
             foreach (var (k, value) in one.Linked)
             {
-                kind.Value = (int)k;
+                kind.Value = (long)(int)k;
                 key.Value = unchecked((long)value);
                 await fingerprint.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -87,7 +87,7 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
     public async Task<CanaryBook> LoadAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = connection.BeginTransaction(deferred: true);
+        await using var tx = await Database.BeginReadAsync(connection, cancellationToken);
         var version = await connection.ExecuteScalarAsync<string>(new CommandDefinition(SelectVersion, transaction: tx, cancellationToken: cancellationToken)) ?? "0:0";
         var references = new List<Fingerprint>();
         var systems = new List<string>();
@@ -125,7 +125,7 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
     public async Task SetShadowedAsync(IReadOnlyCollection<ulong> keys, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = connection.BeginTransaction();
+        await using var tx = await Database.BeginWriteAsync(connection, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(ClearShadowed, transaction: tx, cancellationToken: cancellationToken));
         foreach (var key in keys)
         {

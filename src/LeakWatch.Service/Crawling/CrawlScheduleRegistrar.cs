@@ -9,7 +9,8 @@ namespace LeakWatch.Service.Crawling;
 /// <summary>
 /// At start, one Quartz job per enabled source with its cron trigger. The schedule is persistent (Operations): a trigger
 /// whose cron is unchanged is kept, so a run missed while the service was down fires once at start (misfire), not once
-/// per missed slot; jobs of sources no longer enabled are removed.
+/// per missed slot; jobs of sources no longer enabled are removed. On PostgreSQL the store is clustered: the job, keyed
+/// by source and [DisallowConcurrentExecution], never runs on two nodes at once.
 /// </summary>
 internal sealed class CrawlScheduleRegistrar(ISchedulerFactory schedulers, IOptions<SourcesOptions> sources, TimeProvider time, ILogger<CrawlScheduleRegistrar> logger) : IHostedService
 {
@@ -28,6 +29,8 @@ internal sealed class CrawlScheduleRegistrar(ISchedulerFactory schedulers, IOpti
             var job = JobBuilder.Create<CrawlJob>()
                 .WithIdentity(source.Name, CrawlJob.Group)
                 .UsingJobData(CrawlJob.SourceKey, source.Name)
+                // In a cluster, a crawl cut short by its node's death is run again by another node (Quartz's recovery).
+                .RequestRecovery()
                 .Build();
             var trigger = TriggerBuilder.Create(time)
                 .WithIdentity(source.Name, CrawlJob.Group)

@@ -33,6 +33,7 @@ internal static class LeakWatchCommandLine
         root.Subcommands.Add(Demo.DemoVerb.Create(host));
         root.Subcommands.Add(Accounts.UsersVerb.Create(host));
         root.Subcommands.Add(Audit.AuditVerb.Create(host));
+        root.Subcommands.Add(Storage.MigrateVerb.Create(host));
         root.Subcommands.Add(Canaries.CanaryVerb.Create(host));
         // No verb means `run`: the service itself.
         root.SetAction((parse, ct) => RunVerb.RunAsync(host, parse, ct));

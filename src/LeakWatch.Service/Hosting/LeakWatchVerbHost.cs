@@ -53,6 +53,7 @@ internal sealed class LeakWatchVerbHost(IReadOnlyList<string> configArgs, Action
         NoEnrollmentException e => ("leakwatch: " + e.Message, ExitCodes.Failure),
         OperationCanceledException => ("leakwatch: cancelled.", ExitCodes.Failure),
         SqliteException e => ("leakwatch: " + StorageFailure.Describe(e), ExitCodes.Failure),
+        Npgsql.NpgsqlException e => ("leakwatch: " + StorageFailure.Describe(e), ExitCodes.Failure),
         IOException e when StorageFailure.IsDiskFull(e) =>
             ("leakwatch: the disk is full; nothing was changed. Free space on the file system of the data folder (LeakWatch:DataDirectory) and run the command again.", ExitCodes.Failure),
         UnauthorizedAccessException =>

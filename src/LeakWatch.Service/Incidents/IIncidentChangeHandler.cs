@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace LeakWatch.Service.Incidents;
 
@@ -9,5 +9,5 @@ namespace LeakWatch.Service.Incidents;
 internal interface IIncidentChangeHandler
 {
     /// <param name="incident">The incident as just written (revision 1 when created, higher when it grew).</param>
-    Task<IncidentFollowUp> HandleAsync(SqliteConnection connection, SqliteTransaction transaction, IncidentRow incident, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<IncidentFollowUp> HandleAsync(DbConnection connection, DbTransaction transaction, IncidentRow incident, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -1,8 +1,8 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace LeakWatch.Service.Incidents;
@@ -33,7 +33,7 @@ internal sealed class IncidentRecorder(
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
             var now = time.GetUtcNow();
             var outcome = await RecordAsync(connection, transaction, kind, source, url, result, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -47,8 +47,8 @@ internal sealed class IncidentRecorder(
     }
 
     private async Task<Outcome> RecordAsync(
-        SqliteConnection connection,
-        SqliteTransaction transaction,
+        DbConnection connection,
+        DbTransaction transaction,
         IncidentKind kind,
         string source,
         string url,
@@ -79,10 +79,10 @@ internal sealed class IncidentRecorder(
         var knownId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             SelectByUrl, new { Url = url, Kind = kind }, transaction, cancellationToken: cancellationToken))
             ?? await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                SelectSuperset, new { Kind = kind }, transaction, cancellationToken: cancellationToken));
+                Dialect(SelectSuperset), new { Kind = kind }, transaction, cancellationToken: cancellationToken));
         var known = knownId is { } id ? await SelectIncidentAsync(connection, transaction, id, cancellationToken) : null;
         var newPatients = known is null ? patients.Count : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            CountNewPatients, new { known.Id }, transaction, cancellationToken: cancellationToken));
+            Dialect(CountNewPatients), new { known.Id }, transaction, cancellationToken: cancellationToken));
 
         var decision = IncidentMerge.Decide(known is null ? null : IncidentVersion.Of(known), document, newPatients);
         var next = decision.Next;
@@ -102,9 +102,9 @@ internal sealed class IncidentRecorder(
         };
         var incidentId = known?.Id ?? await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertIncident, values, transaction, cancellationToken: cancellationToken));
         if (known is not null) await connection.ExecuteAsync(new CommandDefinition(UpdateIncident, values, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(UpsertPatients, new { Id = incidentId }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Dialect(UpsertPatients), new { Id = incidentId }, transaction, cancellationToken: cancellationToken));
         // Pooled connections keep their temp tables: leave nothing of this document behind (a rollback clears it too).
-        await connection.ExecuteAsync(new CommandDefinition(ClearScanPatients, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Dialect(ClearScanPatients), transaction: transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(CountPatients, new { Id = incidentId }, transaction, cancellationToken: cancellationToken));
 
         await connection.ExecuteAsync(new CommandDefinition(InsertDocument, new
@@ -127,22 +127,22 @@ internal sealed class IncidentRecorder(
         return new Outcome(decision.Change, incidentId, (int)newPatients, (int)changed!.PatientsTotal, followUp);
     }
 
-    private static Task<IncidentRow?> SelectIncidentAsync(SqliteConnection connection, SqliteTransaction transaction, long id, CancellationToken cancellationToken) =>
+    private static Task<IncidentRow?> SelectIncidentAsync(DbConnection connection, DbTransaction transaction, long id, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(SelectIncident, new { Id = id }, transaction, cancellationToken: cancellationToken));
 
-    private static async Task LoadScanPatientsAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<DocumentPatient> patients, CancellationToken cancellationToken)
+    private async Task LoadScanPatientsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<DocumentPatient> patients, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition(CreateScanPatients, transaction: transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(ClearScanPatients, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(database.Sql(CreateScanPatients, CreateScanPatientsPostgres), transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Dialect(ClearScanPatients), transaction: transaction, cancellationToken: cancellationToken));
 
         // A dump can match hundreds of thousands of patients: one prepared command with rebound parameters is several
         // times faster than Dapper's per-row execution here.
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = InsertScanPatient;
-        var patient = insert.Parameters.Add("@Patient", SqliteType.Blob);
-        var confidence = insert.Parameters.Add("@Confidence", SqliteType.Integer);
-        var rules = insert.Parameters.Add("@Rules", SqliteType.Integer);
+        insert.CommandText = Dialect(InsertScanPatient);
+        var patient = Parameter(insert, "Patient", System.Data.DbType.Binary);
+        var confidence = Parameter(insert, "Confidence", System.Data.DbType.Int64);
+        var rules = Parameter(insert, "Rules", System.Data.DbType.Int64);
         insert.Prepare();
         foreach (var row in patients)
         {
@@ -153,6 +153,18 @@ internal sealed class IncidentRecorder(
             // Synchronous on purpose: SQLite's async calls run synchronously anyway, and a Task per row costs more than the row.
             insert.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>SQLite names its temp schema <c>temp</c>, PostgreSQL <c>pg_temp</c>.</summary>
+    private string Dialect(string sql) => database.IsPostgres ? sql.Replace("temp.scan_patients", "pg_temp.scan_patients", StringComparison.Ordinal) : sql;
+
+    private static DbParameter Parameter(DbCommand command, string name, System.Data.DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     /// <summary>One row per patient: the best confidence seen in the document, with its rules.</summary>
@@ -206,8 +218,8 @@ internal sealed class IncidentRecorder(
         """;
 
     private const string TouchContent = """
-        UPDATE incident_documents SET last_seen = max(last_seen, @Now) WHERE content_sha256 = @Sha AND incident_id = @Id;
-        UPDATE incidents SET last_seen = max(last_seen, @Now) WHERE id = @Id;
+        UPDATE incident_documents SET last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END WHERE content_sha256 = @Sha AND incident_id = @Id;
+        UPDATE incidents SET last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END WHERE id = @Id;
         """;
 
     private const string CreateScanPatients = """
@@ -216,6 +228,14 @@ internal sealed class IncidentRecorder(
             confidence INTEGER NOT NULL,
             rules INTEGER NOT NULL
         ) WITHOUT ROWID
+        """;
+
+    private const string CreateScanPatientsPostgres = """
+        CREATE TEMP TABLE IF NOT EXISTS scan_patients (
+            patient BYTEA PRIMARY KEY,
+            confidence BIGINT NOT NULL,
+            rules BIGINT NOT NULL
+        )
         """;
 
     private const string ClearScanPatients = "DELETE FROM temp.scan_patients";
@@ -275,7 +295,7 @@ internal sealed class IncidentRecorder(
             content_sha256 = @Sha,
             bytes = @Bytes,
             revision = @Revision,
-            last_seen = max(last_seen, @Now),
+            last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END,
             last_growth = @LastGrowth,
             rules = @Rules,
             fields = @Fields

@@ -1,7 +1,6 @@
 using Dapper;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace LeakWatch.Service.Incidents;
@@ -62,7 +61,7 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
             var now = time.GetUtcNow();
             var (id, changed, alerts) = await RecordAsync(connection, transaction, source, url, contentSha256, bytes, signal, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -76,7 +75,7 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
         }
     }
 
-    private async Task<(long Id, bool Changed, int Alerts)> RecordAsync(SqliteConnection connection, SqliteTransaction transaction, string source, string url,
+    private async Task<(long Id, bool Changed, int Alerts)> RecordAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string source, string url,
         string contentSha256, long bytes, IncidentSignal signal, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowText = DbTime.Text(now);

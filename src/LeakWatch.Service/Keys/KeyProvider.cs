@@ -53,7 +53,7 @@ internal sealed class KeyProvider : IDisposable
     /// </summary>
     public async Task VerifyIfPresentAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(_database.Path)) return;
+        if (!_database.Exists) return;
         var key = Load();
         if (key is null) return;
         var recorded = await _meta.GetAsync(KeyIdName, cancellationToken);

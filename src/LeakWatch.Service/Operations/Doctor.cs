@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Net.Sockets;
 using Dapper;
@@ -81,6 +82,8 @@ internal sealed class Doctor(IServiceProvider services)
 
     private async Task<IEnumerable<DoctorRow>> CheckDatabaseAsync(StorageOptions options, CancellationToken cancellationToken)
     {
+        var database = services.GetRequiredService<Database>();
+        if (database.IsPostgres) return await CheckServerAsync(database, cancellationToken);
         var path = options.DatabasePath;
         if (!File.Exists(path))
         {
@@ -97,20 +100,55 @@ internal sealed class Doctor(IServiceProvider services)
                 ? new DoctorRow("database", DoctorStatus.Ok, $"{path}: integrity ok")
                 : new DoctorRow("database", DoctorStatus.Fail, $"{path}: integrity check failed", "stop the service and restore the database from a backup"));
 
-            var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT max(version) FROM schema_migrations", cancellationToken: cancellationToken)) ?? 0;
-            var latest = Migrator.All[^1].Version;
-            rows.Add(version == latest ? new DoctorRow("schema", DoctorStatus.Ok, $"version {version}")
-                : version < latest ? new DoctorRow("schema", DoctorStatus.Warn, $"version {version}, this LeakWatch brings {latest}", "the next start of the service migrates it")
-                : new DoctorRow("schema", DoctorStatus.Fail, $"version {version} was written by a newer LeakWatch (this one knows {latest})", "run the newer LeakWatch"));
-
-            rows.Add(await CheckKeyMatchAsync(cancellationToken));
-            rows.Add(await CheckEnrollmentAsync(connection, cancellationToken));
-            rows.Add(await CheckClockAsync(connection, cancellationToken));
+            rows.AddRange(await CheckContentAsync(connection, DatabaseProvider.Sqlite, cancellationToken));
         }
         catch (SqliteException e)
         {
             rows.Add(new DoctorRow("database", DoctorStatus.Fail, $"{path} cannot be read: {e.Message}", "check the file's owner and mode, and that it is a LeakWatch database"));
         }
+        return rows;
+    }
+
+    /// <summary>PostgreSQL: the server answers, then the same checks as on SQLite, and the cluster's nodes.</summary>
+    private async Task<IEnumerable<DoctorRow>> CheckServerAsync(Database database, CancellationToken cancellationToken)
+    {
+        var rows = new List<DoctorRow>();
+        try
+        {
+            await using var connection = await database.OpenUnmigratedAsync(cancellationToken);
+            var server = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SHOW server_version", cancellationToken: cancellationToken));
+            rows.Add(new DoctorRow("database", DoctorStatus.Ok, $"{database.Description}: PostgreSQL {server} answers"));
+            var migrated = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'", cancellationToken: cancellationToken));
+            if (migrated == 0)
+            {
+                rows.Add(new DoctorRow("schema", DoctorStatus.Warn, "the database is empty", "`leakwatch run` creates the schema, or `leakwatch migrate --to postgres` copies a SQLite database into it"));
+                return rows;
+            }
+            rows.AddRange(await CheckContentAsync(connection, DatabaseProvider.Postgres, cancellationToken));
+            rows.AddRange(await ClusterNodes.DoctorRowsAsync(connection, services, cancellationToken));
+        }
+        catch (DbException e)
+        {
+            // Npgsql's messages name the host and the cause, never the password.
+            rows.Add(new DoctorRow("database", DoctorStatus.Fail, $"{database.Description} cannot be reached: {e.Message}",
+                "check that the server is up, the connection string (LeakWatch:Database:ConnectionStringFile) and the account's rights"));
+        }
+        return rows;
+    }
+
+    private async Task<IEnumerable<DoctorRow>> CheckContentAsync(DbConnection connection, DatabaseProvider provider, CancellationToken cancellationToken)
+    {
+        var rows = new List<DoctorRow>();
+        var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT max(version) FROM schema_migrations", cancellationToken: cancellationToken)) ?? 0;
+        var latest = Migrator.For(provider)[^1].Version;
+        rows.Add(version == latest ? new DoctorRow("schema", DoctorStatus.Ok, $"version {version}")
+            : version < latest ? new DoctorRow("schema", DoctorStatus.Warn, $"version {version}, this LeakWatch brings {latest}", "the next start of the service migrates it")
+            : new DoctorRow("schema", DoctorStatus.Fail, $"version {version} was written by a newer LeakWatch (this one knows {latest})", "run the newer LeakWatch"));
+
+        rows.Add(await CheckKeyMatchAsync(cancellationToken));
+        rows.Add(await CheckEnrollmentAsync(connection, cancellationToken));
+        rows.Add(await CheckClockAsync(connection, cancellationToken));
         return rows;
     }
 
@@ -127,7 +165,7 @@ internal sealed class Doctor(IServiceProvider services)
         }
     }
 
-    private async Task<DoctorRow> CheckEnrollmentAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task<DoctorRow> CheckEnrollmentAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var active = await connection.QuerySingleOrDefaultAsync<(long Patients, string EnrolledAt)?>(new CommandDefinition(
             "SELECT patients, enrolled_at FROM enrollments WHERE state = 'active'", cancellationToken: cancellationToken));
@@ -144,11 +182,11 @@ internal sealed class Doctor(IServiceProvider services)
     }
 
     /// <summary>A clock behind the latest time the database recorded went backwards: schedules and retention would misbehave.</summary>
-    private async Task<DoctorRow> CheckClockAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task<DoctorRow> CheckClockAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var latest = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT max(t) FROM (SELECT max(applied_at) AS t FROM schema_migrations UNION ALL SELECT max(last_run_at) FROM source_health UNION ALL SELECT max(last_seen) FROM incidents)",
+            "SELECT max(t) FROM (SELECT max(applied_at) AS t FROM schema_migrations UNION ALL SELECT max(last_run_at) FROM source_health UNION ALL SELECT max(last_seen) FROM incidents) AS recorded",
             cancellationToken: cancellationToken));
         var detail = $"UTC {now:yyyy-MM-dd HH:mm:ss}, time zone {TimeZoneInfo.Local.Id}";
         if (latest is not null && DateTimeOffset.TryParse(latest, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var recorded) && recorded - now > TimeSpan.FromMinutes(5))

@@ -10,4 +10,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Retention purge failed; the next run tries again")]
     public static partial void PurgeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Node {Node} joined: {Provider} database {Database}, clustered scheduling {Clustered}")]
+    public static partial void NodeStarted(ILogger logger, string node, string provider, string database, bool clustered);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Node {Node} could not record its heartbeat; it tries again at the next one")]
+    public static partial void HeartbeatFailed(ILogger logger, string node, Exception exception);
 }

@@ -21,7 +21,7 @@ internal sealed class DatabaseCheck(Database database) : IHealthCheck
             var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT max(version) FROM schema_migrations", cancellationToken: cancellationToken));
             return HealthCheckResult.Healthy($"schema version {version}");
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
             return HealthCheckResult.Unhealthy("the database cannot be opened");
         }
@@ -106,7 +106,7 @@ internal sealed class OutboxCheck(OutboxBacklog backlog, IOptions<OperationsOpti
 /// <summary>How many alerts wait in the outbox, and how many of them have failed at least once.</summary>
 internal sealed class OutboxBacklog(Database database)
 {
-    private const string Count = "SELECT count(*) AS Pending, coalesce(sum(attempts > 0), 0) AS Failing FROM alert_outbox WHERE delivered_at IS NULL";
+    private const string Count = "SELECT count(*) AS Pending, coalesce(sum(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) AS Failing FROM alert_outbox WHERE delivered_at IS NULL";
 
     public async Task<(long Pending, long Failing)> CountAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Dapper;
 using LeakWatch.Service.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Operations;
@@ -22,7 +22,7 @@ internal interface IRetentionAudit
 }
 
 /// <summary>Records a purge's counts inside the purge's own transaction.</summary>
-internal delegate Task RetentionRecord(SqliteConnection connection, SqliteTransaction transaction, PurgeCounts counts, CancellationToken cancellationToken);
+internal delegate Task RetentionRecord(DbConnection connection, DbTransaction transaction, PurgeCounts counts, CancellationToken cancellationToken);
 
 /// <summary>
 /// Applies <see cref="RetentionOptions"/> in one transaction: incidents last seen before their window (with their
@@ -49,11 +49,11 @@ internal sealed class RetentionPurger(Database database, IOptions<OperationsOpti
         var retention = options.Value.Retention;
         var record = await audit.PrepareAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
 
         await connection.ExecuteAsync(new CommandDefinition(OldIncidents, new { cutoff = DbTime.Text(now - retention.Incidents) }, transaction, cancellationToken: cancellationToken));
         var incidents = await DeleteAsync("DELETE FROM incidents WHERE id IN (SELECT id FROM purge_incidents)", null);
-        await connection.ExecuteAsync(new CommandDefinition("DROP TABLE temp.purge_incidents", transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(database.Sql("DROP TABLE temp.purge_incidents", "DROP TABLE pg_temp.purge_incidents"), transaction: transaction, cancellationToken: cancellationToken));
         var seen = await DeleteAsync("DELETE FROM crawl_seen WHERE seen_at < @cutoff", DbTime.Text(now - retention.SeenContent));
         var pages = await DeleteAsync("DELETE FROM crawl_pages WHERE fetched_at < @cutoff", DbTime.Text(now - retention.CrawlState));
         var cursors = await DeleteAsync("DELETE FROM crawl_cursors WHERE updated_at < @cutoff", DbTime.Text(now - retention.CrawlState));

@@ -3,12 +3,14 @@ using System.Text;
 using LeakWatch.Service.Accounts;
 using LeakWatch.Service.Audit;
 using LeakWatch.Service.CommandLine;
+using LeakWatch.Service.Operations;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Review;
 
 /// <summary>Users and settings (admin), and the audit log (dpo, admin).</summary>
-internal sealed class AdminPages(AccountService accounts, UserStore users, AuditLog audit)
+internal sealed class AdminPages(AccountService accounts, UserStore users, AuditLog audit, ClusterNodes nodes, IOptions<ClusterOptions> cluster, TimeProvider time)
 {
     public async Task<IResult> Users(HttpContext context, Html message = default)
     {
@@ -70,6 +72,7 @@ internal sealed class AdminPages(AccountService accounts, UserStore users, Audit
                 ? Html.Of($"<label><span><input type=\"checkbox\" name=\"require\" value=\"{role}\" checked> {role}</span></label>")
                 : Html.Of($"<label><span><input type=\"checkbox\" name=\"require\" value=\"{role}\"> {role}</span></label>"));
         }
+        var nodeList = await NodesAsync(context);
         return ConsolePage.Render(context, "Settings", Html.Of($"""
             <section>
             <h2>Second factor (TOTP) required for</h2>
@@ -79,7 +82,25 @@ internal sealed class AdminPages(AccountService accounts, UserStore users, Audit
             </form>
             <p>People of a role that requires it set up their authenticator app at their next sign-in.</p>
             </section>
+            {nodeList}
             """));
+    }
+
+    /// <summary>The nodes of the service (one, or a cluster's): each one's last heartbeat and the jobs it runs.</summary>
+    private async Task<Html> NodesAsync(HttpContext context)
+    {
+        var now = time.GetUtcNow();
+        var staleAfter = cluster.Value.StaleAfter;
+        var rows = (await nodes.ListAsync(context.RequestAborted)).Select(n => Html.Of($"""
+            <tr><td>{n.Name}</td><td>{(n.Age(now) > staleAfter ? "stale" : "alive")}</td><td>{ConsolePage.Time(n.LastHeartbeat)} ({ClusterNodes.Seconds(n.Age(now))} s ago)</td><td>{n.JobsRunning.ToString(CultureInfo.InvariantCulture)}</td><td>{n.Running}</td><td>{ConsolePage.Time(n.StartedAt)}</td></tr>
+            """)).ToList();
+        return Html.Of($"""
+            <section>
+            <h2>Nodes</h2>
+            <div class="scroll"><table><thead><tr><th>Node</th><th>State</th><th>Last heartbeat</th><th>Jobs running</th><th>Running</th><th>Started</th></tr></thead><tbody>{rows}</tbody></table></div>
+            <p>A node is stale when it has not written its heartbeat for {staleAfter.ToString("c", CultureInfo.InvariantCulture)}: its service is down or cannot reach the database. Its jobs are taken over by the other nodes.</p>
+            </section>
+            """);
     }
 
     public async Task<IResult> SaveSettings(HttpContext context)

@@ -100,7 +100,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
     {
         var key = await audit.KeyAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var commentId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "INSERT INTO review_comments (incident_id, author, at, body) VALUES (@Id, @Actor, @Now, @Body) RETURNING id",
             new { Id = id, Actor = actor, Now = DbTime.Text(time.GetUtcNow()), Body = body }, transaction, cancellationToken: cancellationToken));
@@ -117,7 +117,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
         parameters.Add("Now", DbTime.Text(time.GetUtcNow()));
         var key = await audit.KeyAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO review_cases (incident_id, status, updated_at) VALUES (@Id, 'new', @Now) ON CONFLICT (incident_id) DO NOTHING",
             parameters, transaction, cancellationToken: cancellationToken));

@@ -1,27 +1,50 @@
+using System.Data;
+using System.Data.Common;
 using LeakWatch.Service.CommandLine;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace LeakWatch.Service.Storage;
 
 /// <summary>
-/// Opens connections to the one SQLite file under the data folder. The first open creates the folder and the file,
+/// The one connection factory. With the default provider it opens the one SQLite file under the data folder; with
+/// <c>LeakWatch:Database:Provider=postgres</c> it opens pooled connections to a PostgreSQL database that several nodes
+/// share (each provider has its own versioned migrations, <see cref="Migrator"/>). For SQLite: The first open creates the folder and the file,
 /// applies the schema migrations that are missing and removes what an enrollment that died (killed, disk full) left
 /// behind; every connection runs in WAL mode with foreign keys on. An up-to-date database with nothing to clean is
 /// opened without writing, so the verbs that only read work on a full disk.
 /// </summary>
-internal sealed class Database
+internal sealed class Database : IDisposable
 {
     private const string CountLeftovers = "SELECT count(*) FROM enrollments WHERE state = 'building'";
     private const string DeleteLeftovers = "DELETE FROM enrollments WHERE state = 'building'";
 
+    // Any constant shared by every node: the PostgreSQL advisory locks of enrollment and of the migrations.
+    private const long EnrollmentLockKey = 0x4C57_454E_524F_4C4C; // "LWENROLL"
+    private const long MigrationLockKey = 0x4C57_4D49_4752_4154; // "LWMIGRAT"
+    private const long WriterLockKey = 0x4C57_5752_4954_4552; // "LWWRITER"
+
     private readonly string _connectionString;
     private readonly Lazy<Task> _prepared;
-    private readonly string _pragmas;
+    private readonly string _pragmas = "";
+    private readonly NpgsqlDataSource? _postgres;
 
-    public Database(IOptions<StorageOptions> options)
+    public Database(IOptions<StorageOptions> options, IOptions<DatabaseOptions>? database = null)
     {
         Path = options.Value.DatabasePath;
+        _prepared = new Lazy<Task>(PrepareAsync);
+        var settings = database?.Value ?? new DatabaseOptions();
+        Provider = settings.ParsedProvider;
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            _connectionString = settings.ResolveConnectionString();
+            var builder = new NpgsqlConnectionStringBuilder(_connectionString);
+            Description = "PostgreSQL database '" + builder.Database + "' on " + builder.Host + (builder.Port != 5432 ? ":" + builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+            _postgres = NpgsqlDataSource.Create(_connectionString);
+            return;
+        }
+        Description = Path;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -29,7 +52,6 @@ internal sealed class Database
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        _prepared = new Lazy<Task>(PrepareAsync);
         // auto_vacuum only takes on a file without tables, so it comes first: it lets a replaced enrollment give its
         // pages back to the file system (incremental_vacuum) instead of leaving the file twice its size.
         // busy_timeout: the service and a verb may share the file; a writer waits instead of failing.
@@ -42,25 +64,71 @@ internal sealed class Database
         }
     }
 
+    /// <summary>The SQLite file (the data folder's leakwatch.db); unused with PostgreSQL.</summary>
     public string Path { get; }
 
-    /// <summary>For the other users of the same file (Quartz's job store); opening through it applies no migration.</summary>
-    public string ConnectionString => _connectionString;
+    public DatabaseProvider Provider { get; }
 
-    /// <summary>True once the database file exists; checking it creates nothing.</summary>
-    public bool Exists => File.Exists(Path);
+    public bool IsPostgres => Provider == DatabaseProvider.Postgres;
+
+    /// <summary>Where the data is, for messages: the SQLite file, or the PostgreSQL database and host (never the password).</summary>
+    public string Description { get; }
+
+    /// <summary>Quartz's data source: the same database, pooled apart.</summary>
+    public DbDataSource CreateDataSource() =>
+        IsPostgres ? NpgsqlDataSource.Create(_connectionString) : SqliteFactory.Instance.CreateDataSource(_connectionString);
+
+    /// <summary>True once the SQLite file exists (checking it creates nothing); a PostgreSQL server is always there.</summary>
+    public bool Exists => IsPostgres || File.Exists(Path);
 
     /// <summary>The database file and its WAL companions, for size reports and for tests that scan every byte at rest.</summary>
-    public IEnumerable<string> Files => new[] { Path, Path + "-wal", Path + "-shm" }.Where(File.Exists);
+    public IEnumerable<string> Files => IsPostgres ? [] : new[] { Path, Path + "-wal", Path + "-shm" }.Where(File.Exists);
+
+    /// <summary>The same statement in each dialect, where they differ (upserts of old SQLite forms, temp tables, time).</summary>
+    public string Sql(string sqlite, string postgres) => IsPostgres ? postgres : sqlite;
+
+    /// <summary>
+    /// A write transaction that is the only writer of the database while it lives, as SQLite's (IMMEDIATE) is: on
+    /// PostgreSQL a transaction-scoped advisory lock shared by every node, so that chained rows (the audit log) and
+    /// read-then-write decisions (which incident a document belongs to) never interleave between nodes.
+    /// </summary>
+    public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection is SqliteConnection sqlite) return sqlite.BeginTransaction(deferred: false);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT pg_advisory_xact_lock(" + WriterLockKey.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return transaction;
+    }
+
+    /// <summary>
+    /// A read transaction that sees one state of the database: SQLite's deferred transaction (it takes no write lock),
+    /// PostgreSQL's repeatable read (one snapshot).
+    /// </summary>
+    public static async Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 
     /// <summary>Held by the process that builds an enrollment; while it is held, a 'building' enrollment is alive.</summary>
     private string EnrollmentLockPath => Path + ".lock";
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         await _prepared.Value;
         return await OpenRawAsync(cancellationToken);
     }
+
+    /// <summary>A connection with no migration applied first: for <c>migrate --to postgres</c>, which wants an empty database.</summary>
+    public async Task<DbConnection> OpenUnmigratedAsync(CancellationToken cancellationToken) => await OpenRawAsync(cancellationToken);
+
+    /// <summary>Applies the migrations now (the first open does it anyway).</summary>
+    public Task MigrateAsync() => _prepared.Value;
+
+    /// <summary>Closes the PostgreSQL pool (SQLite's pool is process-wide and has nothing to close here).</summary>
+    public void Dispose() => _postgres?.Dispose();
 
     /// <summary>
     /// Claims the right to build an enrollment, or says plainly that another process is building one. The claim is an
@@ -68,6 +136,7 @@ internal sealed class Database
     /// </summary>
     public IDisposable LockEnrollment()
     {
+        if (_postgres is not null) return LockEnrollmentOnServer(_postgres);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         try
         {
@@ -79,8 +148,36 @@ internal sealed class Database
         }
     }
 
-    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// On PostgreSQL the claim is a session advisory lock, shared by every node: the server ends it with the connection,
+    /// so a node that dies while enrolling frees it.
+    /// </summary>
+    private static ServerLock LockEnrollmentOnServer(NpgsqlDataSource source)
     {
+        var connection = source.OpenConnection();
+        using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+        command.Parameters.AddWithValue("key", EnrollmentLockKey);
+        if (command.ExecuteScalar() is true) return new ServerLock(connection);
+        connection.Dispose();
+        throw new LeakWatchException("Another enrollment is running on this database (another node or process); wait for it to finish, then run enroll again.");
+    }
+
+    private sealed class ServerLock(NpgsqlConnection connection) : IDisposable
+    {
+        public void Dispose()
+        {
+            using (var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection))
+            {
+                unlock.Parameters.AddWithValue("key", EnrollmentLockKey);
+                unlock.ExecuteNonQuery();
+            }
+            connection.Dispose();
+        }
+    }
+
+    private async Task<DbConnection> OpenRawAsync(CancellationToken cancellationToken)
+    {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(cancellationToken);
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
@@ -101,10 +198,46 @@ internal sealed class Database
 
     private async Task PrepareAsync()
     {
+        if (_postgres is not null)
+        {
+            await PrepareServerAsync(_postgres);
+            return;
+        }
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         await using var connection = await OpenRawAsync(CancellationToken.None);
-        await Migrator.ApplyAsync(connection, CancellationToken.None);
-        await RemoveLeftoversAsync(connection);
+        await Migrator.ApplyAsync(connection, DatabaseProvider.Sqlite, CancellationToken.None);
+        await RemoveLeftoversAsync((SqliteConnection)connection);
+    }
+
+    /// <summary>
+    /// Nodes starting together migrate one at a time (an advisory lock); then a 'building' enrollment that no process is
+    /// building (no one holds the enrollment lock) is removed, as on SQLite.
+    /// </summary>
+    private static async Task PrepareServerAsync(NpgsqlDataSource source)
+    {
+        await using var connection = await source.OpenConnectionAsync();
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
+        {
+            lockCommand.Parameters.AddWithValue("key", MigrationLockKey);
+            await lockCommand.ExecuteNonQueryAsync();
+        }
+        try
+        {
+            await Migrator.ApplyAsync(connection, DatabaseProvider.Postgres, CancellationToken.None);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+            unlock.Parameters.AddWithValue("key", MigrationLockKey);
+            await unlock.ExecuteNonQueryAsync();
+        }
+        await using var claim = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+        claim.Parameters.AddWithValue("key", EnrollmentLockKey);
+        if (await claim.ExecuteScalarAsync() is not true) return; // an enrollment is running: its rows are not leftovers
+        await using (var delete = new NpgsqlCommand(DeleteLeftovers, connection)) await delete.ExecuteNonQueryAsync();
+        await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+        release.Parameters.AddWithValue("key", EnrollmentLockKey);
+        await release.ExecuteNonQueryAsync();
     }
 
     /// <summary>

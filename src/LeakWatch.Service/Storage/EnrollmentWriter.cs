@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using System.Data.Common;
 using Dapper;
 using LeakWatch.Core.Fingerprinting;
 using Microsoft.Data.Sqlite;
@@ -19,7 +20,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
     private const string InsertEnrollment = """
         INSERT INTO enrollments (state, started_at, file_name) VALUES ('building', @startedAt, @fileName) RETURNING id
         """;
-    private const string InsertChunk = "INSERT INTO enrollment_chunks (enrollment_id, part, seq, count, data) VALUES ($id, $part, $seq, $count, $data)";
+    private const string InsertChunk = "INSERT INTO enrollment_chunks (enrollment_id, part, seq, count, data) VALUES (@id, @part, @seq, @count, @data)";
     private const string DeleteOthers = "DELETE FROM enrollments WHERE id <> @id";
     private const string Activate = """
         UPDATE enrollments SET state = 'active', enrolled_at = @enrolledAt, rows_read = @rowsRead, patients = @patients,
@@ -31,12 +32,12 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
     private const string SelectActivePatients = "SELECT patients - duplicate_rows FROM enrollments WHERE state = 'active'";
     private const string DeleteSelf = "DELETE FROM enrollments WHERE id = @id AND state = 'building'";
 
-    private readonly SqliteConnection _connection;
+    private readonly DbConnection _connection;
     private readonly IDisposable _lock;
     // The references seen so far, by their low 64 bits (a collision would only miscount, never merge fingerprints):
     // rows repeating an identifier are one patient, counted, and the refusal rules compare distinct patients.
     private readonly HashSet<ulong> _references = [];
-    private readonly SqliteCommand _insertChunk;
+    private readonly DbCommand _insertChunk;
     private readonly string _fileName;
     private readonly int _chunkEntries;
     private readonly byte[] _patients;
@@ -51,7 +52,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
     private int _linkedChunks;
     private bool _committed;
 
-    private EnrollmentWriter(SqliteConnection connection, IDisposable enrollmentLock, long id, string fileName, int chunkEntries)
+    private EnrollmentWriter(DbConnection connection, IDisposable enrollmentLock, long id, string fileName, int chunkEntries)
     {
         _connection = connection;
         _lock = enrollmentLock;
@@ -64,11 +65,20 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
         // Prepared once and reused: a few hundred BLOB inserts per million patients, no Dapper mapping needed.
         _insertChunk = connection.CreateCommand();
         _insertChunk.CommandText = InsertChunk;
-        _insertChunk.Parameters.AddWithValue("$id", id);
-        _insertChunk.Parameters.Add("$part", SqliteType.Integer);
-        _insertChunk.Parameters.Add("$seq", SqliteType.Integer);
-        _insertChunk.Parameters.Add("$count", SqliteType.Integer);
-        _insertChunk.Parameters.Add("$data", SqliteType.Blob);
+        AddParameter("id", System.Data.DbType.Int64).Value = id;
+        AddParameter("part", System.Data.DbType.Int64);
+        AddParameter("seq", System.Data.DbType.Int64);
+        AddParameter("count", System.Data.DbType.Int64);
+        AddParameter("data", System.Data.DbType.Binary);
+    }
+
+    private DbParameter AddParameter(string name, System.Data.DbType type)
+    {
+        var parameter = _insertChunk.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        _insertChunk.Parameters.Add(parameter);
+        return parameter;
     }
 
     public long Id { get; }
@@ -164,9 +174,13 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
         }
         _committed = true;
 
-        // Give the old enrollment's pages back and empty the WAL, so re-enrolling does not grow the files.
-        await _connection.ExecuteAsync("PRAGMA incremental_vacuum");
-        await _connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+        // Give the old enrollment's pages back and empty the WAL, so re-enrolling does not grow the files
+        // (PostgreSQL's autovacuum does the same on its own).
+        if (_connection is SqliteConnection)
+        {
+            await _connection.ExecuteAsync("PRAGMA incremental_vacuum");
+            await _connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
 
         return new EnrollmentInfo(Id, enrolledAt, _fileName, totals.RowsRead, Patients, LinkedFingerprints, SetMembers, skipped,
             totals.SkippedByReason, totals.Duration, DuplicateRows);
@@ -206,10 +220,10 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
 
     private void WriteChunk(int part, int seq, int count, ReadOnlySpan<byte> data)
     {
-        _insertChunk.Parameters["$part"].Value = part;
-        _insertChunk.Parameters["$seq"].Value = seq;
-        _insertChunk.Parameters["$count"].Value = count;
-        _insertChunk.Parameters["$data"].Value = data.ToArray();
+        _insertChunk.Parameters[1].Value = (long)part;
+        _insertChunk.Parameters[2].Value = (long)seq;
+        _insertChunk.Parameters[3].Value = (long)count;
+        _insertChunk.Parameters[4].Value = data.ToArray();
         _insertChunk.ExecuteNonQuery();
     }
 
@@ -222,10 +236,10 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
             {
                 // Best effort: a crash leaves the rows behind, and the next commit deletes them with the old enrollment.
                 await _connection.ExecuteAsync(DeleteSelf, new { id = Id });
-                await _connection.ExecuteAsync("PRAGMA incremental_vacuum");
+                if (_connection is SqliteConnection) await _connection.ExecuteAsync("PRAGMA incremental_vacuum");
             }
         }
-        catch (SqliteException)
+        catch (DbException)
         {
         }
         finally

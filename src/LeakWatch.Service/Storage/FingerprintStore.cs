@@ -18,6 +18,7 @@ internal sealed class FingerprintStore
         FROM enrollments WHERE state = 'active'
         """;
     private const string SelectChunks = "SELECT rowid, part, seq, count, data FROM enrollment_chunks WHERE enrollment_id = @id ORDER BY part, seq";
+    private const string SelectChunksPostgres = "SELECT 0, part, seq, count, data FROM enrollment_chunks WHERE enrollment_id = @id ORDER BY part, seq";
 
     private readonly Database _database;
     private readonly TimeProvider _time;
@@ -54,7 +55,7 @@ internal sealed class FingerprintStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         // One read transaction: a concurrent swap cannot pull chunks away halfway.
-        await using var tx = connection.BeginTransaction(deferred: true);
+        await using var tx = await Database.BeginReadAsync(connection, cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<ActiveRow>(new CommandDefinition(SelectActive, transaction: tx, cancellationToken: cancellationToken));
         if (row is null) return null;
         if (row.Scheme != FingerprintScheme.Current)
@@ -70,8 +71,11 @@ internal sealed class FingerprintStore
 
         await using var command = connection.CreateCommand();
         command.Transaction = tx;
-        command.CommandText = SelectChunks;
-        command.Parameters.AddWithValue("@id", row.Id);
+        command.CommandText = _database.Sql(SelectChunks, SelectChunksPostgres);
+        var id = command.CreateParameter();
+        id.ParameterName = "id";
+        id.Value = row.Id;
+        command.Parameters.Add(id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         // One buffer for every chunk: a byte[] per BLOB (what GetValue and GetBytes make) would leave the whole index's
         // size as garbage on the large-object heap, and in the peak memory of every scan.
@@ -80,8 +84,8 @@ internal sealed class FingerprintStore
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var part = reader.GetInt32(1);
-                var count = reader.GetInt32(3);
+                var part = checked((int)reader.GetInt64(1));
+                var count = checked((int)reader.GetInt64(3));
                 // With the rowid selected, the BLOB is read straight from the database page by page (incremental I/O).
                 using var blob = reader.GetStream(4);
                 var length = checked((int)blob.Length);

@@ -28,6 +28,15 @@ internal static class StorageFailure
     /// <summary>The disk is full, read-only or failing: nothing can be written now, though reading may still work.</summary>
     public static bool CannotWrite(SqliteException exception) => exception.SqliteErrorCode is SqliteFull or SqliteReadOnly or SqliteIoError;
 
+    /// <summary>
+    /// PostgreSQL: the server's own message (it names the object and the cause, never the password), or why it could not
+    /// be reached. A failed statement rolled its transaction back, so nothing was changed.
+    /// </summary>
+    public static string Describe(Npgsql.NpgsqlException exception) => exception is Npgsql.PostgresException server
+        ? "the PostgreSQL database refused the operation (" + server.SqlState + ": " + server.MessageText + "); nothing was changed."
+        : "the PostgreSQL server cannot be reached or failed (" + exception.Message + "); nothing was changed. " +
+          "Check that it is up and the connection string (LeakWatch:Database:ConnectionStringFile).";
+
     public static string Describe(SqliteException exception) => exception.SqliteErrorCode switch
     {
         SqliteFull => "the disk is full (the database could not grow); nothing was changed and the previous enrollment is still active. " +

@@ -10,6 +10,8 @@ internal static class StorageRegistration
     {
         services.AddStrictOptions<StorageOptions>(StorageOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddStrictOptions<DatabaseOptions>(DatabaseOptions.SectionName);
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddSingleton<Database>();
         services.AddSingleton<MetaStore>();
         services.AddSingleton<FingerprintStore>();

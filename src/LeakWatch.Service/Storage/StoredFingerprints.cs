@@ -17,13 +17,14 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
         SELECT id AS Id, patients AS Patients, linked_fingerprints AS Linked, set_members AS Members, scheme AS Scheme
         FROM enrollments WHERE state = 'active'
         """;
-    private const string SelectPart = "SELECT rowid, count, data FROM enrollment_chunks WHERE enrollment_id = $id AND part = $part ORDER BY seq";
+    private const string SelectPart = "SELECT rowid, count, data FROM enrollment_chunks WHERE enrollment_id = @id AND part = @part ORDER BY seq";
+    private const string SelectPartPostgres = "SELECT 0, count, data FROM enrollment_chunks WHERE enrollment_id = @id AND part = @part ORDER BY seq";
 
-    private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _transaction;
+    private readonly System.Data.Common.DbConnection _connection;
+    private readonly System.Data.Common.DbTransaction _transaction;
     private byte[] _buffer = new byte[ChunkFormat.DefaultChunkEntries * Fingerprint.Size];
 
-    private StoredFingerprints(SqliteConnection connection, SqliteTransaction transaction, ActiveRow row)
+    private StoredFingerprints(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, ActiveRow row)
     {
         _connection = connection;
         _transaction = transaction;
@@ -47,7 +48,7 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
         var connection = await database.OpenAsync(cancellationToken);
         try
         {
-            var transaction = connection.BeginTransaction(deferred: true);
+            var transaction = await Database.BeginReadAsync(connection, cancellationToken);
             var row = await connection.QuerySingleOrDefaultAsync<ActiveRow>(new CommandDefinition(SelectActive, transaction: transaction, cancellationToken: cancellationToken));
             if (row is null)
             {
@@ -81,6 +82,11 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
 
     public void ReadLinked(LinkedChunk onChunk)
     {
+        if (_connection is not SqliteConnection)
+        {
+            ReadLinkedOneReaderAtATime(onChunk);
+            return;
+        }
         // Keys and their ordinals are two parts chunked alike: read side by side.
         using var ordinals = Part(ChunkFormat.LinkedPatientsPart);
         var keys = new ulong[ChunkFormat.DefaultChunkEntries];
@@ -94,6 +100,29 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
             ChunkFormat.ReadUInt64s(data, count, keys);
             var ordinalBytes = ReadBlob(ordinals.Reader, ref ordinalBuffer);
             ChunkFormat.ReadOrdinalDeltas(ordinalBuffer.AsSpan(0, ordinalBytes), count, patients);
+            onChunk(keys.AsSpan(0, count), patients.AsSpan(0, count));
+        });
+    }
+
+    /// <summary>
+    /// PostgreSQL allows one open reader per connection: the ordinals (LEB128 deltas, about a byte per linked
+    /// fingerprint) are read first, then the keys beside them.
+    /// </summary>
+    private void ReadLinkedOneReaderAtATime(LinkedChunk onChunk)
+    {
+        var ordinals = new List<(int Count, byte[] Data)>();
+        ReadPart(ChunkFormat.LinkedPatientsPart, (count, data) => ordinals.Add((count, data.ToArray())));
+        var keys = new ulong[ChunkFormat.DefaultChunkEntries];
+        var patients = new int[ChunkFormat.DefaultChunkEntries];
+        var next = 0;
+        ReadPart(ChunkFormat.LinkedKeysPart, (count, data) =>
+        {
+            if (next >= ordinals.Count) throw new InvalidDataException($"Enrollment {EnrollmentId} has fewer chunks of ordinals than of keys; enroll again.");
+            var (ordinalCount, ordinalBytes) = ordinals[next++];
+            if (ordinalCount != count) throw new InvalidDataException($"Enrollment {EnrollmentId} has chunks of keys and ordinals that differ; enroll again.");
+            if (keys.Length < count) (keys, patients) = (new ulong[count], new int[count]);
+            ChunkFormat.ReadUInt64s(data, count, keys);
+            ChunkFormat.ReadOrdinalDeltas(ordinalBytes, count, patients);
             onChunk(keys.AsSpan(0, count), patients.AsSpan(0, count));
         });
     }
@@ -126,20 +155,20 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
     {
         var command = _connection.CreateCommand();
         command.Transaction = _transaction;
-        command.CommandText = SelectPart;
-        command.Parameters.AddWithValue("$id", EnrollmentId);
-        command.Parameters.AddWithValue("$part", part);
+        command.CommandText = _connection is SqliteConnection ? SelectPart : SelectPartPostgres;
+        command.AddParameter("id", System.Data.DbType.Int64, EnrollmentId);
+        command.AddParameter("part", System.Data.DbType.Int64, (long)part);
         return new PartReader(command, command.ExecuteReader());
     }
 
     /// <summary>A part's chunks; disposing the command would close its reader, so both live together.</summary>
-    private sealed class PartReader(SqliteCommand command, SqliteDataReader reader) : IDisposable
+    private sealed class PartReader(System.Data.Common.DbCommand command, System.Data.Common.DbDataReader reader) : IDisposable
     {
-        public SqliteDataReader Reader => reader;
+        public System.Data.Common.DbDataReader Reader => reader;
 
         public bool Read() => reader.Read();
 
-        public int GetInt32(int ordinal) => reader.GetInt32(ordinal);
+        public int GetInt32(int ordinal) => checked((int)reader.GetInt64(ordinal));
 
         public void Dispose()
         {
@@ -149,7 +178,7 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
     }
 
     /// <summary>With the rowid selected, the BLOB is read from the database page by page into one reused buffer.</summary>
-    private static int ReadBlob(SqliteDataReader reader, ref byte[] buffer)
+    private static int ReadBlob(System.Data.Common.DbDataReader reader, ref byte[] buffer)
     {
         using var blob = reader.GetStream(2);
         var length = checked((int)blob.Length);

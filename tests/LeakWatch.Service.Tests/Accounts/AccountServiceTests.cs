@@ -9,10 +9,10 @@ using Microsoft.Extensions.Time.Testing;
 namespace LeakWatch.Service.Tests.Accounts;
 
 /// <summary>Sessions that expire, lockouts that end, a second factor that a replayed code cannot pass: on a real SQLite file, with a fake clock.</summary>
-public sealed class AccountServiceTests : IDisposable
+public class AccountServiceTests : IDisposable
 {
     private const string Password = "a long enough password";
-    private readonly StoreFixture _store = new();
+    private readonly StoreFixture _store;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 12, 9, 0, 0, TimeSpan.Zero));
     private readonly ConsoleOptions _options = new();
     private readonly UserStore _users;
@@ -21,7 +21,14 @@ public sealed class AccountServiceTests : IDisposable
     private readonly AccountService _accounts;
 
     public AccountServiceTests()
+        : this(null)
     {
+    }
+
+    /// <param name="postgres">Null: SQLite; otherwise the PostgreSQL database the same tests run on (Postgres/OnPostgresTests.cs).</param>
+    protected AccountServiceTests(string? postgres)
+    {
+        _store = new(postgres);
         _users = new UserStore(_store.Database);
         _sessions = new SessionStore(_store.Database, _users, _time, Microsoft.Extensions.Options.Options.Create(_options));
         _audit = new AuditLog(_store.Database, new ConsoleSubKeys(_store.Keys), _time);
@@ -180,5 +187,6 @@ public sealed class AccountServiceTests : IDisposable
     {
         _audit.Dispose();
         _store.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

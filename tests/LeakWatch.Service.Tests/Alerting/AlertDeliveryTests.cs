@@ -10,12 +10,24 @@ using MimeKit;
 
 namespace LeakWatch.Service.Tests.Alerting;
 
-public sealed class AlertDeliveryTests : IDisposable
+public class AlertDeliveryTests : IDisposable
 {
     private const string Secret = "webhook-shared-secret";
-    private readonly AlertingFixture _fixture = new();
+    private readonly AlertingFixture _fixture;
 
-    public void Dispose() => _fixture.Dispose();
+    public AlertDeliveryTests()
+        : this(null)
+    {
+    }
+
+    /// <param name="postgres">Null: SQLite; otherwise the PostgreSQL database the same tests run on (Postgres/OnPostgresTests.cs).</param>
+    protected AlertDeliveryTests(string? postgres) => _fixture = new(postgres);
+
+    public void Dispose()
+    {
+        _fixture.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private static Task<DeliveryRun> RunAsync(IServiceProvider services) =>
         services.GetRequiredService<AlertDispatcher>().RunOnceAsync(CancellationToken.None);

@@ -19,11 +19,17 @@ internal sealed class AlertingFixture : IDisposable
 {
     private readonly List<ServiceProvider> _providers = [];
 
-    public AlertingFixture()
+    /// <param name="postgres">A PostgreSQL connection string (Postgres/PostgresServer.cs) to run on instead of SQLite.</param>
+    public AlertingFixture(string? postgres = null)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "leakwatch-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(DataDirectory);
         Settings["LeakWatch:DataDirectory"] = DataDirectory;
+        if (postgres is not null)
+        {
+            Settings["LeakWatch:Database:Provider"] = "postgres";
+            Settings["LeakWatch:Database:ConnectionString"] = postgres;
+        }
         Settings["LeakWatch:Alerting:ConsoleBaseUrl"] = "https://leakwatch.lab.test:5080";
     }
 
@@ -70,7 +76,7 @@ internal sealed class AlertingFixture : IDisposable
         return provider;
     }
 
-    public static async Task<SqliteConnection> OpenAsync(IServiceProvider services) =>
+    public static async Task<System.Data.Common.DbConnection> OpenAsync(IServiceProvider services) =>
         await services.GetRequiredService<Database>().OpenAsync();
 
     public static async Task<List<T>> QueryAsync<T>(IServiceProvider services, string sql, object? parameters = null)

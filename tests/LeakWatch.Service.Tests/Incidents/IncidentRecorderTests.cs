@@ -6,17 +6,28 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LeakWatch.Service.Tests.Incidents;
 
-public sealed class IncidentRecorderTests : IDisposable
+public class IncidentRecorderTests : IDisposable
 {
-    private readonly AlertingFixture _fixture = new();
+    private readonly AlertingFixture _fixture;
 
     public IncidentRecorderTests()
+        : this(null)
     {
+    }
+
+    /// <param name="postgres">Null: SQLite; otherwise the PostgreSQL database the same tests run on (Postgres/OnPostgresTests.cs).</param>
+    protected IncidentRecorderTests(string? postgres)
+    {
+        _fixture = new(postgres);
         _fixture.AddChannel("security-hook", "webhook", ("Url", "http://127.0.0.1:9/hook"), ("SecretFile", _fixture.WriteSecretFile("hook.secret", "s3cret\n")));
         _fixture.AddChannel("soc-slack", "slack", ("Url", "http://127.0.0.1:9/slack"));
     }
 
-    public void Dispose() => _fixture.Dispose();
+    public void Dispose()
+    {
+        _fixture.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task IncidentRecorder_NewDocumentWithMatches_CreatesIncidentWithCountsAndOneAlertPerChannel()
@@ -56,7 +67,9 @@ public sealed class IncidentRecorderTests : IDisposable
         var services = _fixture.StartService();
         await services.GetRequiredService<IIncidentRecorder>().RecordAsync("s", "u", Scans.Result("d", Scans.Sha('a'), Scans.Range(1, 2)), CancellationToken.None);
 
-        var columns = await AlertingFixture.QueryAsync<string>(services, "SELECT name FROM pragma_table_info('incident_patients') ORDER BY cid");
+        var columns = await AlertingFixture.QueryAsync<string>(services, services.GetRequiredService<LeakWatch.Service.Storage.Database>().Sql(
+            "SELECT name FROM pragma_table_info('incident_patients') ORDER BY cid",
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'incident_patients' ORDER BY ordinal_position"));
         Assert.Equal(["incident_id", "patient", "confidence", "rules"], columns);
         var rows = await AlertingFixture.QueryAsync<(long Incident, byte[] Patient, long Confidence, long Rules)>(services,
             "SELECT incident_id, patient, confidence, rules FROM incident_patients ORDER BY patient");

@@ -7,15 +7,30 @@ using LeakWatch.Service.Tests.Enrollment;
 
 namespace LeakWatch.Service.Tests.Storage;
 
-public sealed class FingerprintStoreTests : IDisposable
+public class FingerprintStoreTests : IDisposable
 {
-    private readonly StoreFixture _fixture = new();
+    private readonly StoreFixture _fixture;
+
+    public FingerprintStoreTests()
+        : this(null)
+    {
+    }
+
+    /// <param name="postgres">Null: SQLite; otherwise the PostgreSQL database the same tests run on (Postgres/OnPostgresTests.cs).</param>
+    protected FingerprintStoreTests(string? postgres) => _fixture = new(postgres);
 
     [Fact]
-    public async Task Database_New_IsWalWithIncrementalAutoVacuum()
+    public async Task Database_New_IsMigratedWithItsProvidersSettings()
     {
         await using var connection = await _fixture.Database.OpenAsync();
 
+        if (_fixture.Database.IsPostgres)
+        {
+            // Every migration of the PostgreSQL folder, the same numbers as SQLite's.
+            Assert.Equal(Migrator.All.Select(m => m.Version), Migrator.Postgres.Select(m => m.Version));
+            Assert.Equal(Migrator.Postgres.Select(m => m.Version), await connection.QueryAsync<int>("SELECT version FROM schema_migrations ORDER BY version"));
+            return;
+        }
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("PRAGMA auto_vacuum")); // 2 = incremental
         Assert.Contains(2, await connection.QueryAsync<int>("SELECT version FROM schema_migrations"));
@@ -200,7 +215,11 @@ public sealed class FingerprintStoreTests : IDisposable
         Assert.Equal([2, 1, 0], links);
     }
 
-    public void Dispose() => _fixture.Dispose();
+    public void Dispose()
+    {
+        _fixture.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>A file that stops being readable after some bytes, as a failing disk or share would.</summary>
     private sealed class FailingStream(byte[] content, int failAfter) : Stream

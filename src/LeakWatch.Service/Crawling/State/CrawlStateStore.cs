@@ -39,7 +39,7 @@ internal sealed class CrawlStateStore(Database database, TimeProvider time)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(SelectSeen, new { source, sha256 }, cancellationToken: ct)) > 0;
     }
 
-    private const string InsertSeen = "INSERT OR IGNORE INTO crawl_seen (source, sha256, url, seen_at) VALUES (@source, @sha256, @url, @now)";
+    private const string InsertSeen = "INSERT INTO crawl_seen (source, sha256, url, seen_at) VALUES (@source, @sha256, @url, @now) ON CONFLICT DO NOTHING";
 
     public async Task MarkSeenAsync(string source, string sha256, string url, CancellationToken ct)
     {
