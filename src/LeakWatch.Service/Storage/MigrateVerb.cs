@@ -26,6 +26,7 @@ internal static class MigrateVerb
         "meta", "enrollments", "enrollment_chunks", "crawl_pages", "crawl_seen", "crawl_cursors", "source_health",
         "incidents", "incident_documents", "incident_patients", "alert_outbox", "alert_digest_items",
         "console_users", "console_sessions", "console_settings", "review_cases", "review_comments", "audit_log",
+        "canary_sets", "canary_fingerprints", "canary_members",
     ];
 
     // Rebuilt by the target itself: its migrations, the schedule, and the live node list.

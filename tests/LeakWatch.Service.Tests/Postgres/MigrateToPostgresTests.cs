@@ -37,6 +37,7 @@ public sealed class MigrateToPostgresTests : IDisposable
         Assert.Equal(ExitCodes.Success, (await _cli.RunAsync("key", "init")).ExitCode);
         var export = ExportFiles.Write(_cli.Root, 300, seed: 5);
         Assert.Equal(ExitCodes.Success, (await _cli.RunAsync("enroll", export)).ExitCode);
+        Assert.Equal(ExitCodes.Success, (await _cli.RunAsync("canary", "create", "--system", "LIS", "--count", "3")).ExitCode);
         Assert.Equal(ExitCodes.Success, (await _cli.RunAsync("users", "add", "first.dpo", "--role", "dpo")).ExitCode);
         Assert.Equal(ExitCodes.Success, (await _cli.RunAsync("users", "add", "an.analyst", "--role", "analyst")).ExitCode);
         Assert.Equal(ExitCodes.Success, (await _cli.RunAsync("users", "disable", "an.analyst")).ExitCode);
@@ -55,7 +56,7 @@ public sealed class MigrateToPostgresTests : IDisposable
         var migrate = await _cli.RunAsync("migrate", "--to", "postgres", "--LeakWatch:Database:ConnectionString=" + postgres);
 
         Assert.True(migrate.ExitCode == ExitCodes.Success, migrate.ToString());
-        foreach (var table in (string[])["enrollments", "enrollment_chunks", "incidents", "incident_patients", "alert_outbox", "crawl_pages", "crawl_seen", "crawl_cursors", "console_users", "audit_log"])
+        foreach (var table in (string[])["enrollments", "enrollment_chunks", "incidents", "incident_patients", "alert_outbox", "crawl_pages", "crawl_seen", "crawl_cursors", "console_users", "audit_log", "canary_sets", "canary_fingerprints", "canary_members"])
         {
             Assert.Matches($"(?m)^{table}\t([1-9][0-9]*)\t\\1$", migrate.Out);
         }
