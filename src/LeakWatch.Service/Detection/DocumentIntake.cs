@@ -23,9 +23,13 @@ internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder
     /// <param name="documentName">Where the document was found (its URL without session tokens).</param>
     public async Task<IntakeResult> AcceptAsync(string source, string documentName, FetchedDocument document, CancellationToken cancellationToken)
     {
-        // Announcements come before rows: a watched term counts whether or not anything else is found.
+        // A watched term counts whether or not anything else is found, even when the scan fails; it is recorded after
+        // the patients so that a fault in the early-warning path can never keep a patient incident from being written.
         var terms = early?.FindTerms(document) ?? [];
-        if (signals is not null) await signals.RecordEarlyWarningAsync(source, DocumentNames.Mask(documentName), document.Sha256, document.Body.Length, terms, cancellationToken);
+        async Task RecordEarlyWarningAsync()
+        {
+            if (signals is not null) await signals.RecordEarlyWarningAsync(source, DocumentNames.Mask(documentName), document.Sha256, document.Body.Length, terms, cancellationToken);
+        }
         IReadOnlyList<DocumentScanResult> results;
         try
         {
@@ -40,20 +44,21 @@ internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder
         {
             // A scanner bug or a document it cannot take must not stop the crawl; the type says which, no content.
             Log.Unreadable(logger, DocumentNames.Mask(documentName), e.GetType().Name);
+            await RecordEarlyWarningAsync();
             return new IntakeResult([], $"scan failed ({e.GetType().Name})", terms);
         }
         foreach (var result in results)
         {
             // Entry names inside archives are content: the incident (and so the alert) keeps the URL and entry hashes.
             var masked = DocumentNames.Mask(result.Document);
+            if (result.Matches.Count > 0) await recorder.RecordAsync(source, masked, result, cancellationToken);
             if (signals is not null)
             {
                 await signals.RecordCanariesAsync(source, masked, result, cancellationToken);
                 if (early?.Suspicious(result) is { } dump) await signals.RecordSuspiciousDumpAsync(source, masked, result, dump, cancellationToken);
             }
-            if (result.Matches.Count == 0) continue;
-            await recorder.RecordAsync(source, masked, result, cancellationToken);
         }
+        await RecordEarlyWarningAsync();
         return new IntakeResult(results, null, terms);
     }
 }

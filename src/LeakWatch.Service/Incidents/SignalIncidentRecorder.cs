@@ -166,7 +166,7 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
             source = @Source,
             content_sha256 = @Sha,
             bytes = @Bytes,
-            last_seen = max(last_seen, @Now),
+            last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END, -- PostgreSQL has no scalar max
             revision = revision + CASE WHEN @Grew THEN 1 ELSE 0 END,
             last_growth = CASE WHEN @Grew THEN @NewCount ELSE last_growth END,
             patients_high = @Count,

@@ -20,3 +20,5 @@ internal static class PostgresDatabase
 {
     public static string Create() => Task.Run(PostgresServer.CreateDatabaseAsync).GetAwaiter().GetResult();
 }
+
+public sealed class SignalIncidentRecorderOnPostgresTests() : SignalIncidentRecorderTests(PostgresDatabase.Create());
