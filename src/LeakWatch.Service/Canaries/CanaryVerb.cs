@@ -45,9 +45,10 @@ internal static class CanaryVerb
     private static async Task<int> CreateAsync(string system, int count, string? emailDomain, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
     {
         system = system.Trim();
-        if (system.Length is 0 or > MaxSystemLength || system.Any(char.IsControl))
+        // No comma: an incident keeps the systems it names as one comma-separated list.
+        if (system.Length is 0 or > MaxSystemLength || system.Any(char.IsControl) || system.Contains(','))
         {
-            throw new LeakWatchException($"--system must be a name of 1 to {MaxSystemLength} printable characters.");
+            throw new LeakWatchException($"--system must be a name of 1 to {MaxSystemLength} printable characters, without a comma.");
         }
         if (count is < 1 or > CanaryMaker.MaxCount) throw new LeakWatchException($"--count must be between 1 and {CanaryMaker.MaxCount}.");
         if (emailDomain is not null)

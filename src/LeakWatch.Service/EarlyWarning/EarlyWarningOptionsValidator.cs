@@ -27,7 +27,8 @@ internal sealed class EarlyWarningOptionsValidator : IValidateOptions<EarlyWarni
             var at = $"{section}:WatchedTerms:{i}";
             var label = string.IsNullOrWhiteSpace(term.Name) ? at : $"{at} ('{term.Name}')";
             if (string.IsNullOrWhiteSpace(term.Name)) failures.Add($"{at}:Name is required: it names the term in incidents and alerts.");
-            else if (term.Name.Length > 64 || term.Name.Any(char.IsControl)) failures.Add($"{at}:Name must be 1 to 64 printable characters.");
+            // No comma: an incident keeps the terms it names as one comma-separated list.
+            else if (term.Name.Length > 64 || term.Name.Any(char.IsControl) || term.Name.Contains(',')) failures.Add($"{at}:Name must be 1 to 64 printable characters, without a comma.");
             else if (!names.Add(term.Name.Trim())) failures.Add($"{at}:Name '{term.Name}' is used by another watched term.");
 
             var hasText = !string.IsNullOrWhiteSpace(term.Text);

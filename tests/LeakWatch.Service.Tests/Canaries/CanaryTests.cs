@@ -152,6 +152,7 @@ public sealed class CanaryTests : IDisposable
 
     [Theory]
     [InlineData("--system", "", "--count", "2", "--system must be")]
+    [InlineData("--system", "Billing, backup", "--count", "2", "without a comma")]
     [InlineData("--system", "LIS", "--count", "0", "--count must be between 1 and 1000")]
     [InlineData("--system", "LIS", "--email-domain", "not a domain", "--email-domain must be")]
     public async Task CanaryCreate_BadArgument_ExitsTwoAndStoresNothing(string a, string b, string c, string d, string message)

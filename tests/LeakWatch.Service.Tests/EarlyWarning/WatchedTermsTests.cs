@@ -78,6 +78,17 @@ public sealed class WatchedTermsTests
     }
 
     [Fact]
+    public void Validator_NameWithAComma_Fails()
+    {
+        // Incidents keep the names of the terms found as one comma-separated list: a comma would split one name in two.
+        var options = new EarlyWarningOptions { WatchedTerms = [new WatchedTermOptions { Name = "lab, sites", Text = "Biolab" }] };
+
+        var result = new EarlyWarningOptionsValidator().Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f.Contains("WatchedTerms:0:Name must be 1 to 64 printable characters, without a comma", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validator_TwoTermsWithOneName_Fails()
     {
         var options = new EarlyWarningOptions
