@@ -63,6 +63,9 @@ internal sealed class AlertDispatcher(
                     continue;
                 }
 
+                // The lease was taken for the whole batch; a slow batch could outlive it and let another node take the
+                // rest. Each alert renews its own lease just before it is sent, and is skipped if another node has it.
+                if (!await outbox.RenewAsync(alert.Id, time.GetUtcNow(), cancellationToken)) continue;
                 var result = await sender.SendAsync(channel, payload, cancellationToken);
                 if (result.Ok)
                 {

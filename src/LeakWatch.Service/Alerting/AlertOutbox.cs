@@ -39,6 +39,8 @@ internal sealed class AlertOutbox(Database database, IOptions<ClusterOptions> cl
         WHERE id = @Id AND delivered_at IS NULL
         """;
 
+    private const string RenewSql = "UPDATE alert_outbox SET claimed_until = @Until WHERE id = @Id AND claimed_by = @Node AND delivered_at IS NULL";
+
     private const string ReleaseSql = "UPDATE alert_outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = @Id AND claimed_by = @Node AND delivered_at IS NULL";
 
     /// <summary>Claims up to <paramref name="limit"/> due alerts for this node, oldest first.</summary>
@@ -58,6 +60,15 @@ internal sealed class AlertOutbox(Database database, IOptions<ClusterOptions> cl
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(ReleaseSql, new { Id = id, Node = cluster.Value.ResolveNodeName() }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Extends this node's claim on one alert from <paramref name="now"/>; false when the alert is no longer this node's to send.</summary>
+    public async Task<bool> RenewAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = cluster.Value;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            RenewSql, new { Id = id, Node = settings.ResolveNodeName(), Until = DbTime.Text(now + settings.AlertClaimLease) }, cancellationToken: cancellationToken)) == 1;
     }
 
     public async Task MarkDeliveredAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)

@@ -93,6 +93,26 @@ public sealed class SharedDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task AlertOutbox_SlowNodesLeaseTakenOver_OnlyTheNewHolderMayRenewAndSend()
+    {
+        using var hook = WebhookTestReceiver.Start();
+        var slow = Node("node-a", hook);
+        var other = Node("node-b", hook);
+        var a = slow.StartService();
+        var b = other.StartService();
+        await a.GetRequiredService<IIncidentRecorder>().RecordAsync("forum-x", "https://forum.example/t/2", Scans.Result("d", Scans.Sha('f'), Scans.Range(1, 3)), CancellationToken.None);
+        var claimed = Assert.Single(await a.GetRequiredService<AlertOutbox>().DueAsync(slow.Time.GetUtcNow(), 10, CancellationToken.None));
+        Assert.True(await a.GetRequiredService<AlertOutbox>().RenewAsync(claimed.Id, slow.Time.GetUtcNow(), CancellationToken.None));
+
+        // node-a's batch outlives its lease: node-b claims the alert; node-a, reaching it at last, must not send it.
+        other.Time.Advance(new ClusterOptions().AlertClaimLease + TimeSpan.FromSeconds(1));
+        Assert.Single(await b.GetRequiredService<AlertOutbox>().DueAsync(other.Time.GetUtcNow(), 10, CancellationToken.None));
+
+        Assert.False(await a.GetRequiredService<AlertOutbox>().RenewAsync(claimed.Id, slow.Time.GetUtcNow(), CancellationToken.None));
+        Assert.True(await b.GetRequiredService<AlertOutbox>().RenewAsync(claimed.Id, other.Time.GetUtcNow(), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AuditLog_OnPostgres_UpdateDeleteAndTruncateAreRefusedByTheTriggers()
     {
         var node = Node("node-a");
