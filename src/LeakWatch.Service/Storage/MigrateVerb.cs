@@ -64,13 +64,18 @@ internal static class MigrateVerb
         {
             throw new LeakWatchException("set LeakWatch:Database:ConnectionStringFile (a file holding the PostgreSQL connection string) or LeakWatch:Database:ConnectionString: it names the database to copy into.");
         }
-        var options = services.GetRequiredService<IOptions<StorageOptions>>();
-        using var target = new Database(options, Options.Create(new DatabaseOptions
+        var targetSettings = new DatabaseOptions
         {
             Provider = "postgres",
             ConnectionString = settings.ConnectionString,
             ConnectionStringFile = settings.ConnectionStringFile,
-        }));
+        };
+        // The start-up check passed these settings over (the provider is still sqlite): check them as a postgres node
+        // would, so a connection string that does not parse is named, never echoed with its password.
+        var check = new DatabaseOptionsValidator().Validate(null, targetSettings);
+        if (check.Failed) throw new LeakWatchException(check.FailureMessage);
+        var options = services.GetRequiredService<IOptions<StorageOptions>>();
+        using var target = new Database(options, Options.Create(targetSettings));
 
         // The source chain must hold before anything is copied: a broken chain is the SQLite database's own problem.
         var audit = services.GetRequiredService<AuditLog>();

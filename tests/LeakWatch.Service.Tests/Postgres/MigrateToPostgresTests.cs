@@ -122,4 +122,18 @@ public sealed class MigrateToPostgresTests : IDisposable
         Assert.True(migrate.ExitCode == ExitCodes.BadConfiguration, migrate.ToString());
         Assert.Contains("LeakWatch:Database:ConnectionStringFile", migrate.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Migrate_ConnectionStringThatDoesNotParse_RefusesWithoutEchoingThePassword()
+    {
+        Assert.Equal(ExitCodes.Success, (await _cli.RunAsync("key", "init")).ExitCode);
+        Assert.Equal(ExitCodes.Success, (await _cli.RunAsync("users", "add", "first.dpo", "--role", "dpo")).ExitCode);
+
+        // An unquoted ';' in the password makes the rest a keyword Npgsql does not know, and its message quotes it.
+        var migrate = await _cli.RunAsync("migrate", "--to", "postgres", "--LeakWatch:Database:ConnectionString=Host=127.0.0.1;Password=ab;hunter2secret=ef");
+
+        Assert.True(migrate.ExitCode == ExitCodes.BadConfiguration, migrate.ToString());
+        Assert.Contains("cannot be read or parsed", migrate.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2secret", migrate.Out + migrate.Error + migrate.AllLogText, StringComparison.OrdinalIgnoreCase);
+    }
 }
