@@ -193,6 +193,11 @@ internal sealed class CrawlSession
             return false;
         }
         Documents++;
+        if (intake.TermsTimedOut is { Count: > 0 } timedOut)
+        {
+            ReadInPart++;
+            Warn(DocumentNames.Mask(documentName), "not searched whole for watched terms: " + string.Join(", ", timedOut) + " ran out of time");
+        }
         foreach (var result in intake.Results)
         {
             if (result.Skipped is { } skipped)

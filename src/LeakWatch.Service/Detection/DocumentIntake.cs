@@ -1,4 +1,5 @@
 using LeakWatch.Core.Matching;
+using LeakWatch.Service.EarlyWarning;
 using LeakWatch.Service.Incidents;
 using Microsoft.Extensions.Logging;
 
@@ -6,7 +7,8 @@ namespace LeakWatch.Service.Detection;
 
 /// <summary>What became of one fetched document: its per-leaf results, or why it could not be scanned (no content).</summary>
 /// <param name="WatchedTerms">Names of the lab's watched terms the document holds (early warning), even with no patient in it.</param>
-internal sealed record IntakeResult(IReadOnlyList<DocumentScanResult> Results, string? Failure, IReadOnlyList<string>? WatchedTerms = null)
+/// <param name="TermsTimedOut">Watched patterns that ran out of time on the document: it was not searched whole for them.</param>
+internal sealed record IntakeResult(IReadOnlyList<DocumentScanResult> Results, string? Failure, IReadOnlyList<string>? WatchedTerms = null, IReadOnlyList<string>? TermsTimedOut = null)
 {
     public int Patients => Results.Sum(r => r.Matches.Count);
 }
@@ -17,7 +19,7 @@ internal sealed record IntakeResult(IReadOnlyList<DocumentScanResult> Results, s
 /// The crawler calls nothing else of detection or alerting.
 /// </summary>
 internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder recorder, ILogger<DocumentIntake> logger,
-    EarlyWarning.EarlySignals? early = null, SignalIncidentRecorder? signals = null)
+    EarlySignals? early = null, SignalIncidentRecorder? signals = null)
 {
     /// <param name="source">The configured source's name.</param>
     /// <param name="documentName">Where the document was found (its URL without session tokens).</param>
@@ -25,7 +27,8 @@ internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder
     {
         // A watched term counts whether or not anything else is found, even when the scan fails; it is recorded after
         // the patients so that a fault in the early-warning path can never keep a patient incident from being written.
-        var terms = early?.FindTerms(document) ?? [];
+        var search = early?.SearchTerms(document) ?? TermSearch.None;
+        var terms = search.Found;
         async Task RecordEarlyWarningAsync()
         {
             if (signals is not null) await signals.RecordEarlyWarningAsync(source, DocumentNames.Mask(documentName), document.Sha256, document.Body.Length, terms, cancellationToken);
@@ -45,7 +48,7 @@ internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder
             // A scanner bug or a document it cannot take must not stop the crawl; the type says which, no content.
             Log.Unreadable(logger, DocumentNames.Mask(documentName), e.GetType().Name);
             await RecordEarlyWarningAsync();
-            return new IntakeResult([], $"scan failed ({e.GetType().Name})", terms);
+            return new IntakeResult([], $"scan failed ({e.GetType().Name})", terms, search.TimedOut);
         }
         foreach (var result in results)
         {
@@ -59,6 +62,6 @@ internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder
             }
         }
         await RecordEarlyWarningAsync();
-        return new IntakeResult(results, null, terms);
+        return new IntakeResult(results, null, terms, search.TimedOut);
     }
 }

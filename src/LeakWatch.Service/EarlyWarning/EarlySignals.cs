@@ -18,15 +18,15 @@ internal sealed class EarlySignals(WatchedTerms terms, IOptions<EarlyWarningOpti
     private readonly int _maxCharacters = options.Value.MaxTextCharacters;
 
     /// <summary>The watched terms in a fetched page (its title and visible text) or text document; archives are not read for terms.</summary>
-    public IReadOnlyList<string> FindTerms(FetchedDocument document)
+    public TermSearch SearchTerms(FetchedDocument document)
     {
-        if (terms.IsEmpty || document.Body.Length == 0) return [];
-        if (ArchiveSniffer.Detect(document.Body.AsSpan(0, Math.Min(document.Body.Length, ArchiveSniffer.HeadBytes))) != ArchiveKind.None) return [];
-        if (!document.IsHtml) return terms.Find(document.Text);
+        if (terms.IsEmpty || document.Body.Length == 0) return TermSearch.None;
+        if (ArchiveSniffer.Detect(document.Body.AsSpan(0, Math.Min(document.Body.Length, ArchiveSniffer.HeadBytes))) != ArchiveKind.None) return TermSearch.None;
+        if (!document.IsHtml) return terms.Search(document.Text);
         // Markup takes room: twice the characters searched is plenty of page to parse, and a huge page costs no more.
         var text = document.Text.Length > 2L * _maxCharacters ? document.Text[..(2 * _maxCharacters)] : document.Text;
         var html = Crawling.CrawledHtml.Parse(text);
-        return terms.Find(html.Title + " \n " + Crawling.PageWords.Of(html.Body));
+        return terms.Search(html.Title + " \n " + Crawling.PageWords.Of(html.Body));
     }
 
     /// <summary>Null unless the leaf holds neither patients nor canaries of ours and its shape passes a threshold.</summary>

@@ -31,13 +31,14 @@ internal sealed class WatchedTerms
 
     public bool IsEmpty => _texts.Count == 0 && _patterns.Count == 0;
 
-    /// <summary>The names of the terms <paramref name="text"/> holds (its first <see cref="EarlyWarningOptions.MaxTextCharacters"/>).</summary>
-    public IReadOnlyList<string> Find(string text)
+    /// <summary>The names of the terms <paramref name="text"/> holds, and of the patterns that ran out of time on it (its first <see cref="EarlyWarningOptions.MaxTextCharacters"/>).</summary>
+    public TermSearch Search(string text)
     {
-        if (IsEmpty || string.IsNullOrEmpty(text)) return [];
+        if (IsEmpty || string.IsNullOrEmpty(text)) return TermSearch.None;
         var folded = FoldedText.Of(text, _maxCharacters);
         var padded = " " + folded + " ";
         var found = new List<string>();
+        var timedOut = new List<string>();
         foreach (var (name, term) in _texts)
         {
             if (padded.Contains(term, StringComparison.Ordinal)) found.Add(name);
@@ -50,13 +51,22 @@ internal sealed class WatchedTerms
             }
             catch (RegexMatchTimeoutException)
             {
-                // Never the text: the term's name and that it ran out of time.
+                // Never the text: the term's name and that it ran out of time. The document was not searched whole: the
+                // caller says so in the run's summary, it is not taken as "term absent".
                 Log.PatternTimedOut(_logger, name);
+                timedOut.Add(name);
             }
         }
-        return found;
+        return new TermSearch(found, timedOut);
     }
 
     public static Regex Compile(string pattern, TimeSpan timeout) =>
         new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, timeout);
+}
+
+/// <param name="Found">The names of the terms found.</param>
+/// <param name="TimedOut">The names of the patterns that ran out of time: the text was not searched whole for them.</param>
+internal sealed record TermSearch(IReadOnlyList<string> Found, IReadOnlyList<string> TimedOut)
+{
+    public static readonly TermSearch None = new([], []);
 }

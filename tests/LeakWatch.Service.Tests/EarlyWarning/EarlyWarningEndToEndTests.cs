@@ -136,6 +136,33 @@ public sealed class EarlyWarningEndToEndTests : IDisposable
         Assert.NotEmpty(needles.Find(created.Out)); // the one place they were printed: the scanner does find them
     }
 
+    [Fact]
+    public async Task Crawl_WatchedPatternRunsOutOfTime_ReadInPartNamingTheTermNeverClean()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("key", "init")).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync("enroll", ExportFiles.Write(_cli.Root, _base, new UTF8Encoding(false)))).ExitCode);
+
+        CliResult crawl;
+        await using (var server = await LoopbackServer.StartAsync(TimeProvider.System))
+        {
+            var site = new ForumSite("phpbb");
+            site.Serve(server);
+            site.AddPost(site.AddThread("annonce"), string.Join(' ', Enumerable.Repeat("ABCDEFGHIJ", 3000)));
+            Configure(server.Url(site.BoardPath).AbsoluteUri);
+            // Catastrophic backtracking on that post: the pattern cannot finish in a millisecond.
+            _cli.Settings["LeakWatch:EarlyWarning:WatchedTerms:1:Pattern"] = @"(\w+\s?)+X";
+            _cli.Settings["LeakWatch:EarlyWarning:RegexTimeout"] = "00:00:00.001";
+
+            crawl = await _cli.RunAsync("crawl", "--once");
+        }
+
+        // Not "nothing found": the page was not searched whole for that term, and the run says which.
+        Assert.True(crawl.ExitCode == 3, crawl.ToString());
+        Assert.Contains("not searched whole for watched terms: software ran out of time", crawl.AllLogText, StringComparison.Ordinal);
+        Assert.Contains("forum: degraded", crawl.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ABCDEFGHIJ", crawl.Out + crawl.Error + crawl.AllLogText, StringComparison.Ordinal);
+    }
+
     private void Configure(string boardUrl)
     {
         _cli.Settings["LeakWatch:Sources:0:Name"] = "forum";

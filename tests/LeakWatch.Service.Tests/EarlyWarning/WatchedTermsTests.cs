@@ -20,7 +20,7 @@ public sealed class WatchedTermsTests
     {
         var terms = Terms(null, null, new WatchedTermOptions { Name = "lab-name", Text = "Labo Santé Plus" });
 
-        Assert.Equal(["lab-name"], terms.Find(text));
+        Assert.Equal(["lab-name"], terms.Search(text).Found);
     }
 
     [Theory]
@@ -31,8 +31,8 @@ public sealed class WatchedTermsTests
     {
         var terms = Terms(null, null, new WatchedTermOptions { Name = "software", Text = "Biolab" });
 
-        Assert.Empty(terms.Find(text));
-        Assert.Equal(["software"], terms.Find("selling BIOLAB db 2026"));
+        Assert.Empty(terms.Search(text).Found);
+        Assert.Equal(["software"], terms.Search("selling BIOLAB db 2026").Found);
     }
 
     [Fact]
@@ -42,19 +42,22 @@ public sealed class WatchedTermsTests
             new WatchedTermOptions { Name = "software", Pattern = @"\bkali ?labo v?\d+\b" },
             new WatchedTermOptions { Name = "site", Text = "Clinique du Parc" });
 
-        Assert.Equal(["software"], terms.Find("Accès root sur KaliLabo v3 (labo de Lyon)"));
-        Assert.Equal(["site", "software"], terms.Find("kali-labo 12 ... clinique du parc").Order(StringComparer.Ordinal));
-        Assert.Empty(terms.Find("nothing to see"));
+        Assert.Equal(["software"], terms.Search("Accès root sur KaliLabo v3 (labo de Lyon)").Found);
+        Assert.Equal(["site", "software"], terms.Search("kali-labo 12 ... clinique du parc").Found.Order(StringComparer.Ordinal));
+        Assert.Empty(terms.Search("nothing to see").Found);
     }
 
     [Fact]
-    public void Find_PatternOutOfTime_IsLoggedByNameAndTakenAsNoMatch()
+    public void Search_PatternOutOfTime_IsLoggedByNameAndReportedAsNotSearchedWhole()
     {
         var logger = new FakeLogger<WatchedTerms>();
         var terms = Terms(logger, TimeSpan.FromMilliseconds(1), new WatchedTermOptions { Name = "slow", Pattern = @"(\w+\s?)+X" });
         var text = string.Join(' ', Enumerable.Repeat("ABCDEFGHIJ", 3000));
 
-        Assert.Empty(terms.Find(text));
+        var search = terms.Search(text);
+
+        Assert.Empty(search.Found);
+        Assert.Equal(["slow"], search.TimedOut);
         var record = Assert.Single(logger.Collector.GetSnapshot());
         Assert.Contains("Watched term slow", record.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("ABCDEFGHIJ", record.Message, StringComparison.Ordinal);
