@@ -57,6 +57,8 @@ internal sealed class RecordMatcher : IDisposable
             for (var f = 0; f < record.FieldCount; f++)
             {
                 var field = batch.Field(record.FirstField + f);
+                // Headers said the column is about nothing or nobody we match (an exam, a city, the doctor).
+                if (field.Hint is FieldHint.Other or FieldHint.Identifier or FieldHint.PostalCode) continue;
                 var text = batch.Text(field).Trim();
                 if (text.IsEmpty) continue;
                 if (record.Shape == RecordShape.FreeText)

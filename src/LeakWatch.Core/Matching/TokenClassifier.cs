@@ -29,8 +29,9 @@ internal sealed class CellReading(NameEntry[] names, int[] dates)
 /// its memos live as long as the matcher, across documents, fixed in size (a few MB at most).
 /// <para>
 /// Cost follows bytes, not vocabulary: a word is a name only if it is letters alone (a barcode with a digit costs a
-/// character scan), and a letters-only word costs two SipHash computations (about 50 ns) and two probes of the
-/// unlinked sets, with no allocation unless it is a name of the base. Nothing grows with the number of unique cells.
+/// character scan), and a letters-only word costs two SipHash computations and two probes of the unlinked sets the
+/// first time, one in-process hash while it recurs (<see cref="NameSetMemo"/>), with no allocation unless it is a
+/// name of the base. Nothing grows with the number of unique cells.
 /// </para>
 /// </summary>
 internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
@@ -45,6 +46,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
 
     // One memo per way of reading a cell: "MARTIN" under a date header reads as nothing, under a name header as a name.
     private readonly CellMemo[] _cells = [new(MemoSlots), new(MemoSlots), new(MemoSlots)];
+    private readonly NameSetMemo _names = new();
     private readonly List<NameEntry> _cellNames = [];
     private readonly List<int> _cellDates = [];
     private readonly List<string> _words = [];
@@ -79,6 +81,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
             FieldHint.None => 1,
             _ => 2,
         };
+        if (way == 1 && IsCode(value)) return CellReading.Empty;
         var memo = _cells[way];
         var memoize = value.Length <= CellMemo.MaxTextLength;
         var hash = memoize ? string.GetHashCode(value) : 0;
@@ -112,6 +115,34 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
         _cellDates.Clear();
         ReadProseInto(text, identifiers);
         return new CellReading([.. _cellNames], [.. _cellDates]);
+    }
+
+    /// <summary>
+    /// A barcode or an accession number ("61ZK29", "LW6BGS5G"): ASCII letters and digits mixed in one token, fewer
+    /// than six digits, and no run of letters that is a month name. Nothing in it can identify: a NIR has 13 digits,
+    /// a phone no letter, an email an '@', a name no digit, prose a space, and a date written without separators
+    /// needs six digits or more (19650312, 120365) or a month name between its digits (12MAR1965). So a dump of
+    /// unique codes costs one pass over their characters, not a memo lookup and a date parse each.
+    /// </summary>
+    internal static bool IsCode(ReadOnlySpan<char> value)
+    {
+        int digits = 0, letters = 0, run = 0;
+        for (var i = 0; i <= value.Length; i++)
+        {
+            var c = i < value.Length ? value[i] : '\0';
+            if (char.IsAsciiLetter(c))
+            {
+                letters++;
+                run++;
+                continue;
+            }
+            // A run of letters ends here: month names are three to nine letters.
+            if (run >= 3 && MonthNames.Read(value, i - run, out _) != 0) return false;
+            run = 0;
+            if (char.IsAsciiDigit(c)) digits++;
+            else if (i < value.Length) return false;
+        }
+        return digits is > 0 and < 6 && letters > 0;
     }
 
     /// <returns>True when the cell held an identifier.</returns>
@@ -242,15 +273,16 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     }
 
     /// <summary>
-    /// Two keyed hashes (SipHash) per word: is it a last name, a first name of the base? Not memoized: a dictionary
-    /// lookup costs as much as the hashes, and a memo of words would grow with the vocabulary. A string is made only
-    /// for a name of the base.
+    /// Is the word a last name, a first name of the base? Two keyed hashes (SipHash) and two probes of the member
+    /// filter, remembered in a fixed-size memo (<see cref="NameSetMemo"/>) for the words that recur. A string is made
+    /// only for a name of the base.
     /// </summary>
     private void AddName(ReadOnlySpan<char> compact)
     {
-        var isLast = index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, compact)));
-        var isFirst = index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, compact)));
-        if (!isLast && !isFirst) return;
+        var roles = Roles(compact);
+        if (roles == NameRoles.None) return;
+        var isLast = (roles & NameRoles.Last) != 0;
+        var isFirst = (roles & NameRoles.First) != 0;
         for (var i = 0; i < _cellNames.Count; i++)
         {
             // Seen before from another place in the text: each run of words is read once, so this is a second occurrence.
@@ -261,6 +293,18 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
             }
         }
         _cellNames.Add(new NameEntry(compact.ToString(), isLast, isFirst));
+    }
+
+    private NameRoles Roles(ReadOnlySpan<char> compact)
+    {
+        var memoize = compact.Length <= NameSetMemo.MaxLength;
+        var hash = memoize ? string.GetHashCode(compact) : 0;
+        if (memoize && _names.TryGet(compact, hash, out var known)) return known;
+        var roles = NameRoles.None;
+        if (index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, compact)))) roles |= NameRoles.Last;
+        if (index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, compact)))) roles |= NameRoles.First;
+        if (memoize) _names.Set(compact, hash, roles);
+        return roles;
     }
 
     private static void AddDistinct(List<int> list, int value)
