@@ -49,7 +49,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     private readonly NameSetMemo _names = new();
     private readonly List<NameEntry> _cellNames = [];
     private readonly List<int> _cellDates = [];
-    private readonly List<string> _words = [];
+    private readonly CompactWords _words = new();
     private readonly List<DateHit> _dateHits = [];
     private readonly List<NirHit> _nirHits = [];
     private readonly List<PhoneHit> _phoneHits = [];
@@ -198,16 +198,15 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
         }
         // Words are cut at spaces and commas only: a hyphen or an apostrophe joins one name ("JEAN-PIERRE" is not
         // "PIERRE", "D'ALMEIDA" is DALMEIDA), as the lab's own first-name variants keep a compound whole.
-        _words.Clear();
+        _words.Clear(value.Length);
         foreach (var range in value.SplitAny(WordBreaks))
         {
             var token = value[range];
-            if (token.IsWhiteSpace() || NameNormalizer.IsCivility(token)) continue;
-            if (NameNormalizer.Compact(token) is { } compact) _words.Add(compact);
+            if (!token.IsWhiteSpace()) _words.Add(token);
         }
         // A long phrase is prose, not a name.
         if (_words.Count > MaxSubsequenceWords && !prose) return ReadProseInto(value, identifiers);
-        if (_words.Count > MaxNameWordsPerField) _words.RemoveRange(MaxNameWordsPerField, _words.Count - MaxNameWordsPerField);
+        if (_words.Count > MaxNameWordsPerField) _words.Truncate(MaxNameWordsPerField);
         AddWordRuns(MaxSubsequenceWords);
         return false;
     }
@@ -216,25 +215,14 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     private bool ReadProseInto(ReadOnlySpan<char> text, RecordIdentifiers identifiers)
     {
         var before = identifiers.Count;
-        NirNormalizer.FindAll(text, _nirHits);
-        foreach (var hit in _nirHits) identifiers.AddNir(hit.Body, text.Slice(hit.Start, hit.Length));
-        _nirHits.Clear();
-        PhoneNormalizer.FindAll(text, _phoneHits);
-        foreach (var hit in _phoneHits) identifiers.Phones.Add(hit.E164);
-        _phoneHits.Clear();
+        // NIRs, phones and dates all have digits, and most comments none.
+        if (text.ContainsAnyInRange('0', '9')) ReadNumbers(text, identifiers);
         EmailNormalizer.FindAll(text, _emailHits);
         foreach (var hit in _emailHits) identifiers.Emails.Add(hit.Email);
         _emailHits.Clear();
-        BirthDateNormalizer.FindAll(text, _dateHits);
-        foreach (var hit in _dateHits)
-        {
-            AddDistinct(_cellDates, hit.Value);
-            if (hit.AltValue != 0) AddDistinct(_cellDates, hit.AltValue);
-        }
-        _dateHits.Clear();
 
         // Words of letters (an apostrophe or a hyphen between letters keeps a name whole), then runs of them.
-        _words.Clear();
+        _words.Clear(text.Length);
         var start = -1;
         for (var i = 0; i <= text.Length; i++)
         {
@@ -245,13 +233,28 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
                 continue;
             }
             if (start < 0) continue;
-            var word = text[start..i];
+            _words.Add(text[start..i]);
             start = -1;
-            if (NameNormalizer.IsCivility(word)) continue;
-            if (NameNormalizer.Compact(word) is { } compact) _words.Add(compact);
         }
         AddWordRuns(MaxProseNameWords);
         return identifiers.Count > before;
+    }
+
+    private void ReadNumbers(ReadOnlySpan<char> text, RecordIdentifiers identifiers)
+    {
+        NirNormalizer.FindAll(text, _nirHits);
+        foreach (var hit in _nirHits) identifiers.AddNir(hit.Body, text.Slice(hit.Start, hit.Length));
+        _nirHits.Clear();
+        PhoneNormalizer.FindAll(text, _phoneHits);
+        foreach (var hit in _phoneHits) identifiers.Phones.Add(hit.E164);
+        _phoneHits.Clear();
+        BirthDateNormalizer.FindAll(text, _dateHits);
+        foreach (var hit in _dateHits)
+        {
+            AddDistinct(_cellDates, hit.Value);
+            if (hit.AltValue != 0) AddDistinct(_cellDates, hit.AltValue);
+        }
+        _dateHits.Clear();
     }
 
     /// <summary>Every run of consecutive words, compacted: "LE GALL MARIE" gives LE, LEGALL, LEGALLMARIE, GALL, GALLMARIE, MARIE.</summary>
@@ -265,7 +268,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
             {
                 var word = _words[end];
                 if (length + word.Length > buffer.Length) break;
-                word.AsSpan().CopyTo(buffer[length..]);
+                word.CopyTo(buffer[length..]);
                 length += word.Length;
                 AddName(buffer[..length]);
             }

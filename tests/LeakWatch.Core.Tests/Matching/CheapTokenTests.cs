@@ -77,6 +77,56 @@ public sealed class CheapTokenTests
         Assert.Null(NameNormalizer.Compact(token));
     }
 
+    /// <summary>Prose skips the NIR, phone and date searches when it has no ASCII digit: none of them finds anything there.</summary>
+    [Fact]
+    public void ProseWithoutDigits_NirPhoneAndDateSearches_FindNothing()
+    {
+        var random = new Random(5);
+        string[] pieces = ["le ", "12 ", "mars ", "douze ", "+", "+33 ", "６", "٣", "一", "née ", "lundi ", "1er", "/", "-", ".", "２A", "NIR ", "tél ", "DUPONT "];
+        var nirs = new List<NirHit>();
+        var phones = new List<PhoneHit>();
+        var dates = new List<DateHit>();
+        for (var n = 0; n < 100_000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
+            if (text.AsSpan().ContainsAnyInRange('0', '9')) continue;
+            NirNormalizer.FindAll(text, nirs);
+            PhoneNormalizer.FindAll(text, phones);
+            BirthDateNormalizer.FindAll(text, dates);
+            Assert.Empty(nirs);
+            Assert.Empty(phones);
+            Assert.Empty(dates);
+        }
+    }
+
+    /// <summary>The one-fold word compaction gives what civility check then compaction gave, on random words.</summary>
+    [Fact]
+    public void CompactWordInto_RandomWords_SameAsIsCivilityThenCompact()
+    {
+        var random = new Random(3);
+        string[] pieces = ["M.", "MME", "Mme", "Dr", "DR.", "MLLE", "Pr", "M", "LE", "GALL", "D'", "ALMEIDA", "-", "'", "’", ".", "é", "Œ", "ß", "Ø", "ç", "2", "@", " ", "JEAN", "pierre", "ÉLODIE"];
+        Span<char> buffer = stackalloc char[128];
+        for (var n = 0; n < 200_000; n++)
+        {
+            var word = string.Concat(Enumerable.Range(0, random.Next(1, 5)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var expected = NameNormalizer.IsCivility(word) ? null : NameNormalizer.Compact(word);
+            var length = NameNormalizer.CompactWordInto(word, buffer);
+            Assert.Equal(expected, length < 0 ? null : new string(buffer[..length]));
+        }
+    }
+
+    [Fact]
+    public void CompactWords_CivilitiesAndNonNames_LeftOutOthersCompacted()
+    {
+        var words = new CompactWords();
+        words.Clear(40);
+        foreach (var word in new[] { "Mme", "Le-Gall", "42", "Élodie" }) words.Add(word);
+
+        Assert.Equal(2, words.Count);
+        Assert.Equal("LEGALL", words[0].ToString());
+        Assert.Equal("ELODIE", words[1].ToString());
+    }
+
     [Fact]
     public void NameSetMemo_SetThenGet_ReturnsTheRolesOfThatWordOnly()
     {
