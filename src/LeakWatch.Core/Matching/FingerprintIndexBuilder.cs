@@ -75,7 +75,8 @@ public static class FingerprintIndexBuilder
 
         var linkedTable = CountGroups(onKeys => source.ReadLinked((keys, _) => onKeys(keys)), format.LinkedBits, format.Linked, "linked fingerprints");
         target.Write(format.LinkedTableAt, MemoryMarshal.AsBytes(linkedTable.AsSpan()));
-        Place(target, linkedTable, format.LinkedBits, format.LinkedKeysAt, format.LinkedPatientsAt, null, partEntries, scatter =>
+        var linkedFilter = new LinkedFilterWriter(target, format);
+        Place(target, linkedTable, format.LinkedBits, format.LinkedKeysAt, format.LinkedPatientsAt, null, linkedFilter.Add, partEntries, scatter =>
             source.ReadLinked((keys, ordinals) =>
             {
                 for (var i = 0; i < keys.Length; i++)
@@ -89,7 +90,7 @@ public static class FingerprintIndexBuilder
         var memberTable = CountGroups(onKeys => source.ReadMembers(keys => onKeys(keys)), format.MemberBits, format.Members, "set members");
         target.Write(format.MemberTableAt, MemoryMarshal.AsBytes(memberTable.AsSpan()));
         var filter = new ulong[format.FilterBytes / sizeof(ulong)];
-        Place(target, memberTable, format.MemberBits, format.MembersAt, -1, filter, partEntries, scatter =>
+        Place(target, memberTable, format.MemberBits, format.MembersAt, -1, filter, null, partEntries, scatter =>
             source.ReadMembers(keys =>
             {
                 foreach (var key in keys) scatter(key, 0);
@@ -147,10 +148,11 @@ public static class FingerprintIndexBuilder
 
     /// <summary>
     /// Scatters every key (and its value, unless <paramref name="valuesAt"/> is -1) to its part, then orders each part
-    /// by group and sorts each group. Sets each key's bit in <paramref name="filter"/> when given.
+    /// by group and sorts each group. Sets each key's bit in <paramref name="filter"/> when given; hands each part's
+    /// sorted keys, in ascending order of parts, to <paramref name="onSortedPart"/> when given.
     /// </summary>
-    private static void Place(IIndexTarget target, uint[] table, int bits, long keysAt, long valuesAt, ulong[]? filter, long partEntries,
-        Action<Action<ulong, int>> read)
+    private static void Place(IIndexTarget target, uint[] table, int bits, long keysAt, long valuesAt, ulong[]? filter,
+        Action<ReadOnlySpan<ulong>>? onSortedPart, long partEntries, Action<Action<ulong, int>> read)
     {
         var total = (long)table[^1];
         var groups = 1 << bits;
@@ -230,6 +232,36 @@ public static class FingerprintIndexBuilder
             }
             target.Write(keysAt + from * sizeof(ulong), MemoryMarshal.AsBytes(groupedKeys.AsSpan(0, length)));
             if (withValues) target.Write(valuesAt + from * sizeof(int), MemoryMarshal.AsBytes(groupedValues.AsSpan(0, length)));
+            onSortedPart?.Invoke(groupedKeys.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>
+    /// Writes the linked filter (<see cref="LinkedKeyFilter"/>) one part at a time: a part's keys are sorted and its blocks
+    /// follow from its keys' top bits, so it touches one run of blocks, read, filled and written back (a run's first block
+    /// may be the previous part's last). Holds a part's share of the filter, about 1.25 bytes a key of the part.
+    /// </summary>
+    private sealed class LinkedFilterWriter(IIndexTarget target, FingerprintIndexFormat format)
+    {
+        private uint[] _run = [];
+
+        public void Add(ReadOnlySpan<ulong> sortedKeys)
+        {
+            if (sortedKeys.IsEmpty) return;
+            var blocks = format.LinkedFilterBlocks;
+            var first = LinkedKeyFilter.BlockOf(sortedKeys[0], blocks);
+            var count = checked((int)(LinkedKeyFilter.BlockOf(sortedKeys[^1], blocks) - first + 1));
+            const int words = LinkedKeyFilter.BlockBytes / sizeof(uint);
+            if (_run.Length < count * words) _run = new uint[count * words];
+            var run = _run.AsSpan(0, count * words);
+            var bytes = MemoryMarshal.AsBytes(run);
+            var at = format.LinkedFilterAt + first * LinkedKeyFilter.BlockBytes;
+            target.Read(at, bytes);
+            foreach (var key in sortedKeys)
+            {
+                LinkedKeyFilter.Add(run.Slice((int)(LinkedKeyFilter.BlockOf(key, blocks) - first) * words, words), key);
+            }
+            target.Write(at, bytes);
         }
     }
 }

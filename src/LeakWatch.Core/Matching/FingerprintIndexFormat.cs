@@ -15,6 +15,7 @@ namespace LeakWatch.Core.Matching;
 /// linked table     (2^linkedBits + 1) uint32: where each group of linked keys starts (groups: the keys' top bits)
 /// linked keys      uint64, sorted
 /// linked patients  int32 ordinal of each linked key's patient
+/// linked filter    linkedFilterBlocks blocks of 32 bytes: a Bloom filter of the linked keys (<see cref="LinkedKeyFilter"/>)
 /// member table     (2^memberBits + 1) uint32
 /// members          uint64, sorted: the unlinked name sets' members
 /// member filter    2^filterBits bits, addressed by a member's low bits
@@ -22,10 +23,12 @@ namespace LeakWatch.Core.Matching;
 /// Sections start on 4 KiB boundaries; integers are little-endian. Both MACs are HMAC-SHA256 under a key derived from
 /// the service key for this purpose only: a file built with another key, or altered, is refused and rebuilt.
 /// </summary>
-public sealed record FingerprintIndexFormat(long Patients, long Linked, long Members, int LinkedBits, int MemberBits, int FilterBits)
+public sealed record FingerprintIndexFormat(long Patients, long Linked, long Members, int LinkedBits, int MemberBits, int FilterBits, long LinkedFilterBlocks)
 {
     public const int HeaderSize = 4096;
-    public const int Version = 1;
+
+    /// <summary>2: the linked filter. A file of another version is refused and rebuilt from the store.</summary>
+    public const int Version = 2;
     public const int MacSize = 32;
     private const int BodyMacAt = 64;
     private const int HeaderMacAt = BodyMacAt + MacSize;
@@ -41,6 +44,12 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
     /// </summary>
     public const int MaxFilterBits = 30;
 
+    /// <summary>
+    /// The linked filter is copied into the process up to 128 MiB (about 107 M linked keys, 9 M patients); a larger one
+    /// is read in place from the mapping, so the process's memory stays bounded whatever the base.
+    /// </summary>
+    public const long MaxCopiedLinkedFilterBytes = 128L << 20;
+
     public static FingerprintIndexFormat For(long patients, long linked, long members)
     {
         if (linked > uint.MaxValue || members > uint.MaxValue)
@@ -49,7 +58,7 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
         }
         // About sixteen keys a group (two cache lines) up to the table cap; a filter of 16+ bits a member up to its cap.
         var filterBits = Math.Clamp(BitOperations.Log2(BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, members) * 16)), 6, MaxFilterBits);
-        return new FingerprintIndexFormat(patients, linked, members, GroupBits(linked), GroupBits(members), filterBits);
+        return new FingerprintIndexFormat(patients, linked, members, GroupBits(linked), GroupBits(members), filterBits, LinkedKeyFilter.BlocksFor(linked));
     }
 
     private static int GroupBits(long count) => Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, count)) - 4, 4, MaxGroupBits);
@@ -58,7 +67,9 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
     public long LinkedTableAt => Align(PatientsAt + Patients * Fingerprint.Size);
     public long LinkedKeysAt => Align(LinkedTableAt + TableBytes(LinkedBits));
     public long LinkedPatientsAt => Align(LinkedKeysAt + Linked * sizeof(ulong));
-    public long MemberTableAt => Align(LinkedPatientsAt + Linked * sizeof(int));
+    public long LinkedFilterAt => Align(LinkedPatientsAt + Linked * sizeof(int));
+    public long LinkedFilterBytes => LinkedFilterBlocks * LinkedKeyFilter.BlockBytes;
+    public long MemberTableAt => Align(LinkedFilterAt + LinkedFilterBytes);
     public long MembersAt => Align(MemberTableAt + TableBytes(MemberBits));
     public long FilterAt => Align(MembersAt + Members * sizeof(ulong));
     public long FilterBytes => (1L << FilterBits) / 8;
@@ -84,6 +95,8 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
         BinaryPrimitives.WriteInt32LittleEndian(header[48..], LinkedBits);
         BinaryPrimitives.WriteInt32LittleEndian(header[52..], MemberBits);
         BinaryPrimitives.WriteInt32LittleEndian(header[56..], FilterBits);
+        // Fits: at most 2^32 linked keys, 10 bits each, 256 bits a block.
+        BinaryPrimitives.WriteInt32LittleEndian(header[60..], checked((int)LinkedFilterBlocks));
         bodyMac.CopyTo(header[BodyMacAt..]);
         HMACSHA256.HashData(macKey, header[..HeaderMacAt], header[HeaderMacAt..]);
     }
@@ -126,7 +139,8 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
             BinaryPrimitives.ReadInt64LittleEndian(header[40..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[48..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[52..]),
-            BinaryPrimitives.ReadInt32LittleEndian(header[56..]));
+            BinaryPrimitives.ReadInt32LittleEndian(header[56..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[60..]));
         if (format != For(format.Patients, format.Linked, format.Members) || format.Length != fileLength)
         {
             problem = "its layout does not match its length (cut short?)";
