@@ -1,7 +1,10 @@
 using LeakWatch.Core.Fingerprinting;
+using LeakWatch.Core.Matching;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace LeakWatch.Service.Tests.Storage;
 
@@ -36,7 +39,7 @@ public sealed class FingerprintIndexFilesTests : IDisposable
         return (info.Id, references, linked, [.. members]);
     }
 
-    private async Task<LeakWatch.Core.Matching.FingerprintIndex> OpenAsync() =>
+    private async Task<FingerprintIndex> OpenAsync() =>
         await _files.OpenActiveAsync(await _fixture.Keys.GetKeysAsync(CancellationToken.None), CancellationToken.None)
         ?? throw new InvalidOperationException("nothing enrolled");
 
@@ -92,6 +95,40 @@ public sealed class FingerprintIndexFilesTests : IDisposable
         Assert.NotEqual(original, await File.ReadAllBytesAsync(path));
         using (var index = await OpenAsync()) Assert.Equal(patients, index.Patients);
         Assert.Equal(original, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task OpenActive_FileOfFormatOne_IsRefusedForItsVersionAndRebuilt()
+    {
+        await _fixture.Keys.GetOrCreateKeysAsync(CancellationToken.None);
+        var (id, patients, linked, _) = await EnrollAsync(800, seed: 6);
+        var keys = await _fixture.Keys.GetKeysAsync(CancellationToken.None);
+        await _files.BuildActiveAsync(keys, CancellationToken.None);
+        var path = _files.PathOf(id);
+        var current = await File.ReadAllBytesAsync(path);
+
+        // What a service of the previous release left: a format-1 header, signed under the same key, whose layout has no
+        // linked filter. It must not be read with this release's layout, and the enrollment must not be needed again.
+        var older = (byte[])current.Clone();
+        var macKey = FingerprintIndexFormat.MacKey(keys);
+        FingerprintIndexFormat.For(patients.Length, linked.Count, 1).WriteHeader(older, id, new byte[FingerprintIndexFormat.MacSize], macKey, version: 1);
+        await File.WriteAllBytesAsync(path, older);
+        var logger = new FakeLogger<FingerprintIndexFiles>();
+        var files = new FingerprintIndexFiles(_fixture.Database, logger);
+
+        using (var index = await files.OpenActiveAsync(keys, CancellationToken.None))
+        {
+            Assert.NotNull(index);
+            Assert.Equal(patients, index.Patients);
+            var found = new List<int>();
+            var (key, patient) = linked[^1];
+            index.Lookup(key, found);
+            Assert.Contains(patient, found);
+        }
+
+        var refused = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains("made by another version (format 1", refused.Message);
+        Assert.Equal(current, await File.ReadAllBytesAsync(path));
     }
 
     [Fact]
