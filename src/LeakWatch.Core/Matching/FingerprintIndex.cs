@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 using LeakWatch.Core.Fingerprinting;
 
@@ -202,6 +203,22 @@ public sealed unsafe class FingerprintIndex : IDisposable
         }
         while (at > 0 && sorted[at - 1] >= key) at--;
         return at;
+    }
+
+    /// <summary>
+    /// Asks the processor for the filter line a later <see cref="Lookup"/> of <paramref name="key"/> reads. A row's
+    /// lookups are independent and each is a cache miss: requested together, their misses overlap instead of queueing.
+    /// A hint only: nothing is read or decided here.
+    /// </summary>
+    public void PrefetchLinked(ulong key)
+    {
+        if (Sse.IsSupported) Sse.Prefetch0(_linkedFilter + KeyFilter.BlockOf(key, _linkedFilterBlocks) * KeyFilter.BlockBytes);
+    }
+
+    /// <summary>As <see cref="PrefetchLinked"/>, for a later <see cref="ContainsMember"/>.</summary>
+    public void PrefetchMember(ulong key)
+    {
+        if (Sse.IsSupported) Sse.Prefetch0(_memberFilter + KeyFilter.BlockOf(key, _memberFilterBlocks) * KeyFilter.BlockBytes);
     }
 
     /// <summary>Whether the linked filter lets <paramref name="key"/> through (tests measure its rate).</summary>
