@@ -46,7 +46,10 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
 
     // One memo per way of reading a cell: "MARTIN" under a date header reads as nothing, under a name header as a name.
     private readonly CellMemo[] _cells = [new(MemoSlots), new(MemoSlots), new(MemoSlots)];
+    private const int MaxRunLength = 256;
     private readonly NameSetMemo _names = new();
+    private readonly List<RunCandidate> _runs = [];
+    private char[] _runText = new char[1024];
     private readonly List<NameEntry> _cellNames = [];
     private readonly List<int> _cellDates = [];
     private readonly CompactWords _words = new();
@@ -260,29 +263,70 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     /// <summary>Every run of consecutive words, compacted: "LE GALL MARIE" gives LE, LEGALL, LEGALLMARIE, GALL, GALLMARIE, MARIE.</summary>
     private void AddWordRuns(int maxWords)
     {
-        Span<char> buffer = stackalloc char[256];
+        // First every run's text and, unless the memo knows it, its two member keys with their filter lines requested;
+        // then the answers, in the same order: a comment's runs are independent, and each probe is a cache miss.
+        _runs.Clear();
+        var used = 0;
         for (var start = 0; start < _words.Count; start++)
         {
             var length = 0;
             for (var end = start; end < _words.Count && end - start < maxWords; end++)
             {
                 var word = _words[end];
-                if (length + word.Length > buffer.Length) break;
-                word.CopyTo(buffer[length..]);
+                if (length + word.Length > MaxRunLength) break;
                 length += word.Length;
-                AddName(buffer[..length]);
+                if (_runText.Length < used + length) Array.Resize(ref _runText, Math.Max(_runText.Length * 2, used + length));
+                for (var w = start; w <= end; w++)
+                {
+                    _words[w].CopyTo(_runText.AsSpan(used));
+                    used += _words[w].Length;
+                }
+                _runs.Add(Candidate(used - length, length, words: end - start + 1));
             }
+        }
+        foreach (var run in _runs)
+        {
+            var text = _runText.AsSpan(run.Start, run.Length);
+            var roles = run.Roles;
+            if (!run.Known)
+            {
+                if (index.ContainsMember(run.LastKey)) roles |= NameRoles.Last;
+                if (index.ContainsMember(run.FirstKey)) roles |= NameRoles.First;
+                if (run.Memoize) _names.Set(text, run.Hash, roles);
+            }
+            AddName(text, roles);
         }
     }
 
     /// <summary>
-    /// Is the word a last name, a first name of the base? Two keyed hashes (SipHash) and two probes of the member
-    /// filter, remembered in a fixed-size memo (<see cref="NameSetMemo"/>) for the words that recur. A string is made
-    /// only for a name of the base.
+    /// A run of words to ask the name sets about. Single words recur (a comment's vocabulary, the names of a column)
+    /// and are remembered (<see cref="NameSetMemo"/>); runs of several words rarely do, so they skip the memo.
     /// </summary>
-    private void AddName(ReadOnlySpan<char> compact)
+    private RunCandidate Candidate(int start, int length, int words)
     {
-        var roles = Roles(compact);
+        var text = _runText.AsSpan(start, length);
+        var memoize = words == 1 && length <= NameSetMemo.MaxLength;
+        var hash = memoize ? string.GetHashCode(text) : 0;
+        if (memoize && _names.TryGet(text, hash, out var known)) return new RunCandidate(start, length, known, Known: true);
+        var lastKey = FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, text));
+        var firstKey = FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, text));
+        index.PrefetchMember(lastKey);
+        index.PrefetchMember(firstKey);
+        return new RunCandidate(start, length, NameRoles.None, Known: false, memoize, hash, lastKey, firstKey);
+    }
+
+    private readonly record struct RunCandidate(
+        int Start, int Length, NameRoles Roles, bool Known, bool Memoize = false, int Hash = 0, ulong LastKey = 0, ulong FirstKey = 0);
+
+    /// <summary>
+    /// Is the word a last name, a first name of the base? Two keyed hashes (SipHash) and two probes of the member
+    /// filter, remembered in a fixed-size memo (<see cref="NameSetMemo"/>) for the words that recur.
+    /// </summary>
+    private void AddName(ReadOnlySpan<char> compact) => AddName(compact, Roles(compact));
+
+    /// <summary>Adds a name of the base to the cell's reading; a string is made only for one.</summary>
+    private void AddName(ReadOnlySpan<char> compact, NameRoles roles)
+    {
         if (roles == NameRoles.None) return;
         var isLast = (roles & NameRoles.Last) != 0;
         var isFirst = (roles & NameRoles.First) != 0;
