@@ -42,12 +42,14 @@ public sealed unsafe class FingerprintIndex : IDisposable
 
     /// <summary>Builds the index of <paramref name="snapshot"/> in memory (tests, small bases): no file involved.</summary>
     /// <param name="partEntries">See <see cref="FingerprintIndexBuilder.Build"/>.</param>
-    public FingerprintIndex(FingerprintSnapshot snapshot, long partEntries = FingerprintIndexBuilder.PartEntries)
-        : this(InMemory(snapshot, partEntries))
+    /// <param name="maxCopiedFilterBytes">Filters larger are read in place (tests lower it to read small ones in place).</param>
+    public FingerprintIndex(FingerprintSnapshot snapshot, long partEntries = FingerprintIndexBuilder.PartEntries,
+        long maxCopiedFilterBytes = FingerprintIndexFormat.MaxCopiedFilterBytes)
+        : this(InMemory(snapshot, partEntries), maxCopiedFilterBytes)
     {
     }
 
-    private FingerprintIndex((IndexMemory Memory, FingerprintIndexFormat Format) opened)
+    private FingerprintIndex((IndexMemory Memory, FingerprintIndexFormat Format) opened, long maxCopiedFilterBytes = FingerprintIndexFormat.MaxCopiedFilterBytes)
     {
         _memory = opened.Memory;
         _format = opened.Format;
@@ -56,14 +58,14 @@ public sealed unsafe class FingerprintIndex : IDisposable
         _linkedStarts = CopyTable(_format.LinkedTableAt, _format.LinkedBits);
         _linkedShift = 64 - _format.LinkedBits;
         _linkedFilterBlocks = _format.LinkedFilterBlocks;
-        _linkedFilter = CopyFilter(_base + _format.LinkedFilterAt, _format.LinkedFilterBytes, out _linkedFilterCopy);
+        _linkedFilter = CopyFilter(_base + _format.LinkedFilterAt, _format.LinkedFilterBytes, maxCopiedFilterBytes, out _linkedFilterCopy);
         _linkedKeys = (ulong*)(_base + _format.LinkedKeysAt);
         _linkedPatients = (int*)(_base + _format.LinkedPatientsAt);
         _memberStarts = CopyTable(_format.MemberTableAt, _format.MemberBits);
         _memberShift = 64 - _format.MemberBits;
         _members = (ulong*)(_base + _format.MembersAt);
         _memberFilterBlocks = _format.MemberFilterBlocks;
-        _memberFilter = CopyFilter(_base + _format.MemberFilterAt, _format.MemberFilterBytes, out _memberFilterCopy);
+        _memberFilter = CopyFilter(_base + _format.MemberFilterAt, _format.MemberFilterBytes, maxCopiedFilterBytes, out _memberFilterCopy);
         Patients = new PatientList(this);
     }
 
@@ -118,12 +120,13 @@ public sealed unsafe class FingerprintIndex : IDisposable
     /// lookups of strangers' keys and of words that are no name never wait for the disk; and it costs less to reach than
     /// the file's pages (measured: a linked lookup's filter probe, 6.8 % of the scan's CPU copied, 10.3 % in place, as
     /// anonymous memory takes fewer TLB misses). Aligned on a cache line so a block is never split. A larger filter
-    /// (the linked keys beyond some 9 M patients) is read in place: the process stays bounded.
+    /// (the linked keys beyond some 11 M patients) is read in place, where sections start on 4 KiB: the process stays
+    /// bounded.
     /// </summary>
-    private static byte* CopyFilter(byte* inFile, long bytes, out byte[]? copy)
+    private static byte* CopyFilter(byte* inFile, long bytes, long maxCopiedBytes, out byte[]? copy)
     {
         copy = null;
-        if (bytes > FingerprintIndexFormat.MaxCopiedFilterBytes) return inFile;
+        if (bytes > maxCopiedBytes) return inFile;
         copy = GC.AllocateUninitializedArray<byte>(checked((int)bytes + 63), pinned: true);
         fixed (byte* start = copy)
         {

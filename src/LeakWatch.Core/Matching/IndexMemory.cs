@@ -4,7 +4,7 @@ namespace LeakWatch.Core.Matching;
 
 /// <summary>
 /// The bytes of an index file as the index reads them in place: a memory-mapped file (the store's, see
-/// Service/Storage) or a pinned array (an index built in memory: tests, <see cref="FingerprintIndex(FingerprintSnapshot, long)"/>).
+/// Service/Storage) or a pinned array (an index built in memory: tests, <see cref="FingerprintIndex(FingerprintSnapshot, long, long)"/>).
 /// Must outlive every lookup: <see cref="FingerprintIndex"/> owns it and releases it when disposed.
 /// </summary>
 public abstract class IndexMemory : IDisposable
@@ -53,7 +53,7 @@ public interface IIndexTarget
     void Read(long offset, Span<byte> data);
 }
 
-/// <summary>An index built in memory, for tests and <see cref="FingerprintIndex(FingerprintSnapshot, long)"/>.</summary>
+/// <summary>An index built in memory, for tests and <see cref="FingerprintIndex(FingerprintSnapshot, long, long)"/>.</summary>
 internal sealed class ArrayIndexTarget : IIndexTarget
 {
     public byte[] Bytes { get; private set; } = [];

@@ -12,7 +12,9 @@ public sealed class FingerprintIndexTests
     [InlineData(200_000, 50_000, FingerprintIndexBuilder.PartEntries)]
     // Built in many parts (the bounded build of a large base), and a table of few groups (large runs, binary search).
     [InlineData(200_000, 50_000, 5_000)]
-    public void Lookup_EveryStoredKey_FindsAllItsPatientsAndNothingElse(int linked, int members, long partEntries)
+    // Both filters read in place from the index's bytes, as a base beyond the copy cap has them.
+    [InlineData(200_000, 50_000, FingerprintIndexBuilder.PartEntries, 0)]
+    public void Lookup_EveryStoredKey_FindsAllItsPatientsAndNothingElse(int linked, int members, long partEntries, long maxCopiedFilterBytes = FingerprintIndexFormat.MaxCopiedFilterBytes)
     {
         var random = new Random(12);
         var keys = new ulong[linked];
@@ -33,7 +35,14 @@ public sealed class FingerprintIndexTests
             LinkedKeys = (ulong[])keys.Clone(),
             LinkedPatients = (int[])patients.Clone(),
             SetMembers = (ulong[])setMembers.Clone(),
-        }, partEntries);
+        }, partEntries, maxCopiedFilterBytes);
+        // The process holds the tables, and the filters unless they are read in place (a copy has 63 bytes of slack to
+        // start on a cache line).
+        var format = FingerprintIndexFormat.For(index.Patients.Count, linked, setMembers.Length);
+        var (linkedFilter, memberFilter) = index.FilterBytes;
+        var tables = FingerprintIndexFormat.TableBytes(format.LinkedBits) + FingerprintIndexFormat.TableBytes(format.MemberBits);
+        Assert.Equal((format.LinkedFilterBytes, format.MemberFilterBytes), (linkedFilter, memberFilter));
+        Assert.Equal(maxCopiedFilterBytes == 0 ? tables : tables + linkedFilter + memberFilter + 2 * 63, index.ResidentBytes);
 
         var found = new List<int>();
         foreach (var group in expected)
