@@ -129,23 +129,28 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     /// </summary>
     internal static bool IsCode(ReadOnlySpan<char> value)
     {
-        int digits = 0, letters = 0, run = 0;
-        for (var i = 0; i <= value.Length; i++)
+        int digits = 0, letters = 0;
+        foreach (var c in value)
         {
-            var c = i < value.Length ? value[i] : '\0';
-            if (char.IsAsciiLetter(c))
+            if (char.IsAsciiDigit(c)) digits++;
+            else if (char.IsAsciiLetter(c)) letters++;
+            else return false;
+        }
+        if (digits is 0 or >= 6 || letters == 0) return false;
+        for (var i = 0; i < value.Length;)
+        {
+            if (!char.IsAsciiLetter(value[i]))
             {
-                letters++;
-                run++;
+                i++;
                 continue;
             }
-            // A run of letters ends here: month names are three to nine letters.
-            if (run >= 3 && MonthNames.Read(value, i - run, out _) != 0) return false;
-            run = 0;
-            if (char.IsAsciiDigit(c)) digits++;
-            else if (i < value.Length) return false;
+            var end = i + 1;
+            while (end < value.Length && char.IsAsciiLetter(value[end])) end++;
+            // Month names are three to nine letters; the reader takes up to ten.
+            if (end - i is >= 3 and <= 10 && MonthNames.CanStart(value[i]) && MonthNames.Read(value, i, out _) != 0) return false;
+            i = end;
         }
-        return digits is > 0 and < 6 && letters > 0;
+        return true;
     }
 
     /// <returns>True when the cell held an identifier.</returns>
@@ -347,9 +352,14 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
         var memoize = compact.Length <= NameSetMemo.MaxLength;
         var hash = memoize ? string.GetHashCode(compact) : 0;
         if (memoize && _names.TryGet(compact, hash, out var known)) return known;
+        // Both keys first and both filter lines requested, so the two probes' cache misses overlap.
+        var lastKey = FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, compact));
+        var firstKey = FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, compact));
+        index.PrefetchMember(lastKey);
+        index.PrefetchMember(firstKey);
         var roles = NameRoles.None;
-        if (index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, compact)))) roles |= NameRoles.Last;
-        if (index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, compact)))) roles |= NameRoles.First;
+        if (index.ContainsMember(lastKey)) roles |= NameRoles.Last;
+        if (index.ContainsMember(firstKey)) roles |= NameRoles.First;
         if (memoize) _names.Set(compact, hash, roles);
         return roles;
     }
