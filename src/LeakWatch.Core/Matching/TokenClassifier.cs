@@ -42,6 +42,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     private const int MemoSlots = 1 << 15;
 
     private static readonly System.Buffers.SearchValues<char> Separators = System.Buffers.SearchValues.Create(" -'’.,^_\t");
+    private static readonly System.Buffers.SearchValues<char> AsciiLetters = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
     private static readonly System.Buffers.SearchValues<char> WordBreaks = System.Buffers.SearchValues.Create(" ,;/^_\t\u00A0");
 
     // One memo per way of reading a cell: "MARTIN" under a date header reads as nothing, under a name header as a name.
@@ -85,6 +86,15 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
             _ => 2,
         };
         if (way == 1 && IsCode(value)) return CellReading.Empty;
+        if (way == 1 && !value.ContainsAnyExcept(AsciiLetters))
+        {
+            // One word of letters: the name-set memo keeps the words that recur, so for a unique one (a barcode of
+            // letters) the cell memo would only add a lookup and a store.
+            _cellNames.Clear();
+            _cellDates.Clear();
+            ReadNames(value, prose: false, identifiers);
+            return _cellNames.Count == 0 ? CellReading.Empty : new CellReading([.. _cellNames], []);
+        }
         var memo = _cells[way];
         var memoize = value.Length <= CellMemo.MaxTextLength;
         var hash = memoize ? string.GetHashCode(value) : 0;
