@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Could not read {Document}: {Reason}")]
     public static partial void Unreadable(ILogger logger, string document, string reason);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Re-keyed the bare SHA-256 content hashes of an older version: {Hashes} hashes, {Names} URLs with masked entry names, {Alerts} outbox alerts")]
+    public static partial void LegacyHashesRekeyed(ILogger logger, long hashes, int names, int alerts);
 }

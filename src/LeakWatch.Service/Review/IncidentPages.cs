@@ -66,7 +66,7 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
         var c = detail.Case;
         var fields = IncidentRow.FieldNames(i.Fields);
         var growth = detail.Documents.Select(d => Html.Of($"""
-            <tr><td>{ConsolePage.Time(d.FirstSeen)}</td><td>{d.Source}</td><td class="url">{ConsolePage.Masked(d.Url)}</td><td>{ConsolePage.Number(d.Bytes)}</td><td>{ConsolePage.Number(d.Patients)}</td><td><code>{d.ContentSha256[..12]}</code></td></tr>
+            <tr><td>{ConsolePage.Time(d.FirstSeen)}</td><td>{d.Source}</td><td class="url">{ConsolePage.Masked(d.Url)}</td><td>{ConsolePage.Number(d.Bytes)}</td><td>{ConsolePage.Number(d.Patients)}</td><td><code>{d.ContentHash[..12]}</code></td></tr>
             """)).ToList();
         var comments = detail.Comments.Select(k => Html.Of($"<li><strong>{k.Author}</strong>, {ConsolePage.Time(k.At)}: {k.Body}</li>")).ToList();
         var actions = user.Role == ConsoleRoles.Dpo ? await Actions(context, i.Id, c) : Html.Empty;
@@ -79,7 +79,7 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
             <dt>URL</dt><dd class="url">{ConsolePage.Masked(i.Url)}</dd>
             <dt>First seen</dt><dd>{ConsolePage.Time(i.FirstSeen)}</dd>
             <dt>Last seen</dt><dd>{ConsolePage.Time(i.LastSeen)}</dd>
-            <dt>Content SHA-256</dt><dd><code>{i.ContentSha256}</code></dd>
+            <dt>Content hash (keyed)</dt><dd><code>{i.ContentHash}</code></dd>
             <dt>Size</dt><dd>{ConsolePage.Number(i.Bytes)} bytes, version {i.Revision}</dd>
             </dl>
             </section>
