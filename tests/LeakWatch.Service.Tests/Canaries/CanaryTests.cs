@@ -49,7 +49,7 @@ public sealed class CanaryTests : IDisposable
 
         Assert.True(list.ExitCode == ExitCodes.Success, list.ToString());
         var line = Assert.Single(list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("LIS", StringComparison.Ordinal));
-        Assert.Matches(@"^LIS\s+6\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s*$", line);
+        Assert.Matches(@"^LIS\s+6\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s+matched\s*$", line);
 
         // The values were on standard output once: nowhere else, not in the list, the logs or the data folder.
         var needles = new PlaintextScanner(PlaintextScanner.ValuesOf(canaries));
@@ -148,6 +148,25 @@ public sealed class CanaryTests : IDisposable
         var canary = Assert.Single(batch.Identities);
         Assert.NotEqual(_patients[10].Phone, canary.Phone);
         Assert.EndsWith("@labo.example", canary.Email, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CanaryMaker_IndexFileMissing_ChecksCollisionsThroughTheRebuiltIndexFile()
+    {
+        await EnrollAsync(_patients);
+        // The enrolled base is read through the index file (mapped, bounded memory), not loaded whole: without it, the
+        // file is built again first, and a candidate sharing an enrolled patient's e-mail is still refused.
+        foreach (var file in Directory.GetFiles(_cli.DataDirectory, "fingerprints-*.index")) File.Delete(file);
+        using var host = BuildHost();
+        var maker = host.Services.GetRequiredService<CanaryMaker>();
+        var draws = 0;
+        maker.Generator = domain => draws++ == 0 ? CanaryGenerator.Next(domain) with { Email = _patients[20].Email } : CanaryGenerator.Next(domain);
+
+        var batch = await maker.CreateAsync("backup", 2, null, CancellationToken.None);
+
+        Assert.Equal(1, batch.Regenerated);
+        Assert.Single(Directory.GetFiles(_cli.DataDirectory, "fingerprints-*.index"));
+        Assert.DoesNotContain(batch.Identities, c => c.Email == _patients[20].Email);
     }
 
     [Theory]
