@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Text;
 using Dapper;
 using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;
-using Microsoft.Data.Sqlite;
 
 namespace LeakWatch.Service.Tests.Canaries;
 
@@ -48,7 +46,7 @@ public sealed class CanaryRetireTests : IDisposable
         Assert.Equal(ExitCodes.BadConfiguration, again.ExitCode);
         Assert.Contains("nothing retired", again.Error, StringComparison.Ordinal);
         Assert.True(verify.ExitCode == ExitCodes.Success, verify.ToString());
-        await using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _cli.DatabasePath, Pooling = false }.ToString());
+        await using var db = _cli.OpenDatabase();
         var entry = await db.QuerySingleAsync<(string Actor, string Target, string Detail)>(
             "SELECT actor, target, detail FROM audit_log WHERE action = 'canary-retired'");
         Assert.StartsWith("cli:", entry.Actor, StringComparison.Ordinal);
@@ -79,15 +77,6 @@ public sealed class CanaryRetireTests : IDisposable
         return result;
     }
 
-    private string WriteDump(IEnumerable<SyntheticPatient> people)
-    {
-        var path = Path.Combine(_cli.Root, "dump-" + Guid.NewGuid().ToString("n") + ".csv");
-        var text = new StringBuilder("nom;prenom;date_naissance;nir;telephone;email\n");
-        foreach (var p in people)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{p.BirthName};{p.FirstNames};{p.BirthDate:dd/MM/yyyy};{p.Nir};{p.Phone};{p.Email}\n");
-        }
-        File.WriteAllText(path, text.ToString(), new UTF8Encoding(false));
-        return path;
-    }
+    private string WriteDump(IEnumerable<SyntheticPatient> people) =>
+        CanaryOutput.WriteDump(Path.Combine(_cli.Root, "dump-" + Guid.NewGuid().ToString("n") + ".csv"), people);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Dapper;
 using LeakWatch.Service.Canaries;
@@ -9,7 +8,6 @@ using LeakWatch.Service.Storage;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -36,10 +34,8 @@ public sealed class CanaryShadowTests : IDisposable
         {
             BirthName = lis[0].BirthName, UsageName = null, FirstNames = lis[0].FirstNames, BirthDate = lis[0].BirthDate, Phone = "06 48 21 37 90",
         };
-        var dump = Path.Combine(_cli.Root, "dump.csv");
-        var p = newcomer with { Nir = "", Email = "" };
-        File.WriteAllText(dump, string.Create(CultureInfo.InvariantCulture,
-            $"nom;prenom;date_naissance;nir;telephone;email\n{p.BirthName};{p.FirstNames};{p.BirthDate:dd/MM/yyyy};;{p.Phone};\n"), new UTF8Encoding(false));
+        // The newcomer's names, birth date and phone: without shadowing, the canary's name and birth date would fire too.
+        var dump = CanaryOutput.WriteDump(Path.Combine(_cli.Root, "dump.csv"), [newcomer with { Nir = "", Email = "" }]);
         return (lis, newcomer, dump);
     }
 
@@ -132,7 +128,7 @@ public sealed class CanaryShadowTests : IDisposable
 
     private async Task<State> QueryStateAsync()
     {
-        await using var connection = Open();
+        await using var connection = _cli.OpenDatabase();
         return new State(
             await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM enrollments"),
             await connection.ExecuteScalarAsync<long>("SELECT id FROM enrollments WHERE state = 'active'"),
@@ -142,14 +138,7 @@ public sealed class CanaryShadowTests : IDisposable
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = Open();
+        await using var connection = _cli.OpenDatabase();
         await connection.ExecuteAsync(sql);
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _cli.DatabasePath, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
     }
 }

@@ -197,17 +197,7 @@ public sealed class CanaryTests : IDisposable
     private IHost BuildHost() =>
         LeakWatchHost.CreateBuilder(["--LeakWatch:DataDirectory=" + _cli.DataDirectory, "--LeakWatch:KeyFile=" + _cli.KeyFile]).Build();
 
-    private string WriteDump(string name, IEnumerable<SyntheticPatient> people)
-    {
-        var path = Path.Combine(_cli.Root, name);
-        var text = new StringBuilder("nom;prenom;date_naissance;nir;telephone;email\n");
-        foreach (var p in people)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{p.BirthName};{p.FirstNames};{p.BirthDate:dd/MM/yyyy};{p.Nir};{p.Phone};{p.Email}\n");
-        }
-        File.WriteAllText(path, text.ToString(), new UTF8Encoding(false));
-        return path;
-    }
+    private string WriteDump(string name, IEnumerable<SyntheticPatient> people) => CanaryOutput.WriteDump(Path.Combine(_cli.Root, name), people);
 
     private void AssertDataFolderHoldsNone(PlaintextScanner needles)
     {
@@ -238,5 +228,17 @@ internal static class CanaryOutput
             var birth = DateOnly.ParseExact(f[3], "dd/MM/yyyy", CultureInfo.InvariantCulture);
             return new SyntheticPatient($"CAN{i:D4}", f[0], null, f[1], f[2][0], birth, f[4], f[5], f[6], "", "", "");
         })];
+    }
+
+    /// <summary>A dump of <paramref name="people"/> (names, birth date, NIR, phone, e-mail) at <paramref name="path"/>.</summary>
+    public static string WriteDump(string path, IEnumerable<SyntheticPatient> people)
+    {
+        var text = new StringBuilder("nom;prenom;date_naissance;nir;telephone;email\n");
+        foreach (var p in people)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{p.BirthName};{p.FirstNames};{p.BirthDate:dd/MM/yyyy};{p.Nir};{p.Phone};{p.Email}\n");
+        }
+        File.WriteAllText(path, text.ToString(), new UTF8Encoding(false));
+        return path;
     }
 }

@@ -8,7 +8,6 @@ using LeakWatch.Service.Tests.Crawling.Support;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;
-using Microsoft.Data.Sqlite;
 
 namespace LeakWatch.Service.Tests.Detection;
 
@@ -88,7 +87,7 @@ public sealed class KeyedContentHashTests : IDisposable
         Assert.All(bare, b => Assert.DoesNotContain(b, printed, StringComparison.OrdinalIgnoreCase));
 
         // What is stored and printed instead: the keyed hashes, the same for the crawl and the local scan.
-        await using var db = Open();
+        await using var db = _cli.OpenDatabase();
         Assert.Equal(new[] { hashes.Content(leak.Paste), hashes.Content(leak.Zip) }.Order(), (await db.QueryAsync<string>("SELECT content_hash FROM crawl_seen")).Order());
         Assert.Equal(new[] { hashes.Content(leak.Paste), hashes.Content(leak.Entry) }.Order(),
             (await db.QueryAsync<string>("SELECT content_hash FROM incident_documents")).Order());
@@ -113,7 +112,7 @@ public sealed class KeyedContentHashTests : IDisposable
 
         // Back to what a version before keyed hashing left: the old column names, bare SHA-256 values and entry masks,
         // an alert in the outbox that names them, and migrations 0203 and 0302 not applied yet.
-        await using (var db = Open())
+        await using (var db = _cli.OpenDatabase())
         {
             await db.ExecuteAsync("""
                 ALTER TABLE crawl_pages RENAME COLUMN content_hash TO content_sha256;
@@ -152,7 +151,7 @@ public sealed class KeyedContentHashTests : IDisposable
         var stored = Stored();
         Assert.All(bare.Values.Append(bareMask).Append(ThreadSignature), b => Assert.DoesNotContain(b, stored, StringComparison.Ordinal));
         Assert.DoesNotContain("sha256:", stored, StringComparison.Ordinal);
-        await using var check = Open();
+        await using var check = _cli.OpenDatabase();
         Assert.Equal(new[] { hashes.Content(leak.Paste), hashes.Content(leak.Zip) }.Order(), (await check.QueryAsync<string>("SELECT content_hash FROM crawl_seen")).Order());
         var rekeyed = JsonDocument.Parse(await check.ExecuteScalarAsync<string>("SELECT payload FROM alert_outbox WHERE idempotency_key = 'lw-old-1'") ?? "{}").RootElement.GetProperty("incident");
         Assert.Equal(hashes.Content(leak.Entry), rekeyed.GetProperty("content_hash").GetString());
@@ -165,7 +164,7 @@ public sealed class KeyedContentHashTests : IDisposable
 
     private async Task<List<(long Id, long Revision, string Url, string Hash)>> QueryIncidentsAsync()
     {
-        await using var db = Open();
+        await using var db = _cli.OpenDatabase();
         var rows = await db.QueryAsync<(long, long, string, string)>("SELECT id, revision, url, " +
             "(SELECT group_concat(content_hash) FROM (SELECT content_hash FROM incident_documents d WHERE d.incident_id = i.id ORDER BY content_hash)) FROM incidents i ORDER BY id");
         return [.. rows];
@@ -175,13 +174,6 @@ public sealed class KeyedContentHashTests : IDisposable
         new[] { _cli.DatabasePath, _cli.DatabasePath + "-wal", _cli.DatabasePath + "-shm" }.Where(File.Exists);
 
     private string Stored() => string.Concat(DatabaseFiles().Select(f => Encoding.Latin1.GetString(File.ReadAllBytes(f))));
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _cli.DatabasePath, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
 
     private static string Rows(IEnumerable<SyntheticPatient> patients)
     {
