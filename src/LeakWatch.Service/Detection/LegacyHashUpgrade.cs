@@ -40,6 +40,20 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
         await using var connection = await database.OpenAsync(cancellationToken);
         // Read first: an upgraded database is never written to here (a verb that only reads works on a full disk).
         if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(SelectFlag, cancellationToken: cancellationToken)) == 0) return;
+        try
+        {
+            await RekeyAsync(connection, hashes, cancellationToken);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (StorageFailure.CannotWrite(e))
+        {
+            // A full or read-only disk: the marked values match nothing meanwhile (never a bare comparison), and the
+            // next start with the key tries again. A scan still runs; a crawl could not record anything anyway.
+            Log.LegacyHashesNotRekeyed(logger, e.SqliteErrorCode);
+        }
+    }
+
+    private async Task RekeyAsync(DbConnection connection, ContentHashes hashes, CancellationToken cancellationToken)
+    {
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         if (await connection.ExecuteAsync(new CommandDefinition(TakeFlag, transaction: transaction, cancellationToken: cancellationToken)) == 0)
         {

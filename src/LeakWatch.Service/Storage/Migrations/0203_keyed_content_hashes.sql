@@ -9,4 +9,9 @@ UPDATE crawl_pages SET content_hash = 'sha256:' || content_hash WHERE content_ha
 ALTER TABLE crawl_seen RENAME COLUMN sha256 TO content_hash;
 UPDATE crawl_seen SET content_hash = 'sha256:' || content_hash WHERE length(content_hash) = 64;
 
-INSERT INTO meta (name, value) VALUES ('legacy_content_hashes', '1') ON CONFLICT (name) DO NOTHING;
+-- Only where there is something to re-key: a new database is never written to for it.
+INSERT INTO meta (name, value)
+SELECT 'legacy_content_hashes', '1'
+WHERE EXISTS (SELECT 1 FROM crawl_pages WHERE content_hash IS NOT NULL) OR EXISTS (SELECT 1 FROM crawl_seen)
+   OR EXISTS (SELECT 1 FROM crawl_cursors)
+ON CONFLICT (name) DO NOTHING;
