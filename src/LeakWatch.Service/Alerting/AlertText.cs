@@ -54,7 +54,7 @@ internal static class AlertText
         ("Source", incident.Source),
         ("First seen", Invariant($"{incident.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC")),
         ("Last seen", Invariant($"{incident.LastSeen.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC")),
-        ("Content SHA-256", incident.ContentSha256),
+        ("Content hash (keyed)", incident.ContentHash),
         ("Console", incident.ConsoleUrl),
     ];
 
@@ -69,7 +69,7 @@ internal static class AlertText
         ("New in this revision", incident.NewPatients.ToString(CultureInfo.InvariantCulture)),
         ("Fields matched", incident.Fields.Count == 0 ? "-" : string.Join(", ", incident.Fields)),
         ("Rules", incident.Rules.Count == 0 ? "-" : string.Join(", ", incident.Rules)),
-        ("Content SHA-256", incident.ContentSha256),
+        ("Content hash (keyed)", incident.ContentHash),
         ("Console", incident.ConsoleUrl),
     ];
 

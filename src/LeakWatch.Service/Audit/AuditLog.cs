@@ -194,6 +194,7 @@ internal static class AuditActions
     public const string PatientsExported = "patients-exported";
     public const string AuditExported = "audit-exported";
     public const string RetentionPurged = "retention-purged";
+    public const string CanaryRetired = "canary-retired";
 
     public static string IncidentTarget(long id) => "incident/" + id.ToString(CultureInfo.InvariantCulture);
 

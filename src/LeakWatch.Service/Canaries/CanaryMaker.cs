@@ -14,9 +14,10 @@ internal sealed record CanaryBatch(CanarySetInfo Set, IReadOnlyList<CanaryIdenti
 /// <summary>
 /// Makes canaries for a system and records their fingerprints. A candidate that shares a NIR, a phone, an e-mail or a
 /// name and birth date (or any other linked fingerprint) with an enrolled patient or another canary is thrown away
-/// and drawn again, so a canary can never be confused with a real patient. Nothing but fingerprints is written.
+/// and drawn again, so a canary can never be confused with a real patient. Nothing but fingerprints is written. The
+/// enrolled patients are looked up in the active enrollment's index file, as scans do, never loaded whole.
 /// </summary>
-internal sealed class CanaryMaker(KeyProvider keys, FingerprintStore patients, CanaryStore store, ILogger<CanaryMaker> logger)
+internal sealed class CanaryMaker(KeyProvider keys, FingerprintIndexFiles patients, CanaryStore store, ILogger<CanaryMaker> logger)
 {
     public const int MaxCount = 1000;
     private const int MaxDrawsPerCanary = 1000;
@@ -27,9 +28,10 @@ internal sealed class CanaryMaker(KeyProvider keys, FingerprintStore patients, C
     public async Task<CanaryBatch> CreateAsync(string system, int count, string? emailDomain, CancellationToken cancellationToken)
     {
         var fingerprintKeys = await keys.GetKeysAsync(cancellationToken);
-        var snapshot = await patients.LoadActiveAsync(cancellationToken);
-        var index = snapshot is null ? null : new FingerprintIndex(snapshot);
-        var existing = await store.LoadAsync(cancellationToken);
+        // The enrolled base through its index file, mapped read-only: memory does not grow with the base (the file is
+        // built first when missing or stale, as a scan would).
+        using var index = await patients.OpenActiveAsync(fingerprintKeys, cancellationToken);
+        var existing = await store.LoadAsync(cancellationToken, includeRetired: true);
         var taken = new HashSet<ulong>(existing.Linked.Select(l => l.Key));
 
         using var fingerprinter = fingerprintKeys.CreateFingerprinter();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
@@ -8,8 +9,8 @@ namespace LeakWatch.Service.Canaries;
 /// <summary>The fingerprints of one canary: its opaque reference, its linked keys with their kinds, its name-set members.</summary>
 internal sealed record CanaryFingerprints(Fingerprint Reference, IReadOnlyList<(FingerprintKind Kind, ulong Key)> Linked, IReadOnlyList<ulong> Members);
 
-/// <summary>A <c>canary create</c> as <c>canary list</c> shows it: never a value.</summary>
-internal sealed record CanarySetInfo(long Id, string System, long Canaries, DateTimeOffset CreatedAt);
+/// <summary>A <c>canary create</c> as <c>canary list</c> shows it: never a value. <paramref name="RetiredAt"/>: no longer matched since.</summary>
+internal sealed record CanarySetInfo(long Id, string System, long Canaries, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt = null);
 
 /// <summary>
 /// The canaries' fingerprints, in their own tables: an enrollment replaces the patients, never the canaries. What the
@@ -20,14 +21,24 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
     private const string InsertSet = "INSERT INTO canary_sets (system, canaries, created_at) VALUES (@System, @Canaries, @CreatedAt) RETURNING id";
     private const string InsertFingerprint = "INSERT INTO canary_fingerprints (set_id, canary, kind, key) VALUES (@set, @canary, @kind, @key)";
     private const string InsertMember = "INSERT INTO canary_members (set_id, key) VALUES (@set, @key)";
-    private const string SelectSets = "SELECT id AS Id, system AS System, canaries AS Canaries, created_at AS CreatedAt FROM canary_sets ORDER BY id";
-    private const string SelectVersion = "SELECT count(*) || ':' || coalesce(max(id), 0) FROM canary_sets";
+    private const string SelectSets = "SELECT id AS Id, system AS System, canaries AS Canaries, created_at AS CreatedAt, retired_at AS RetiredAt FROM canary_sets ORDER BY id";
+    // The revision moves with every change that is not a new set: shadow flags (each enrollment), a retired system.
+    private const string SelectVersion =
+        "SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce((SELECT value FROM meta WHERE name = '" + RevisionName + "'), '0') FROM canary_sets";
+    private const string RevisionName = "canary_revision";
+    private const string BumpRevision = """
+        INSERT INTO meta (name, value) VALUES ('canary_revision', '1')
+        ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT)
+        """;
     private const string SelectFingerprints = """
-        SELECT s.system, f.canary, f.kind, f.key, f.shadowed FROM canary_fingerprints f JOIN canary_sets s ON s.id = f.set_id ORDER BY f.set_id, f.canary
+        SELECT s.system, f.canary, f.kind, f.key, f.shadowed FROM canary_fingerprints f JOIN canary_sets s ON s.id = f.set_id
+        WHERE s.retired_at IS NULL OR @IncludeRetired ORDER BY f.set_id, f.canary
         """;
     private const string ClearShadowed = "UPDATE canary_fingerprints SET shadowed = 0 WHERE shadowed <> 0";
     private const string SetShadowed = "UPDATE canary_fingerprints SET shadowed = 1 WHERE key = @Key";
-    private const string SelectMembers = "SELECT DISTINCT key FROM canary_members";
+    private const string SelectMembers =
+        "SELECT DISTINCT m.key FROM canary_members m JOIN canary_sets s ON s.id = m.set_id WHERE s.retired_at IS NULL OR @IncludeRetired";
+    private const string Retire = "UPDATE canary_sets SET retired_at = @Now WHERE system = @System AND retired_at IS NULL";
 
     /// <summary>Records one set of canaries for <paramref name="system"/>, in one transaction.</summary>
     public async Task<CanarySetInfo> AddSetAsync(string system, IReadOnlyList<CanaryFingerprints> canaries, CancellationToken cancellationToken)
@@ -73,18 +84,21 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<SetRow>(new CommandDefinition(SelectSets, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new CanarySetInfo(r.Id, r.System, r.Canaries, DbTime.Parse(r.CreatedAt)))];
+        return [.. rows.Select(r => new CanarySetInfo(r.Id, r.System, r.Canaries, DbTime.Parse(r.CreatedAt), r.RetiredAt is null ? null : DbTime.Parse(r.RetiredAt)))];
     }
 
-    /// <summary>Changes whenever a set is added or removed: the scanner reloads its index when it does.</summary>
+    /// <summary>Changes whenever a set is added, removed or retired, and whenever the shadow flags are written: the scanner reloads its index when it does.</summary>
     public async Task<string> GetVersionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<string>(new CommandDefinition(SelectVersion, cancellationToken: cancellationToken)) ?? "0:0";
     }
 
-    /// <summary>Every canary's fingerprints, with the system each was made for.</summary>
-    public async Task<CanaryBook> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The matched canaries' fingerprints, with the system each was made for; with <paramref name="includeRetired"/>,
+    /// retired ones too (what an export must keep out of the patients, what a new canary must not reuse).
+    /// </summary>
+    public async Task<CanaryBook> LoadAsync(CancellationToken cancellationToken, bool includeRetired = false)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var tx = await Database.BeginReadAsync(connection, cancellationToken);
@@ -97,6 +111,7 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
         {
             command.Transaction = tx;
             command.CommandText = SelectFingerprints;
+            command.AddParameter("IncludeRetired", System.Data.DbType.Boolean).Value = includeRetired;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var buffer = new byte[Fingerprint.Size];
             while (await reader.ReadAsync(cancellationToken))
@@ -113,28 +128,45 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
                 if (reader.GetInt64(4) != 0) shadowed.Add(key);
             }
         }
-        var members = (await connection.QueryAsync<long>(new CommandDefinition(SelectMembers, transaction: tx, cancellationToken: cancellationToken)))
+        var members = (await connection.QueryAsync<long>(new CommandDefinition(SelectMembers, new { IncludeRetired = includeRetired }, tx, cancellationToken: cancellationToken)))
             .Select(m => unchecked((ulong)m)).ToArray();
         return new CanaryBook(version, [.. references], [.. systems], linked, members, shadowed);
     }
 
     /// <summary>
-    /// After an enrollment: the canary values that an enrolled patient shares (<paramref name="keys"/>) count for the
-    /// patient only, so a hit on them is never taken for the canary's. Replaces the previous enrollment's list.
+    /// In the enrollment's own transaction (so that an enrollment and its flags commit together or not at all): the
+    /// canary values that an enrolled patient shares (<paramref name="keys"/>) count for the patient only, so a hit on
+    /// them is never taken for the canary's. Replaces the previous enrollment's list, and moves the version.
     /// </summary>
-    public async Task SetShadowedAsync(IReadOnlyCollection<ulong> keys, CancellationToken cancellationToken)
+    public static async Task SetShadowedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<ulong> keys, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(ClearShadowed, transaction: transaction, cancellationToken: cancellationToken));
+        foreach (var key in keys)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(SetShadowed, new { Key = unchecked((long)key) }, transaction, cancellationToken: cancellationToken));
+        }
+        await connection.ExecuteAsync(new CommandDefinition(BumpRevision, transaction: transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Retires every set of <paramref name="system"/> still matched: from the next scan on, its canaries raise nothing.
+    /// <paramref name="audit"/> is written in the same transaction. The number of canaries retired (0: none was matched).
+    /// </summary>
+    public async Task<long> RetireAsync(string system, Func<DbConnection, DbTransaction, long, CancellationToken, Task> audit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var tx = await Database.BeginWriteAsync(connection, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(ClearShadowed, transaction: tx, cancellationToken: cancellationToken));
-        foreach (var key in keys)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(SetShadowed, new { Key = unchecked((long)key) }, tx, cancellationToken: cancellationToken));
-        }
+        var canaries = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT coalesce(sum(canaries), 0) FROM canary_sets WHERE system = @System AND retired_at IS NULL", new { System = system }, tx, cancellationToken: cancellationToken));
+        if (canaries == 0) return 0;
+        await connection.ExecuteAsync(new CommandDefinition(Retire, new { System = system, Now = DbTime.Text(time.GetUtcNow()) }, tx, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(BumpRevision, transaction: tx, cancellationToken: cancellationToken));
+        await audit(connection, tx, canaries, cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        return canaries;
     }
 
-    private sealed record SetRow(long Id, string System, long Canaries, string CreatedAt);
+    private sealed record SetRow(long Id, string System, long Canaries, string CreatedAt, string? RetiredAt);
 }
 
 /// <summary>

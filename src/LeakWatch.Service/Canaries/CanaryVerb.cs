@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LeakWatch.Service.Audit;
 using LeakWatch.Service.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,7 +9,8 @@ namespace LeakWatch.Service.Canaries;
 /// <summary>
 /// <c>leakwatch canary create --system NAME [--count N] [--email-domain DOMAIN]</c> prints synthetic identities once,
 /// for the lab to plant in that system, and keeps only their fingerprints; <c>leakwatch canary list</c> shows systems,
-/// counts and creation dates, never a value.
+/// counts, creation dates and retirements, never a value; <c>leakwatch canary retire --system NAME</c> stops matching a
+/// system's canaries (audited).
 /// </summary>
 internal static class CanaryVerb
 {
@@ -33,12 +35,18 @@ internal static class CanaryVerb
         verbHost.SetAction(create, (parse, services, console, ct) =>
             CreateAsync(parse.GetValue(system)!, parse.GetValue(count), parse.GetValue(domain), services, console, ct));
 
-        var list = new Command("list", "List the canaries: system, count and creation date (never their values).");
+        var list = new Command("list", "List the canaries: system, count, creation date and whether retired (never their values).");
         verbHost.SetAction(list, ListAsync);
+
+        var retiredSystem = new Option<string>("--system") { Description = "The system whose canaries are retired (all its sets still matched).", Required = true };
+        var retire = new Command("retire", "Stop matching a system's canaries (taken out of the system, or the system is gone); they stay listed as retired. Audited.");
+        retire.Options.Add(retiredSystem);
+        verbHost.SetAction(retire, (parse, services, console, ct) => RetireAsync(parse.GetValue(retiredSystem)!.Trim(), services, console, ct));
 
         var canary = new Command("canary", "Canary patients: synthetic identities planted in a system, to learn which system a leak came from.");
         canary.Subcommands.Add(create);
         canary.Subcommands.Add(list);
+        canary.Subcommands.Add(retire);
         return canary;
     }
 
@@ -87,12 +95,32 @@ internal static class CanaryVerb
             return ExitCodes.Success;
         }
         var width = Math.Max("SYSTEM".Length, sets.Max(s => s.System.Length));
-        await console.Out.WriteLineAsync("SYSTEM".PadRight(width) + "  CANARIES  CREATED (UTC)");
+        await console.Out.WriteLineAsync("SYSTEM".PadRight(width) + "  CANARIES  CREATED (UTC)     STATE");
         foreach (var set in sets)
         {
+            var state = set.RetiredAt is { } retired ? string.Create(CultureInfo.InvariantCulture, $"retired {retired.UtcDateTime:yyyy-MM-dd HH:mm}") : "matched";
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{set.System.PadRight(width)}  {set.Canaries,8}  {set.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}"));
+                $"{set.System.PadRight(width)}  {set.Canaries,8}  {set.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {state}"));
         }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Exit 0 when canaries were retired, 2 when the system has none still matched (nothing changed).</summary>
+    private static async Task<int> RetireAsync(string system, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
+    {
+        var audit = services.GetRequiredService<AuditLog>();
+        // Asked before the transaction: the first ask may write to the database.
+        var key = await audit.KeyAsync(cancellationToken);
+        var actor = "cli:" + Environment.UserName;
+        var retired = await services.GetRequiredService<CanaryStore>().RetireAsync(system, (connection, transaction, canaries, ct) =>
+            audit.AppendAsync(connection, transaction, new AuditEvent(actor, AuditActions.CanaryRetired, "canary/" + system,
+                canaries.ToString(CultureInfo.InvariantCulture) + " canaries no longer matched"), key, ct), cancellationToken);
+        if (retired == 0)
+        {
+            throw new LeakWatchException($"No canary of system '{system}' is matched now (see `leakwatch canary list`): nothing retired.");
+        }
+        await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{retired} canaries of system '{system}' retired: no longer matched from the next scan on. Take them out of the system if they are still there."));
         return ExitCodes.Success;
     }
 }

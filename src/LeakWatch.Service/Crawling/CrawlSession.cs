@@ -17,6 +17,7 @@ internal sealed class CrawlSession
     private readonly Fetcher _fetcher;
     private readonly DocumentIntake _intake;
     private readonly CrawlStateStore _state;
+    private readonly ContentHashes _hashes;
     private readonly ILogger _logger;
     private readonly Action<DocumentScanResult>? _onMatch;
     private readonly TimeProvider _time;
@@ -24,9 +25,10 @@ internal sealed class CrawlSession
     private readonly bool _anyHost;
     private readonly Dictionary<string, long> _notSent = new(StringComparer.OrdinalIgnoreCase);
 
-    public CrawlSession(SourceOptions source, Fetcher fetcher, DocumentIntake intake, CrawlStateStore state, TimeProvider time, ILogger logger,
+    public CrawlSession(SourceOptions source, Fetcher fetcher, DocumentIntake intake, CrawlStateStore state, ContentHashes hashes, TimeProvider time, ILogger logger,
         Action<DocumentScanResult>? onMatch)
     {
+        _hashes = hashes;
         _time = time;
         Source = source;
         _fetcher = fetcher;
@@ -90,6 +92,9 @@ internal sealed class CrawlSession
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
+    /// <summary>The keyed signature of a forum thread's row text (see <see cref="ContentHashes.ThreadSignature"/>).</summary>
+    public string ThreadSignature(string rowText) => rowText.Length == 0 ? "" : _hashes.ThreadSignature(rowText);
+
     public bool IsOwnHost(Uri url) => _ownHosts.Contains(url.IdnHost);
 
     /// <summary>Links to the source's hosts, listed hosts, or (with "*") anywhere public; http and https only.</summary>
@@ -112,6 +117,11 @@ internal sealed class CrawlSession
     {
         var result = await _fetcher.GetAsync(url, Policy, ct, validators, accept, bearer);
         Requests++;
+        // A server that sends no validators: the same content as last time is "not modified" too.
+        if (result.Outcome == FetchOutcome.Ok && validators?.ContentHash is { } previous && previous == result.Document.ContentHash(_hashes))
+        {
+            result = result with { Outcome = FetchOutcome.NotModified };
+        }
         if (result.NotSent)
         {
             var host = url.Authority;
@@ -130,7 +140,7 @@ internal sealed class CrawlSession
 
     /// <summary>Remembers a page's validators once everything on it was handled, so the next run may skip it.</summary>
     public Task CommitPageAsync(FetchResult page, CancellationToken ct) =>
-        _state.SavePageAsync(Name, UrlCanonical.Normalize(page.Url), page.ETag, page.LastModified, page.Document.Sha256, ct);
+        _state.SavePageAsync(Name, UrlCanonical.Normalize(page.Url), page.ETag, page.LastModified, page.Document.ContentHash(_hashes), ct);
 
     public async Task<bool> WasFetchedAsync(Uri url, CancellationToken ct) =>
         await _state.GetValidatorsAsync(Name, UrlCanonical.Normalize(url), ct) is { } known && !known.MayHaveChanged;
@@ -174,7 +184,7 @@ internal sealed class CrawlSession
             }
         }
         if (!await ScanAsync(key, result.Document, ct)) return false;
-        await _state.SavePageAsync(Name, key, result.ETag, result.LastModified, result.Document.Sha256, ct, outcome: result.Truncated is null ? null : "cut");
+        await _state.SavePageAsync(Name, key, result.ETag, result.LastModified, result.Document.ContentHash(_hashes), ct, outcome: result.Truncated is null ? null : "cut");
         return true;
     }
 
@@ -185,7 +195,8 @@ internal sealed class CrawlSession
     public async Task<bool> ScanAsync(string documentName, FetchedDocument document, CancellationToken ct)
     {
         if (document.Body.Length == 0) return true;
-        if (await _state.IsSeenAsync(Name, document.Sha256, ct)) return true;
+        var contentHash = document.ContentHash(_hashes);
+        if (await _state.IsSeenAsync(Name, contentHash, ct)) return true;
         var intake = await _intake.AcceptAsync(Name, documentName, document, ct);
         if (intake.Failure is { } failure)
         {
@@ -196,22 +207,22 @@ internal sealed class CrawlSession
         if (intake.TermsTimedOut is { Count: > 0 } timedOut)
         {
             ReadInPart++;
-            Warn(DocumentNames.Mask(documentName), "not searched whole for watched terms: " + string.Join(", ", timedOut) + " ran out of time");
+            Warn(_hashes.Names.Mask(documentName), "not searched whole for watched terms: " + string.Join(", ", timedOut) + " ran out of time");
         }
         foreach (var result in intake.Results)
         {
             if (result.Skipped is { } skipped)
             {
                 ReadInPart++;
-                Warn(DocumentNames.Mask(result.Document), "not scanned whole: " + skipped);
+                Warn(_hashes.Names.Mask(result.Document), "not scanned whole: " + skipped);
             }
             // A canary is ours too: the document came from the system it was planted in.
             if (result.Matches.Count == 0 && result.Canaries.Count == 0) continue;
             Matches += result.Matches.Count + result.Canaries.Count;
-            Log.DocumentMatched(_logger, Name, result.Matches.Count, DocumentNames.Mask(result.Document));
+            Log.DocumentMatched(_logger, Name, result.Matches.Count, _hashes.Names.Mask(result.Document));
             _onMatch?.Invoke(result);
         }
-        await _state.MarkSeenAsync(Name, document.Sha256, documentName, ct);
+        await _state.MarkSeenAsync(Name, contentHash, documentName, ct);
         return true;
     }
 

@@ -69,6 +69,7 @@ internal static class CrawlVerb
         }
 
         var crawler = services.GetRequiredService<SourceCrawler>();
+        var names = (await services.GetRequiredService<ContentHashing>().GetAsync(ct)).Names;
         var matched = false;
         var partial = false;
         var gate = new object();
@@ -77,8 +78,8 @@ internal static class CrawlVerb
             lock (gate)
             {
                 matched = true;
-                if (json) MatchOutput.WriteJsonLines(output, result);
-                else output.WriteLine($"match\t{DocumentNames.Mask(result.Document)}\t{result.Matches.Count} patient(s)\t{result.Matches.Max(m => m.Confidence).ToString().ToLowerInvariant()}");
+                if (json) MatchOutput.WriteJsonLines(output, result, names.Mask(result.Document));
+                else output.WriteLine($"match\t{names.Mask(result.Document)}\t{result.Matches.Count} patient(s)\t{result.Matches.Max(m => m.Confidence).ToString().ToLowerInvariant()}");
             }
         }
         foreach (var source in selected)

@@ -25,6 +25,7 @@ internal sealed class SourceCrawler(
     IEnumerable<ISourceAdapter> adapters,
     Fetcher fetcher,
     DocumentIntake intake,
+    ContentHashing hashing,
     CrawlStateStore state,
     SourceHealthStore health,
     TimeProvider time,
@@ -57,7 +58,9 @@ internal sealed class SourceCrawler(
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         Log.RunStarted(logger, source.Name);
-        var session = new CrawlSession(source, fetcher, intake, state, time, logger, onMatch);
+        // Keyed before the first page: its content hash is compared with the one remembered.
+        var hashes = await hashing.GetAsync(cancellationToken);
+        var session = new CrawlSession(source, fetcher, intake, state, hashes, time, logger, onMatch);
         try
         {
             if (!_adapters.TryGetValue(source.Kind, out var adapter))

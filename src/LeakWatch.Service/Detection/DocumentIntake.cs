@@ -18,20 +18,22 @@ internal sealed record IntakeResult(IReadOnlyList<DocumentScanResult> Results, s
 /// hashed once, scanned (HTML by Core's HTML extractor), and every leaf that holds patients becomes an incident.
 /// The crawler calls nothing else of detection or alerting.
 /// </summary>
-internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder recorder, ILogger<DocumentIntake> logger,
+internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder recorder, ContentHashing hashing, ILogger<DocumentIntake> logger,
     EarlySignals? early = null, SignalIncidentRecorder? signals = null)
 {
     /// <param name="source">The configured source's name.</param>
     /// <param name="documentName">Where the document was found (its URL without session tokens).</param>
     public async Task<IntakeResult> AcceptAsync(string source, string documentName, FetchedDocument document, CancellationToken cancellationToken)
     {
+        var hashes = await hashing.GetAsync(cancellationToken);
+        var names = hashes.Names;
         // A watched term counts whether or not anything else is found, even when the scan fails; it is recorded after
         // the patients so that a fault in the early-warning path can never keep a patient incident from being written.
         var search = early?.SearchTerms(document) ?? TermSearch.None;
         var terms = search.Found;
         async Task RecordEarlyWarningAsync()
         {
-            if (signals is not null) await signals.RecordEarlyWarningAsync(source, DocumentNames.Mask(documentName), document.Sha256, document.Body.Length, terms, cancellationToken);
+            if (signals is not null) await signals.RecordEarlyWarningAsync(source, names.Mask(documentName), document.ContentHash(hashes), document.Body.Length, terms, cancellationToken);
         }
         IReadOnlyList<DocumentScanResult> results;
         try
@@ -46,14 +48,14 @@ internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // A scanner bug or a document it cannot take must not stop the crawl; the type says which, no content.
-            Log.Unreadable(logger, DocumentNames.Mask(documentName), e.GetType().Name);
+            Log.Unreadable(logger, names.Mask(documentName), e.GetType().Name);
             await RecordEarlyWarningAsync();
             return new IntakeResult([], $"scan failed ({e.GetType().Name})", terms, search.TimedOut);
         }
         foreach (var result in results)
         {
             // Entry names inside archives are content: the incident (and so the alert) keeps the URL and entry hashes.
-            var masked = DocumentNames.Mask(result.Document);
+            var masked = names.Mask(result.Document);
             if (result.Matches.Count > 0) await recorder.RecordAsync(source, masked, result, cancellationToken);
             if (signals is not null)
             {

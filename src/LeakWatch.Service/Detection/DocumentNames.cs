@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace LeakWatch.Service.Detection;
@@ -7,10 +6,11 @@ namespace LeakWatch.Service.Detection;
 /// Names of entries inside archives, and of files found by walking a folder, are content: a thief may name a file
 /// "DUPUY_Danielle_2221044..._danielle.dupuy6@....csv". Everything that leaves the process (standard output and error,
 /// logs, the database, alerts) keeps the document's own path or URL as the user or the configuration gave it and
-/// replaces each such name by a short hash of it, stable enough to tell them apart and to find one again by hashing a
-/// candidate name. <c>scan --show-entry-names</c> prints them for a DPO examining a local file.
+/// replaces each such name by a short keyed hash of it (<see cref="ContentHashes.Name"/>), stable enough to tell them
+/// apart; without the secret key a guessed name cannot be confirmed. <c>scan --show-entry-names</c> prints them for a
+/// DPO examining a local file.
 /// </summary>
-internal static class DocumentNames
+internal sealed class DocumentNames(ContentHashes hashes)
 {
     public const char EntrySeparator = '!';
 
@@ -24,27 +24,18 @@ internal static class DocumentNames
     };
 
     /// <summary>The document's path or URL, each archive entry name replaced by its hash.</summary>
-    public static string Mask(string document)
-    {
-        var first = document.IndexOf(EntrySeparator, StringComparison.Ordinal);
-        if (first < 0) return document;
-        var builder = new StringBuilder(document, 0, first, document.Length);
-        foreach (var entry in document[(first + 1)..].Split(EntrySeparator))
-        {
-            // Idempotent: a name already masked (as stored in incidents) stays as it is.
-            builder.Append(EntrySeparator).Append(IsMasked(entry) ? entry : "entry-" + Hash(entry));
-        }
-        return builder.ToString();
-    }
+    public string Mask(string document) =>
+        // Idempotent: a name already masked (as stored in incidents) stays as it is.
+        MapEntries(document, entry => IsMasked(entry) ? entry : "entry-" + Hash(entry));
 
-    private static bool IsMasked(string entry) =>
+    internal static bool IsMasked(string entry) =>
         entry.Length == 14 && entry.StartsWith("entry-", StringComparison.Ordinal) && !entry.AsSpan(6).ContainsAnyExcept(LowerHex);
 
     /// <summary>
     /// A file found under a folder given on the command line: the folder as given, then each path segment below it
     /// replaced by its hash (its extension kept when it is a known format's).
     /// </summary>
-    public static string MaskBelow(string folder, string file)
+    public string MaskBelow(string folder, string file)
     {
         var relative = Path.GetRelativePath(folder, file);
         var builder = new StringBuilder(Path.TrimEndingDirectorySeparator(folder));
@@ -63,5 +54,24 @@ internal static class DocumentNames
         return inner.Equals(".tar", StringComparison.OrdinalIgnoreCase) ? inner + extension : extension;
     }
 
-    private static string Hash(string name) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)), 0, 4);
+    private string Hash(string name) => hashes.Name(name);
+
+    /// <summary>
+    /// For pages that show what is stored (always masked already): masked entries kept, and anything else in an entry's
+    /// place hidden whole, since no key is at hand to mask it.
+    /// </summary>
+    public static string Stored(string document) => MapEntries(document, entry => IsMasked(entry) ? entry : "entry-hidden");
+
+    /// <summary>Re-masks, with this key, each entry that an older version masked by a bare SHA-256 (see <see cref="LegacyHashUpgrade"/>).</summary>
+    internal string Rekey(string document) =>
+        MapEntries(document, entry => IsMasked(entry) ? "entry-" + hashes.OfNameDigest(Convert.FromHexString(entry.AsSpan(6))) : entry);
+
+    private static string MapEntries(string document, Func<string, string> map)
+    {
+        var first = document.IndexOf(EntrySeparator, StringComparison.Ordinal);
+        if (first < 0) return document;
+        var builder = new StringBuilder(document, 0, first, document.Length);
+        foreach (var entry in document[(first + 1)..].Split(EntrySeparator)) builder.Append(EntrySeparator).Append(map(entry));
+        return builder.ToString();
+    }
 }

@@ -18,6 +18,7 @@ namespace LeakWatch.Service.Detection;
 internal sealed class DocumentScanner : IDocumentScanner, IDisposable
 {
     private readonly KeyProvider _keys;
+    private readonly ContentHashing _hashing;
     private readonly FingerprintStore _store;
     private readonly FingerprintIndexFiles _indexFiles;
     private readonly DetectionOptions _options;
@@ -28,9 +29,10 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     private readonly CanaryStore? _canaries;
     private LoadedIndex? _loaded;
 
-    public DocumentScanner(KeyProvider keys, FingerprintStore store, FingerprintIndexFiles indexFiles, IOptions<DetectionOptions> options, ILogger<DocumentScanner> logger,
-        CanaryStore? canaries = null)
+    public DocumentScanner(KeyProvider keys, ContentHashing hashing, FingerprintStore store, FingerprintIndexFiles indexFiles, IOptions<DetectionOptions> options,
+        ILogger<DocumentScanner> logger, CanaryStore? canaries = null)
     {
+        _hashing = hashing;
         _indexFiles = indexFiles;
         _canaries = canaries;
         _keys = keys;
@@ -94,9 +96,9 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             problem = context.Problem;
         }, cancellationToken);
         var (found, signals) = CanaryMatches.Split(matches.ToMatches(pipeline.Index.Patients), loaded.Canaries, matches);
-        var logged = DocumentNames.Mask(documentName);
+        var logged = loaded.Hashes.Names.Mask(documentName);
         Log.Scanned(_logger, logged, matches.Records, found.Count, document.Body.Length, watch.ElapsedMilliseconds);
-        return [new DocumentScanResult(documentName, document.Sha256, document.Body.Length, matches.Records, found, problem is null ? null : "partly read: " + problem, signals)];
+        return [new DocumentScanResult(documentName, document.ContentHash(loaded.Hashes), document.Body.Length, matches.Records, found, problem is null ? null : "partly read: " + problem, signals)];
     }
 
     private List<DocumentScanResult> Scan(LoadedIndex loaded, Stream content, string documentName, CancellationToken cancellationToken)
@@ -106,7 +108,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
         var unpacked = DocumentUnpacker.Unpack(content, documentName, _options.UnpackLimits, (leafName, leaf) =>
         {
             var watch = Stopwatch.StartNew();
-            using var hashing = new HashingStream(leaf);
+            using var hashing = new HashingStream(leaf, loaded.Hashes);
             ExtractionSummary? summary = null;
             Exception? refused = null;
             var matches = pipeline.Run((writer, token) =>
@@ -122,13 +124,13 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
                 }
             }, cancellationToken);
             // A leaf read in part has no digest of the whole: its rest cannot be read.
-            var sha256 = refused is null ? hashing.Finish() : "";
+            var contentHash = refused is null ? hashing.Finish() : "";
             var (found, signals) = CanaryMatches.Split(matches.ToMatches(pipeline.Index.Patients), loaded.Canaries, matches);
             // A document read only in part (too large, binary) must not pass for a clean scan.
             var problem = summary?.Problem is { } why ? "partly read: " + why : null;
-            results.Add(new DocumentScanResult(leafName, sha256, hashing.BytesRead, matches.Records, found, problem, signals));
+            results.Add(new DocumentScanResult(leafName, contentHash, hashing.BytesRead, matches.Records, found, problem, signals));
             Operations.LeakWatchMetrics.DocumentScanned(results[^1], watch.Elapsed);
-            var logged = DocumentNames.Mask(leafName);
+            var logged = loaded.Hashes.Names.Mask(leafName);
             Log.Scanned(_logger, logged, matches.Records, found.Count, hashing.BytesRead, watch.ElapsedMilliseconds);
 
             // Handed back to the unpacker, whose layer that refused records the reason and carries on.
@@ -136,7 +138,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
         }, cancellationToken);
         foreach (var skipped in unpacked.Skipped)
         {
-            var logged = DocumentNames.Mask(skipped.Name);
+            var logged = loaded.Hashes.Names.Mask(skipped.Name);
             Log.Skipped(_logger, logged, skipped.Reason);
 
             // A leaf cut short after some of it was read keeps its matches and carries the reason itself.
@@ -161,6 +163,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             if (_loaded is { } again && again.EnrollmentId == active.Id && again.CanaryVersion == canaryVersion) return again;
             var watch = Stopwatch.StartNew();
             var keys = await _keys.GetKeysAsync(cancellationToken);
+            var hashes = await _hashing.GetAsync(cancellationToken);
             var canaries = _canaries is null ? CanaryBook.Empty : await _canaries.LoadAsync(cancellationToken);
             // Mapped from the index file (built from the store first if missing or stale): memory does not grow with
             // the base. The canaries, a few dozen fingerprints, are indexed in memory after the patients.
@@ -169,7 +172,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             Log.IndexLoaded(_logger, index.Patients.Count, index.LinkedCount, index.MemberCount, watch.ElapsedMilliseconds);
             // Called under the scanning lock: no scan uses the previous index any more.
             _loaded?.Pipeline.Dispose();
-            _loaded = new LoadedIndex(active.Id, canaryVersion, new ExtractAndMatchPipeline(index, keys, _options.EffectiveWorkers), canaries);
+            _loaded = new LoadedIndex(active.Id, canaryVersion, new ExtractAndMatchPipeline(index, keys, _options.EffectiveWorkers), canaries, hashes);
             return _loaded;
         }
         finally
@@ -186,5 +189,5 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
     }
 }
 
-/// <summary>The index in use: the enrollment and the canaries it was loaded with.</summary>
-internal sealed record LoadedIndex(long EnrollmentId, string CanaryVersion, ExtractAndMatchPipeline Pipeline, CanaryBook Canaries);
+/// <summary>The index in use: the enrollment and the canaries it was loaded with, and the keyed hashes of content and names.</summary>
+internal sealed record LoadedIndex(long EnrollmentId, string CanaryVersion, ExtractAndMatchPipeline Pipeline, CanaryBook Canaries, ContentHashes Hashes);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using LeakWatch.Core.Documents;
@@ -8,12 +7,12 @@ namespace LeakWatch.Service.Detection;
 /// <summary>
 /// A document fetched by the crawler, in memory: its bytes and what the server declared about them. It is decoded at
 /// most once (the crawler reads its links from <see cref="Text"/>, detection scans the same string) and hashed at most
-/// once (<see cref="Sha256"/> is both the "seen before" key and the incident's content hash).
+/// once (<see cref="ContentHash"/>, keyed, is both the "seen before" key and the incident's content hash).
 /// </summary>
 internal sealed partial class FetchedDocument(byte[] body, string? mediaType, string? charset)
 {
     private string? _text;
-    private string? _sha256;
+    private string? _contentHash;
 
     public byte[] Body { get; } = body;
 
@@ -26,7 +25,8 @@ internal sealed partial class FetchedDocument(byte[] body, string? mediaType, st
         ? Head(Body).IndexOf("<html"u8) >= 0 || Head(Body).IndexOf("<!DOCTYPE"u8) >= 0 || Head(Body).IndexOf("<!doctype"u8) >= 0
         : MediaType.Contains("html", StringComparison.OrdinalIgnoreCase);
 
-    public string Sha256 => _sha256 ??= Convert.ToHexStringLower(SHA256.HashData(Body));
+    /// <summary>The keyed content hash of the body (<see cref="ContentHashes.Content"/>), computed once.</summary>
+    public string ContentHash(ContentHashes hashes) => _contentHash ??= hashes.Content(Body);
 
     /// <summary>The body as text: byte order mark, then the declared charset, then a sniff (UTF-8, else Windows-1252).</summary>
     public string Text => _text ??= Decode();

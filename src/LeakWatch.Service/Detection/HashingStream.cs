@@ -4,17 +4,18 @@ using LeakWatch.Core.Documents;
 namespace LeakWatch.Service.Detection;
 
 /// <summary>
-/// A read-only pass-through that computes the SHA-256 of everything read, so a document is hashed in the same pass
-/// that extracts it (the content hash is how a dump seen again is recognised).
+/// A read-only pass-through that digests everything read, so a document is hashed in the same pass that extracts it;
+/// <see cref="Finish"/> gives its keyed content hash (<see cref="ContentHashes"/>), how a dump seen again is recognised.
+/// The bare digest never leaves this type.
 /// </summary>
-internal sealed class HashingStream(Stream inner) : ReadOnlyForwardStream
+internal sealed class HashingStream(Stream inner, ContentHashes hashes) : ReadOnlyForwardStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private string? _hex;
 
     public long BytesRead { get; private set; }
 
-    /// <summary>Reads what the extractor left (a trailer, a capped tail) and returns the hex digest of the whole.</summary>
+    /// <summary>Reads what the extractor left (a trailer, a capped tail) and returns the keyed content hash of the whole.</summary>
     public string Finish()
     {
         if (_hex is not null) return _hex;
@@ -22,7 +23,7 @@ internal sealed class HashingStream(Stream inner) : ReadOnlyForwardStream
         while (Read(buffer) > 0)
         {
         }
-        _hex = Convert.ToHexStringLower(_hash.GetHashAndReset());
+        _hex = hashes.OfDigest(_hash.GetHashAndReset());
         return _hex;
     }
 

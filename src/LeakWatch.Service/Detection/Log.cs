@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Could not read {Document}: {Reason}")]
     public static partial void Unreadable(ILogger logger, string document, string reason);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Re-keyed the bare SHA-256 content hashes of an older version: {Hashes} hashes, {Names} URLs with masked entry names, {Alerts} outbox alerts")]
+    public static partial void LegacyHashesRekeyed(ILogger logger, long hashes, int names, int alerts);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Could not re-key the bare content hashes of an older version now (SQLite error {Code}: disk full or read-only); they match nothing until the next start with the key")]
+    public static partial void LegacyHashesNotRekeyed(ILogger logger, int code);
 }

@@ -10,18 +10,18 @@ namespace LeakWatch.Service.Detection;
 /// </summary>
 internal static class MatchOutput
 {
-    /// <param name="shown">The document's name as it may be printed; null: <see cref="DocumentNames.Mask"/> of it.</param>
+    /// <param name="shown">The document's name as it may be printed (<see cref="DocumentNames.Mask"/> of it, unless names are shown).</param>
     /// <param name="suspicious">The document's shape when it is a suspicious dump (counts only), else null.</param>
-    public static void WriteJsonLines(TextWriter output, DocumentScanResult result, string? shown = null, EarlyWarning.SuspiciousDump? suspicious = null)
+    public static void WriteJsonLines(TextWriter output, DocumentScanResult result, string shown, EarlyWarning.SuspiciousDump? suspicious = null)
     {
-        var document = shown ?? DocumentNames.Mask(result.Document);
+        var document = shown;
         // A canary names the system it was planted in; its reference is of no use outside, so it is not printed.
         foreach (var canary in result.Canaries)
         {
             WriteLine(output, json =>
             {
                 json.WriteString("document", document);
-                json.WriteString("sha256", result.ContentSha256);
+                json.WriteString("contentHash", result.ContentSha256);
                 json.WriteStartObject("canary");
                 json.WriteString("system", canary.System);
                 json.WriteEndObject();
@@ -33,7 +33,7 @@ internal static class MatchOutput
             WriteLine(output, json =>
             {
                 json.WriteString("document", document);
-                json.WriteString("sha256", result.ContentSha256);
+                json.WriteString("contentHash", result.ContentSha256);
                 json.WriteStartObject("suspicious");
                 json.WriteNumber("records", suspicious.Records);
                 json.WriteNumber("validNirRecords", suspicious.ValidNirRecords);
@@ -49,7 +49,7 @@ internal static class MatchOutput
                 WriteLine(output, json =>
                 {
                     json.WriteString("document", document);
-                    json.WriteString("sha256", result.ContentSha256);
+                    json.WriteString("contentHash", result.ContentSha256);
                     json.WriteString("partial", reason);
                 });
             }
@@ -60,7 +60,7 @@ internal static class MatchOutput
             WriteLine(output, json =>
             {
                 json.WriteString("document", document);
-                json.WriteString("sha256", result.ContentSha256);
+                json.WriteString("contentHash", result.ContentSha256);
                 json.WriteString("patient", match.Patient.ToHex());
                 WriteMatch(json, match);
                 if (result.Skipped is { } partly) json.WriteString("partial", partly);

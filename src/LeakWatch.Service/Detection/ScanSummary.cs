@@ -6,12 +6,12 @@ namespace LeakWatch.Service.Detection;
 /// <summary>The readable form of a scan: one paragraph per document, counts and rule names only, entry names masked.</summary>
 internal static class ScanSummary
 {
-    /// <param name="shown">The document's name as it may be printed; null: <see cref="DocumentNames.Mask"/> of it.</param>
+    /// <param name="shown">The document's name as it may be printed (<see cref="DocumentNames.Mask"/> of it, unless names are shown).</param>
     /// <param name="suspicious">The document's shape when it is a suspicious dump (counts only), else null.</param>
-    public static void Write(TextWriter output, DocumentScanResult result, string? shown = null, EarlyWarning.SuspiciousDump? suspicious = null)
+    public static void Write(TextWriter output, DocumentScanResult result, string shown, EarlyWarning.SuspiciousDump? suspicious = null)
     {
         var inv = CultureInfo.InvariantCulture;
-        result = result with { Document = shown ?? DocumentNames.Mask(result.Document) };
+        result = result with { Document = shown };
         WriteCanaries(output, result);
         if (suspicious is not null)
         {
@@ -34,7 +34,7 @@ internal static class ScanSummary
         output.WriteLine(string.Create(inv, $"{result.Document}: {result.Matches.Count} patients of ours ({high} high, {medium} medium, {low} low confidence) in {result.Records} records"));
         var rules = result.Matches.SelectMany(m => m.Rules.Names()).GroupBy(r => r).OrderByDescending(g => g.Count());
         output.WriteLine(string.Create(inv, $"  rules: {string.Join(", ", rules.Select(g => $"{g.Key} {g.Count()}"))}"));
-        output.WriteLine(string.Create(inv, $"  sha256: {result.ContentSha256}"));
+        output.WriteLine(string.Create(inv, $"  content hash: {result.ContentSha256}"));
         if (result.Skipped is { } partly) output.WriteLine(string.Create(inv, $"  note: {partly}"));
     }
 

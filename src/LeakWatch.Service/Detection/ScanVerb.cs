@@ -41,7 +41,7 @@ internal static class ScanVerb
         return command;
     }
 
-    private static async Task<int> RunAsync(IReadOnlyList<string> paths, bool json, Confidence minimum, bool showNames, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] paths, bool json, Confidence minimum, bool showNames, IServiceProvider services, VerbConsole console, CancellationToken cancellationToken)
     {
         var scanner = services.GetRequiredService<IDocumentScanner>();
         var early = services.GetRequiredService<EarlyWarning.EarlySignals>();
@@ -49,12 +49,16 @@ internal static class ScanVerb
         var errors = 0;
         var partial = 0;
         var matched = 0;
-        var files = Expand(paths, showNames, out var missing, out var notWalked);
-        foreach (var path in missing)
+        foreach (var path in paths.Where(p => !Directory.Exists(p) && !File.Exists(p)))
         {
+            // Said on standard error: a usage error, not a log event, and said before the key is asked for.
             await console.Error.WriteLineAsync($"leakwatch: {path}: no such file or folder; check the path.");
             errors++;
         }
+        if (errors == paths.Length) return Error;
+        // Names below a folder and inside archives are masked by a keyed hash: the key is needed before any is shown.
+        var names = (await services.GetRequiredService<ContentHashing>().GetAsync(cancellationToken)).Names;
+        var files = Expand(paths, showNames ? null : names, out var notWalked);
         foreach (var (name, why) in notWalked)
         {
             // A folder that could not be listed, or a link not followed: what is below it was not scanned.
@@ -92,7 +96,7 @@ internal static class ScanVerb
                 // A canary is ours as much as a patient: the document came from the system it was planted in.
                 if (result.Matches.Count > 0 || result.Canaries.Count > 0) matched++;
                 if (result.Skipped is not null) partial++;
-                var shown = showNames ? result.Document : DocumentNames.Mask(result.Document);
+                var shown = showNames ? result.Document : names.Mask(result.Document);
                 var suspicious = early.Suspicious(found);
                 if (json) MatchOutput.WriteJsonLines(console.Out, result, shown, suspicious);
                 else ScanSummary.Write(console.Out, result, shown, suspicious);
@@ -109,13 +113,13 @@ internal static class ScanVerb
     private const string LinkNotFollowed = "link";
 
     /// <summary>
-    /// The files to scan, each with the name it is scanned and shown under (names below a folder masked), and the
-    /// folders that could not be listed or links that were not followed (masked the same way), with why.
+    /// The files to scan, each with the name it is scanned and shown under (names below a folder masked unless
+    /// <paramref name="names"/> is null), and the folders that could not be listed or links that were not followed
+    /// (masked the same way), with why.
     /// </summary>
-    private static List<(string File, string Name)> Expand(IReadOnlyList<string> paths, bool showNames, out List<string> missing, out List<(string Name, string Why)> notWalked)
+    private static List<(string File, string Name)> Expand(IReadOnlyList<string> paths, DocumentNames? names, out List<(string Name, string Why)> notWalked)
     {
         var files = new List<(string, string)>();
-        missing = [];
         notWalked = [];
         foreach (var path in paths)
         {
@@ -150,14 +154,10 @@ internal static class ScanVerb
             {
                 files.Add((path, path));
             }
-            else
-            {
-                missing.Add(path); // said on standard error by the caller: a usage error, not a log event
-            }
         }
         notWalked.Sort((a, b) => StringComparer.Ordinal.Compare(a.Name, b.Name));
         return files;
 
-        string Shown(string root, string below) => showNames || below == root ? below : DocumentNames.MaskBelow(root, below);
+        string Shown(string root, string below) => names is null || below == root ? below : names.MaskBelow(root, below);
     }
 }

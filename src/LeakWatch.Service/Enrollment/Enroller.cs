@@ -53,7 +53,7 @@ internal sealed class Enroller
         Log.EnrollmentStarted(_logger, fileName);
 
         // Rows that are canaries stay canaries; patients sharing a value with one are said (Canaries.CanaryGuard).
-        var guard = new Canaries.CanaryGuard(_canaries is null ? Canaries.CanaryBook.Empty : await _canaries.LoadAsync(cancellationToken));
+        var guard = new Canaries.CanaryGuard(_canaries is null ? Canaries.CanaryBook.Empty : await _canaries.LoadAsync(cancellationToken, includeRetired: true));
         await using var writer = await _store.BeginEnrollmentAsync(fileName, cancellationToken, ChunkEntries);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var fingerprinters = Channel.CreateBounded<Fingerprinter>(Workers);
@@ -101,10 +101,12 @@ internal sealed class Enroller
             if (!force) throw new EnrollmentRefusedException(refusal, skipped);
         }
         var totals = new EnrollmentTotals(export.RowsRead, skipped, _time.GetElapsedTime(started));
-        var info = await writer.CommitAsync(totals, _time.GetUtcNow(), cancellationToken);
+        // The shadow flags are the new enrollment's: written in its transaction, so that no reader (a scan reloading
+        // its canaries) ever sees the new patients with the old flags, and an enrollment that fails leaves both as they were.
+        var info = await writer.CommitAsync(totals, _time.GetUtcNow(), cancellationToken,
+            _canaries is null ? null : (connection, transaction, ct) => Canaries.CanaryStore.SetShadowedAsync(connection, transaction, guard.Shadowed, ct));
         if (_canaries is not null && !guard.IsEmpty)
         {
-            await _canaries.SetShadowedAsync(guard.Shadowed, cancellationToken);
             info = info with { Notes = [.. guard.Describe()] };
             foreach (var ((system, kind), patients) in guard.Collisions) Log.CanaryCollision(_logger, patients, kind, system);
         }

@@ -18,10 +18,12 @@ internal sealed class ServiceStartup
     private readonly KeyProvider _keys;
     private readonly FingerprintStore _store;
     private readonly ILogger<ServiceStartup> _logger;
+    private readonly Detection.ContentHashing? _hashing;
 
     public ServiceStartup(IOptions<StorageOptions> options, IConfiguration configuration, Database database, KeyProvider keys,
-        FingerprintStore store, ILogger<ServiceStartup> logger)
+        FingerprintStore store, ILogger<ServiceStartup> logger, Detection.ContentHashing? hashing = null)
     {
+        _hashing = hashing;
         _options = options.Value;
         _configuration = configuration;
         _database = database;
@@ -37,6 +39,8 @@ internal sealed class ServiceStartup
         var dataDirectory = _options.ResolveDataDirectory();
         var keySource = _keys.Source;
         Log.Starting(_logger, dataDirectory, _database.Path, created ? "created" : "opened", keys.KeyId, keySource);
+        // Bare content hashes an older version left are re-keyed now, not at the first crawl: nothing waits on disk.
+        if (_hashing is not null) await _hashing.GetAsync(cancellationToken);
 
         var enrollment = await _store.GetActiveEnrollmentAsync(cancellationToken);
         if (enrollment is null) Log.NoPatients(_logger);

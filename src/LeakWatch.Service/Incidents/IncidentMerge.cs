@@ -17,7 +17,7 @@ internal static class IncidentMerge
         if (known is null)
         {
             return new(IncidentChange.Created, new IncidentVersion(
-                document.Source, document.Url, document.ContentSha256, document.Bytes, Revision: 1, LastGrowth: newPatients, document.Rules, document.Fields));
+                document.Source, document.Url, document.ContentHash, document.Bytes, Revision: 1, LastGrowth: newPatients, document.Rules, document.Fields));
         }
         var rules = known.Rules | document.Rules;
         var fields = known.Fields | document.Fields;
@@ -27,6 +27,6 @@ internal static class IncidentMerge
             return new(IncidentChange.NothingNew, known with { Rules = rules, Fields = fields });
         }
         return new(IncidentChange.Grew, new IncidentVersion(
-            document.Source, document.Url, document.ContentSha256, document.Bytes, known.Revision + 1, LastGrowth: newPatients, rules, fields));
+            document.Source, document.Url, document.ContentHash, document.Bytes, known.Revision + 1, LastGrowth: newPatients, rules, fields));
     }
 }

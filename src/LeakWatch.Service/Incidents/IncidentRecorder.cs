@@ -60,18 +60,18 @@ internal sealed class IncidentRecorder(
         // A document read in part has no digest of the whole (""): it is never "the same bytes" as another one, and
         // gets a random key of its own (no plaintext) so that partial documents from anywhere are not taken as seen.
         var partial = result.ContentSha256.Length == 0;
-        var sha = partial ? "partial:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : result.ContentSha256;
+        var hash = partial ? "partial:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : result.ContentSha256;
         var seen = partial ? null : await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            SelectByContent, new { Sha = sha, Kind = kind }, transaction, cancellationToken: cancellationToken));
+            SelectByContent, new { Hash = hash, Kind = kind }, transaction, cancellationToken: cancellationToken));
         if (seen is { } seenIncident)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                TouchContent, new { Sha = sha, Id = seenIncident, Now = nowText }, transaction, cancellationToken: cancellationToken));
+                TouchContent, new { Hash = hash, Id = seenIncident, Now = nowText }, transaction, cancellationToken: cancellationToken));
             return new Outcome(IncidentChange.SameContent, seenIncident, 0, 0, default);
         }
 
         var patients = DocumentPatients(result.Matches);
-        var document = new MatchedDocument(source, url, sha, result.Bytes,
+        var document = new MatchedDocument(source, url, hash, result.Bytes,
             patients.Aggregate(MatchedRules.None, (all, p) => all | p.Rules),
             result.Matches.Aggregate(MatchedFields.None, (all, m) => all | m.Fields));
 
@@ -92,7 +92,7 @@ internal sealed class IncidentRecorder(
             Kind = kind,
             next.Source,
             next.Url,
-            Sha = next.ContentSha256,
+            Hash = next.ContentHash,
             next.Bytes,
             next.Revision,
             Now = nowText,
@@ -109,7 +109,7 @@ internal sealed class IncidentRecorder(
 
         await connection.ExecuteAsync(new CommandDefinition(InsertDocument, new
         {
-            Sha = sha,
+            Hash = hash,
             Id = incidentId,
             Source = source,
             Url = url,
@@ -214,11 +214,11 @@ internal sealed class IncidentRecorder(
 
     private const string SelectByContent = """
         SELECT d.incident_id FROM incident_documents d JOIN incidents i ON i.id = d.incident_id
-        WHERE d.content_sha256 = @Sha AND i.kind = @Kind
+        WHERE d.content_hash = @Hash AND i.kind = @Kind
         """;
 
     private const string TouchContent = """
-        UPDATE incident_documents SET last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END WHERE content_sha256 = @Sha AND incident_id = @Id;
+        UPDATE incident_documents SET last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END WHERE content_hash = @Hash AND incident_id = @Id;
         UPDATE incidents SET last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END WHERE id = @Id;
         """;
 
@@ -267,9 +267,9 @@ internal sealed class IncidentRecorder(
 
     // Patient counts start at 0: CountPatients sets them once the patients are in.
     private const string InsertIncident = """
-        INSERT INTO incidents (kind, source, url, content_sha256, bytes, first_seen, last_seen, revision,
+        INSERT INTO incidents (kind, source, url, content_hash, bytes, first_seen, last_seen, revision,
                                patients_high, patients_medium, patients_low, patients_total, last_growth, rules, fields)
-        VALUES (@Kind, @Source, @Url, @Sha, @Bytes, @Now, @Now, @Revision, 0, 0, 0, 0, @LastGrowth, @Rules, @Fields)
+        VALUES (@Kind, @Source, @Url, @Hash, @Bytes, @Now, @Now, @Revision, 0, 0, 0, 0, @LastGrowth, @Rules, @Fields)
         RETURNING id
         """;
 
@@ -292,7 +292,7 @@ internal sealed class IncidentRecorder(
         UPDATE incidents SET
             source = @Source,
             url = @Url,
-            content_sha256 = @Sha,
+            content_hash = @Hash,
             bytes = @Bytes,
             revision = @Revision,
             last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END,
@@ -312,7 +312,7 @@ internal sealed class IncidentRecorder(
         """;
 
     private const string InsertDocument = """
-        INSERT INTO incident_documents (content_sha256, incident_id, source, url, bytes, patients, first_seen, last_seen)
-        VALUES (@Sha, @Id, @Source, @Url, @Bytes, @Patients, @Now, @Now)
+        INSERT INTO incident_documents (content_hash, incident_id, source, url, bytes, patients, first_seen, last_seen)
+        VALUES (@Hash, @Id, @Source, @Url, @Bytes, @Patients, @Now, @Now)
         """;
 }

@@ -8,7 +8,7 @@ internal sealed record IncidentRow(
     long Id,
     string Source,
     string Url,
-    string ContentSha256,
+    string ContentHash,
     long Bytes,
     string FirstSeen,
     string LastSeen,
@@ -28,7 +28,7 @@ internal sealed record IncidentRow(
     long IdentityRows = 0)
 {
     public const string Columns =
-        "id AS Id, source AS Source, url AS Url, content_sha256 AS ContentSha256, bytes AS Bytes, first_seen AS FirstSeen, " +
+        "id AS Id, source AS Source, url AS Url, content_hash AS ContentHash, bytes AS Bytes, first_seen AS FirstSeen, " +
         "last_seen AS LastSeen, revision AS Revision, patients_high AS PatientsHigh, patients_medium AS PatientsMedium, " +
         "patients_low AS PatientsLow, patients_total AS PatientsTotal, last_growth AS LastGrowth, rules AS Rules, fields AS Fields, " +
         "kind AS Kind, system AS System, terms AS Terms, records AS Records, valid_nirs AS ValidNirs, identity_rows AS IdentityRows";

@@ -6,7 +6,7 @@ namespace LeakWatch.Service.Incidents;
 internal sealed record IncidentVersion(
     string Source,
     string Url,
-    string ContentSha256,
+    string ContentHash,
     long Bytes,
     long Revision,
     long LastGrowth,
@@ -14,5 +14,5 @@ internal sealed record IncidentVersion(
     MatchedFields Fields)
 {
     public static IncidentVersion Of(IncidentRow row) =>
-        new(row.Source, row.Url, row.ContentSha256, row.Bytes, row.Revision, row.LastGrowth, row.Rules, row.Fields);
+        new(row.Source, row.Url, row.ContentHash, row.Bytes, row.Revision, row.LastGrowth, row.Rules, row.Fields);
 }

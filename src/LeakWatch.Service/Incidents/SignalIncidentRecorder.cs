@@ -46,16 +46,16 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
         return RecordAsync(source, url, result.ContentSha256, result.Bytes, signal, cancellationToken);
     }
 
-    public Task RecordEarlyWarningAsync(string source, string url, string contentSha256, long bytes, IReadOnlyList<string> terms, CancellationToken cancellationToken) =>
+    public Task RecordEarlyWarningAsync(string source, string url, string contentHash, long bytes, IReadOnlyList<string> terms, CancellationToken cancellationToken) =>
         terms.Count == 0
             ? Task.CompletedTask
-            : RecordAsync(source, url, contentSha256, bytes, new IncidentSignal(IncidentKind.EarlyWarning, [], terms, 0, MatchedRules.None, MatchedFields.None, 0, 0, 0), cancellationToken);
+            : RecordAsync(source, url, contentHash, bytes, new IncidentSignal(IncidentKind.EarlyWarning, [], terms, 0, MatchedRules.None, MatchedFields.None, 0, 0, 0), cancellationToken);
 
     public Task RecordSuspiciousDumpAsync(string source, string url, DocumentScanResult result, EarlyWarning.SuspiciousDump dump, CancellationToken cancellationToken) =>
         RecordAsync(source, url, result.ContentSha256, result.Bytes,
             new IncidentSignal(IncidentKind.SuspiciousDump, [], [], 0, MatchedRules.None, MatchedFields.None, dump.Records, dump.ValidNirRecords, dump.IdentityRecords), cancellationToken);
 
-    private async Task RecordAsync(string source, string url, string contentSha256, long bytes, IncidentSignal signal, CancellationToken cancellationToken)
+    private async Task RecordAsync(string source, string url, string contentHash, long bytes, IncidentSignal signal, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -63,7 +63,7 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
             var now = time.GetUtcNow();
-            var (id, changed, alerts) = await RecordAsync(connection, transaction, source, url, contentSha256, bytes, signal, now, cancellationToken);
+            var (id, changed, alerts) = await RecordAsync(connection, transaction, source, url, contentHash, bytes, signal, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             var kind = IncidentKinds.Id(signal.Kind);
             if (changed) Log.SignalRecorded(logger, kind, id, source, alerts);
@@ -76,7 +76,7 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
     }
 
     private async Task<(long Id, bool Changed, int Alerts)> RecordAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string source, string url,
-        string contentSha256, long bytes, IncidentSignal signal, DateTimeOffset now, CancellationToken cancellationToken)
+        string contentHash, long bytes, IncidentSignal signal, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowText = DbTime.Text(now);
         var kind = signal.Kind;
@@ -91,7 +91,7 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
                 Kind = kind,
                 Source = source,
                 Url = url,
-                Sha = contentSha256,
+                Hash = contentHash,
                 Bytes = bytes,
                 Now = nowText,
                 signal.Count,
@@ -117,7 +117,7 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
                 Id = id,
                 Grew = grew,
                 Source = source,
-                Sha = contentSha256,
+                Hash = contentHash,
                 Bytes = bytes,
                 Now = nowText,
                 Count = Math.Max(signal.Count, known.PatientsTotal),
@@ -153,10 +153,10 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
 
     // A canary is recorded at the highest confidence: its count is the incident's high-confidence count.
     private const string InsertIncident = """
-        INSERT INTO incidents (kind, source, url, content_sha256, bytes, first_seen, last_seen, revision,
+        INSERT INTO incidents (kind, source, url, content_hash, bytes, first_seen, last_seen, revision,
                                patients_high, patients_medium, patients_low, patients_total, last_growth, rules, fields,
                                system, terms, records, valid_nirs, identity_rows)
-        VALUES (@Kind, @Source, @Url, @Sha, @Bytes, @Now, @Now, 1, @Count, 0, 0, @Count, @Count, @Rules, @Fields,
+        VALUES (@Kind, @Source, @Url, @Hash, @Bytes, @Now, @Now, 1, @Count, 0, 0, @Count, @Count, @Rules, @Fields,
                 @System, @Terms, @Records, @ValidNirs, @IdentityRows)
         RETURNING id
         """;
@@ -164,7 +164,7 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
     private const string UpdateIncident = """
         UPDATE incidents SET
             source = @Source,
-            content_sha256 = @Sha,
+            content_hash = @Hash,
             bytes = @Bytes,
             last_seen = CASE WHEN last_seen > @Now THEN last_seen ELSE @Now END, -- PostgreSQL has no scalar max
             revision = revision + CASE WHEN @Grew THEN 1 ELSE 0 END,

@@ -53,9 +53,9 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
             "SELECT " + ReviewCase.Columns + " FROM review_cases WHERE incident_id = @Id", new { Id = id }, cancellationToken: cancellationToken))
             ?? new ReviewCase { IncidentId = id };
         var documents = await connection.QueryAsync<IncidentDocument>(new CommandDefinition("""
-            SELECT content_sha256 AS ContentSha256, source AS Source, url AS Url, bytes AS Bytes, patients AS Patients,
+            SELECT content_hash AS ContentHash, source AS Source, url AS Url, bytes AS Bytes, patients AS Patients,
                    first_seen AS FirstSeen, last_seen AS LastSeen
-            FROM incident_documents WHERE incident_id = @Id ORDER BY first_seen, content_sha256
+            FROM incident_documents WHERE incident_id = @Id ORDER BY first_seen, content_hash
             """, new { Id = id }, cancellationToken: cancellationToken));
         var comments = await connection.QueryAsync<ReviewComment>(new CommandDefinition(
             "SELECT id AS Id, author AS Author, at AS At, body AS Body FROM review_comments WHERE incident_id = @Id ORDER BY id",
@@ -136,7 +136,7 @@ internal sealed class CaseStore(Database database, AuditLog audit, TimeProvider 
     }
 
     private const string Prefixed =
-        "i.id AS Id, i.source AS Source, i.url AS Url, i.content_sha256 AS ContentSha256, i.bytes AS Bytes, i.first_seen AS FirstSeen, " +
+        "i.id AS Id, i.source AS Source, i.url AS Url, i.content_hash AS ContentHash, i.bytes AS Bytes, i.first_seen AS FirstSeen, " +
         "i.last_seen AS LastSeen, i.revision AS Revision, i.patients_high AS PatientsHigh, i.patients_medium AS PatientsMedium, " +
         "i.patients_low AS PatientsLow, i.patients_total AS PatientsTotal, i.last_growth AS LastGrowth, i.rules AS Rules, i.fields AS Fields, " +
         "i.kind AS Kind, i.system AS System, i.terms AS Terms, i.records AS Records, i.valid_nirs AS ValidNirs, i.identity_rows AS IdentityRows";

@@ -65,7 +65,7 @@ internal static class ConsolePage
         string.IsNullOrEmpty(text) ? Html.Empty : Html.Of($"<p class=\"{kind}\">{text}</p>");
 
     /// <summary>What a crawled URL or path shows: encoded by the caller, archive entry names replaced by their hash.</summary>
-    public static string Masked(string document) => DocumentNames.Mask(document);
+    public static string Masked(string document) => DocumentNames.Stored(document);
 
     public static string Time(string? dbTime) =>
         dbTime is null ? "" : DbTime.Parse(dbTime).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

@@ -66,10 +66,10 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
         var c = detail.Case;
         var fields = IncidentRow.FieldNames(i.Fields);
         var growth = detail.Documents.Select(d => Html.Of($"""
-            <tr><td>{ConsolePage.Time(d.FirstSeen)}</td><td>{d.Source}</td><td class="url">{ConsolePage.Masked(d.Url)}</td><td>{ConsolePage.Number(d.Bytes)}</td><td>{ConsolePage.Number(d.Patients)}</td><td><code>{d.ContentSha256[..12]}</code></td></tr>
+            <tr><td>{ConsolePage.Time(d.FirstSeen)}</td><td>{d.Source}</td><td class="url">{ConsolePage.Masked(d.Url)}</td><td>{ConsolePage.Number(d.Bytes)}</td><td>{ConsolePage.Number(d.Patients)}</td><td><code>{d.ContentHash[..12]}</code></td></tr>
             """)).ToList();
         var comments = detail.Comments.Select(k => Html.Of($"<li><strong>{k.Author}</strong>, {ConsolePage.Time(k.At)}: {k.Body}</li>")).ToList();
-        var actions = user.Role == ConsoleRoles.Dpo ? await Actions(context, i.Id, c) : Html.Empty;
+        var actions = user.Role == ConsoleRoles.Dpo ? await Actions(context, i.Id, c, i.Kind) : Html.Empty;
         return ConsolePage.Render(context, "Incident #" + id.ToString(CultureInfo.InvariantCulture), Html.Of($"""
             <p><span class="badge {c.Status}">{c.Status}</span> {Decision(c)}</p>
             <section>
@@ -79,7 +79,7 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
             <dt>URL</dt><dd class="url">{ConsolePage.Masked(i.Url)}</dd>
             <dt>First seen</dt><dd>{ConsolePage.Time(i.FirstSeen)}</dd>
             <dt>Last seen</dt><dd>{ConsolePage.Time(i.LastSeen)}</dd>
-            <dt>Content SHA-256</dt><dd><code>{i.ContentSha256}</code></dd>
+            <dt>Content hash (keyed)</dt><dd><code>{i.ContentHash}</code></dd>
             <dt>Size</dt><dd>{ConsolePage.Number(i.Bytes)} bytes, version {i.Revision}</dd>
             </dl>
             </section>
@@ -119,14 +119,18 @@ internal sealed class IncidentPages(CaseStore cases, UserStore users, AuditLog a
             """));
     }
 
-    private async Task<Html> Actions(HttpContext context, long id, ReviewCase c)
+    private async Task<Html> Actions(HttpContext context, long id, ReviewCase c, IncidentKind kind)
     {
         var people = (await users.ListAsync(context.RequestAborted)).Where(u => !u.Disabled && u.Role is ConsoleRoles.Analyst or ConsoleRoles.Dpo).Select(u => u.Name).ToList();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var token = ConsolePage.Antiforgery(context);
+        // Only a patient leak has patients to resolve; the report of the other kinds says what they call for.
+        var patients = NotificationReport.HasPatients(kind)
+            ? Html.Of($""" · <a href="/incidents/{id}/patients.jsonl">patients.jsonl</a> (references for <code>leakwatch resolve</code>; the download is audited)""")
+            : Html.Empty;
         var reports = c.Status == CaseStatus.Confirmed
             ? Html.Of($"""
-                <p class="noprint">Notification report: <a href="/incidents/{id}/report">printable</a> · <a href="/incidents/{id}/report.json">report.json</a> · <a href="/incidents/{id}/patients.jsonl">patients.jsonl</a> (references for <code>leakwatch resolve</code>; the download is audited)</p>
+                <p class="noprint">Notification report: <a href="/incidents/{id}/report">printable</a> · <a href="/incidents/{id}/report.json">report.json</a>{patients}</p>
                 """)
             : Html.Of($"<p>Confirm the incident to prepare its notification report.</p>");
         return Html.Of($"""

@@ -5,6 +5,7 @@ using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Accounts;
 using LeakWatch.Service.Audit;
+using LeakWatch.Service.Incidents;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -28,8 +29,15 @@ internal sealed class ReportPages(CaseStore cases, AuditLog audit, IOptions<Cons
 
     public async Task<IResult> Patients(HttpContext context, long id)
     {
-        var (_, refused) = await ConfirmedAsync(context, id);
+        var (detail, refused) = await ConfirmedAsync(context, id);
         if (refused is not null) return refused;
+        if (!NotificationReport.HasPatients(detail!.Incident.Kind))
+        {
+            // A canary's references are synthetic identities', and the other kinds have none: nothing to resolve.
+            return ConsolePage.Render(context, "No patients",
+                Html.Of($"<p>Incident #{id} is a {IncidentKinds.Id(detail.Incident.Kind)} incident: it names no patient of ours, so there is nothing to resolve (<a href=\"/incidents/{id}/report\">its report</a>).</p>"),
+                StatusCodes.Status409Conflict);
+        }
         var user = SessionAuthenticationHandler.User(context)!;
         var ct = context.RequestAborted;
         var lines = new StringBuilder();

@@ -44,7 +44,7 @@ internal sealed record IncidentFilter(string? Status, string? Confidence, string
 /// <summary>One version of the document (<c>incident_documents</c>): the incident's growth over time.</summary>
 internal sealed class IncidentDocument
 {
-    public string ContentSha256 { get; init; } = "";
+    public string ContentHash { get; init; } = "";
     public string Source { get; init; } = "";
     public string Url { get; init; } = "";
     public long Bytes { get; init; }

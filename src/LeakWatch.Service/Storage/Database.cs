@@ -55,8 +55,10 @@ internal sealed class Database : IDisposable
         // auto_vacuum only takes on a file without tables, so it comes first: it lets a replaced enrollment give its
         // pages back to the file system (incremental_vacuum) instead of leaving the file twice its size.
         // busy_timeout: the service and a verb may share the file; a writer waits instead of failing.
+        // secure_delete=FAST: what a write replaces or deletes is zeroed in the pages it rewrites anyway, so that a value
+        // replaced (a bare hash re-keyed, a purged row) does not linger in the file's free space.
         // On a database that already has them, none of these writes anything.
-        _pragmas = "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
+        _pragmas = "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=FAST;";
         if (options.Value.MaxDatabaseMegabytes > 0)
         {
             // Pages of 4 KiB (SQLite's default): past the ceiling SQLite answers SQLITE_FULL, as a full disk does.

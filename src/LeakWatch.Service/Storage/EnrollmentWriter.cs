@@ -144,7 +144,9 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
         await _connection.ExecuteScalarAsync<long?>(new CommandDefinition(SelectActivePatients, cancellationToken: cancellationToken));
 
     /// <summary>Writes what is pending and makes this enrollment the active one, deleting the previous, in one transaction.</summary>
-    public async Task<EnrollmentInfo> CommitAsync(EnrollmentTotals totals, DateTimeOffset enrolledAt, CancellationToken cancellationToken)
+    /// <param name="alsoInTransaction">Writes that must commit with the enrollment or not at all (the canaries' shadow flags).</param>
+    public async Task<EnrollmentInfo> CommitAsync(EnrollmentTotals totals, DateTimeOffset enrolledAt, CancellationToken cancellationToken,
+        Func<DbConnection, DbTransaction, CancellationToken, Task>? alsoInTransaction = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_patientsInChunk > 0) FlushPatients();
@@ -170,6 +172,7 @@ internal sealed class EnrollmentWriter : IAsyncDisposable
                 scheme = FingerprintScheme.Current,
             }, tx, cancellationToken: cancellationToken));
             if (updated != 1) throw new InvalidOperationException("Another enrollment ran at the same time and replaced this one; run enroll again.");
+            if (alsoInTransaction is not null) await alsoInTransaction(_connection, tx, cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
         _committed = true;

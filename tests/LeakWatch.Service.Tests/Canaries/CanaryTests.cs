@@ -49,7 +49,7 @@ public sealed class CanaryTests : IDisposable
 
         Assert.True(list.ExitCode == ExitCodes.Success, list.ToString());
         var line = Assert.Single(list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("LIS", StringComparison.Ordinal));
-        Assert.Matches(@"^LIS\s+6\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s*$", line);
+        Assert.Matches(@"^LIS\s+6\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s+matched\s*$", line);
 
         // The values were on standard output once: nowhere else, not in the list, the logs or the data folder.
         var needles = new PlaintextScanner(PlaintextScanner.ValuesOf(canaries));
@@ -150,6 +150,25 @@ public sealed class CanaryTests : IDisposable
         Assert.EndsWith("@labo.example", canary.Email, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CanaryMaker_IndexFileMissing_ChecksCollisionsThroughTheRebuiltIndexFile()
+    {
+        await EnrollAsync(_patients);
+        // The enrolled base is read through the index file (mapped, bounded memory), not loaded whole: without it, the
+        // file is built again first, and a candidate sharing an enrolled patient's e-mail is still refused.
+        foreach (var file in Directory.GetFiles(_cli.DataDirectory, "fingerprints-*.index")) File.Delete(file);
+        using var host = BuildHost();
+        var maker = host.Services.GetRequiredService<CanaryMaker>();
+        var draws = 0;
+        maker.Generator = domain => draws++ == 0 ? CanaryGenerator.Next(domain) with { Email = _patients[20].Email } : CanaryGenerator.Next(domain);
+
+        var batch = await maker.CreateAsync("backup", 2, null, CancellationToken.None);
+
+        Assert.Equal(1, batch.Regenerated);
+        Assert.Single(Directory.GetFiles(_cli.DataDirectory, "fingerprints-*.index"));
+        Assert.DoesNotContain(batch.Identities, c => c.Email == _patients[20].Email);
+    }
+
     [Theory]
     [InlineData("--system", "", "--count", "2", "--system must be")]
     [InlineData("--system", "Billing, backup", "--count", "2", "without a comma")]
@@ -178,17 +197,7 @@ public sealed class CanaryTests : IDisposable
     private IHost BuildHost() =>
         LeakWatchHost.CreateBuilder(["--LeakWatch:DataDirectory=" + _cli.DataDirectory, "--LeakWatch:KeyFile=" + _cli.KeyFile]).Build();
 
-    private string WriteDump(string name, IEnumerable<SyntheticPatient> people)
-    {
-        var path = Path.Combine(_cli.Root, name);
-        var text = new StringBuilder("nom;prenom;date_naissance;nir;telephone;email\n");
-        foreach (var p in people)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{p.BirthName};{p.FirstNames};{p.BirthDate:dd/MM/yyyy};{p.Nir};{p.Phone};{p.Email}\n");
-        }
-        File.WriteAllText(path, text.ToString(), new UTF8Encoding(false));
-        return path;
-    }
+    private string WriteDump(string name, IEnumerable<SyntheticPatient> people) => CanaryOutput.WriteDump(Path.Combine(_cli.Root, name), people);
 
     private void AssertDataFolderHoldsNone(PlaintextScanner needles)
     {
@@ -219,5 +228,17 @@ internal static class CanaryOutput
             var birth = DateOnly.ParseExact(f[3], "dd/MM/yyyy", CultureInfo.InvariantCulture);
             return new SyntheticPatient($"CAN{i:D4}", f[0], null, f[1], f[2][0], birth, f[4], f[5], f[6], "", "", "");
         })];
+    }
+
+    /// <summary>A dump of <paramref name="people"/> (names, birth date, NIR, phone, e-mail) at <paramref name="path"/>.</summary>
+    public static string WriteDump(string path, IEnumerable<SyntheticPatient> people)
+    {
+        var text = new StringBuilder("nom;prenom;date_naissance;nir;telephone;email\n");
+        foreach (var p in people)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{p.BirthName};{p.FirstNames};{p.BirthDate:dd/MM/yyyy};{p.Nir};{p.Phone};{p.Email}\n");
+        }
+        File.WriteAllText(path, text.ToString(), new UTF8Encoding(false));
+        return path;
     }
 }

@@ -154,12 +154,15 @@ public sealed class FetchedDocumentTests
         Assert.Equal("é", Decode([0xEF, 0xBB, 0xBF, 0xC3, 0xA9], "windows-1252"));
 
     [Fact]
-    public void TextAndSha256_AskedTwice_AreComputedOnce()
+    public void TextAndContentHash_AskedTwice_AreComputedOnceAndKeyed()
     {
         var document = new FetchedDocument(Encoding.UTF8.GetBytes("<p>x</p>"), "text/html", null);
+        var hashes = Tests.Detection.TestHashes.Fresh();
         Assert.Same(document.Text, document.Text);
-        Assert.Same(document.Sha256, document.Sha256);
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(document.Body)), document.Sha256);
+        Assert.Same(document.ContentHash(hashes), document.ContentHash(hashes));
+        Assert.Equal(hashes.Content(document.Body), document.ContentHash(hashes));
+        Assert.NotEqual(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(document.Body)), document.ContentHash(hashes));
+        Assert.NotEqual(Tests.Detection.TestHashes.Fresh().Content(document.Body), document.ContentHash(hashes)); // another key, another hash
     }
 }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using LeakWatch.Service.CommandLine;
-using LeakWatch.Service.Detection;
 using LeakWatch.Service.Tests.Enrollment;
 using LeakWatch.Service.Tests.Hosting;
 using LeakWatch.Synthetic;
@@ -79,8 +78,8 @@ public sealed class ScanVerbTests : IDisposable
             var scan = await exe.RunAsync("scan", folder);
 
             Assert.True(scan.ExitCode == ExitCodes.Partial, scan.ToString());
-            Assert.Contains($"cannot list folder {DocumentNames.MaskBelow(folder, locked)} (UnauthorizedAccessException)", scan.Error, StringComparison.Ordinal);
-            Assert.Contains($"{DocumentNames.MaskBelow(folder, Path.Combine(folder, "MARTIN Paul"))} is a link: not followed", scan.Error, StringComparison.Ordinal);
+            Assert.Contains($"cannot list folder {TestHashes.FromKeyFile(exe.KeyFile).Names.MaskBelow(folder, locked)} (UnauthorizedAccessException)", scan.Error, StringComparison.Ordinal);
+            Assert.Contains($"{TestHashes.FromKeyFile(exe.KeyFile).Names.MaskBelow(folder, Path.Combine(folder, "MARTIN Paul"))} is a link: not followed", scan.Error, StringComparison.Ordinal);
             Assert.Contains("could not be read whole", scan.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("DUPONT", scan.Error + scan.Out, StringComparison.Ordinal);
             Assert.DoesNotContain("MARTIN", scan.Error + scan.Out, StringComparison.Ordinal);

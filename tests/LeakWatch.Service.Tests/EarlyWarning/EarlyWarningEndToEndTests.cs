@@ -102,6 +102,13 @@ public sealed class EarlyWarningEndToEndTests : IDisposable
             var canaryPage = await client.GetTextAsync("/incidents/" + canary.Id.ToString(CultureInfo.InvariantCulture));
             var dumpPage = await client.GetTextAsync("/incidents/" + dump.Id.ToString(CultureInfo.InvariantCulture));
             var all = await client.GetTextAsync("/incidents");
+            // Its notification report follows the kind: a canary incident is no patient notification, and has no patients to resolve.
+            var canaryId = canary.Id.ToString(CultureInfo.InvariantCulture);
+            await client.PostFormAsync($"/incidents/{canaryId}/confirm", []);
+            var canaryReport = await client.GetTextAsync($"/incidents/{canaryId}/report");
+            var canaryJson = await client.GetTextAsync($"/incidents/{canaryId}/report.json");
+            var canaryPatients = await client.GetAsync($"/incidents/{canaryId}/patients.jsonl");
+            var confirmedPage = await client.GetTextAsync("/incidents/" + canaryId);
             pages.AppendJoin('\n', client.Pages);
 
             Assert.Contains($"href=\"/incidents/{canary.Id}\"", canaryList, StringComparison.Ordinal);
@@ -115,6 +122,12 @@ public sealed class EarlyWarningEndToEndTests : IDisposable
             Assert.Contains("Kind: suspicious dump", dumpPage, StringComparison.Ordinal);
             Assert.Contains("10,000", dumpPage, StringComparison.Ordinal);
             Assert.Contains("3 incidents", all, StringComparison.Ordinal);
+            Assert.Contains("A canary incident is not a patient notification", canaryReport, StringComparison.Ordinal);
+            Assert.Contains("\"kind\": \"canary\"", canaryJson, StringComparison.Ordinal);
+            Assert.Contains("\"persons\": 0", canaryJson, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Conflict, canaryPatients.StatusCode);
+            Assert.Contains("report.json", confirmedPage, StringComparison.Ordinal);
+            Assert.DoesNotContain("patients.jsonl", confirmedPage, StringComparison.Ordinal);
         }
         finally
         {

@@ -40,6 +40,14 @@ internal sealed class CliHarness : IDisposable
 
     public string DatabasePath => Path.Combine(DataDirectory, "leakwatch.db");
 
+    /// <summary>The data folder's database, opened outside the pool (nothing is left open when the test ends).</summary>
+    public Microsoft.Data.Sqlite.SqliteConnection OpenDatabase()
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     /// <summary>Settings added after every other source (the environment included), e.g. LEAKWATCH_KEY.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 

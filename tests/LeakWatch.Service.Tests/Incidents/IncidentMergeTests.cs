@@ -20,7 +20,7 @@ public sealed class IncidentMergeTests
 
         Assert.Equal(IncidentChange.Created, decision.Change);
         Assert.True(decision.IsNews);
-        Assert.Equal(new IncidentVersion(document.Source, document.Url, document.ContentSha256, document.Bytes, 1, 12, document.Rules, document.Fields), decision.Next);
+        Assert.Equal(new IncidentVersion(document.Source, document.Url, document.ContentHash, document.Bytes, 1, 12, document.Rules, document.Fields), decision.Next);
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class IncidentMergeTests
 
         Assert.Equal(IncidentChange.Grew, decision.Change);
         Assert.True(decision.IsNews);
-        Assert.Equal(("paste-y", "https://paste.example/raw/1", "bbbb", 5000L), (decision.Next.Source, decision.Next.Url, decision.Next.ContentSha256, decision.Next.Bytes));
+        Assert.Equal(("paste-y", "https://paste.example/raw/1", "bbbb", 5000L), (decision.Next.Source, decision.Next.Url, decision.Next.ContentHash, decision.Next.Bytes));
         Assert.Equal((4L, 4L), (decision.Next.Revision, decision.Next.LastGrowth));
     }
 

@@ -60,14 +60,17 @@ public sealed class IncidentMigrationTests : IDisposable
         await using var connection = await OpenBefore0301Async();
         await Migrator.ApplyAsync(connection, CancellationToken.None);
         var sha = new string('b', 64);
-        await connection.ExecuteAsync(InsertIncident, new { Id = 1, Sha = sha, Rules = (long)MatchedRules.NirName });
-        await connection.ExecuteAsync(InsertIncident, new { Id = 2, Sha = sha, Rules = 0L });
+        // Migration 0302 renamed the column (content hashes are keyed).
+        var insertIncident = InsertIncident.Replace("content_sha256", "content_hash", StringComparison.Ordinal);
+        var insertDocument = InsertDocument.Replace("content_sha256", "content_hash", StringComparison.Ordinal);
+        await connection.ExecuteAsync(insertIncident, new { Id = 1, Sha = sha, Rules = (long)MatchedRules.NirName });
+        await connection.ExecuteAsync(insertIncident, new { Id = 2, Sha = sha, Rules = 0L });
 
-        await connection.ExecuteAsync(InsertDocument, new { Id = 1, Sha = sha });
-        await connection.ExecuteAsync(InsertDocument, new { Id = 2, Sha = sha });
+        await connection.ExecuteAsync(insertDocument, new { Id = 1, Sha = sha });
+        await connection.ExecuteAsync(insertDocument, new { Id = 2, Sha = sha });
 
-        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM incident_documents WHERE content_sha256 = @Sha", new { Sha = sha }));
-        await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync(InsertDocument, new { Id = 1, Sha = sha }));
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM incident_documents WHERE content_hash = @Sha", new { Sha = sha }));
+        await Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync(insertDocument, new { Id = 1, Sha = sha }));
     }
 
     public void Dispose()

@@ -46,7 +46,7 @@ public class IncidentRecorderTests : IDisposable
         var incident = Assert.Single(await AlertingFixture.QueryAsync<IncidentRow>(services, "SELECT " + IncidentRow.Columns + " FROM incidents"));
         Assert.Equal("forum-x", incident.Source);
         Assert.Equal("https://forum.example/t/42", incident.Url);
-        Assert.Equal(Scans.Sha('a'), incident.ContentSha256);
+        Assert.Equal(Scans.Sha('a'), incident.ContentHash);
         Assert.Equal((3L, 1L, 1L, 5L), (incident.PatientsHigh, incident.PatientsMedium, incident.PatientsLow, incident.PatientsTotal));
         Assert.Equal(1, incident.Revision);
         Assert.Equal(MatchedRules.Email | MatchedRules.Identity | MatchedRules.NirName, incident.Rules);
@@ -106,7 +106,7 @@ public class IncidentRecorderTests : IDisposable
         await recorder.RecordAsync("forum-x", "https://forum.example/t/42", Scans.Result("d", Scans.Sha('b'), Scans.Range(2, 10)), CancellationToken.None);
 
         var incident = Assert.Single(await AlertingFixture.QueryAsync<IncidentRow>(services, "SELECT " + IncidentRow.Columns + " FROM incidents"));
-        Assert.Equal((2L, 10L, 7L, Scans.Sha('b')), (incident.Revision, incident.PatientsTotal, incident.LastGrowth, incident.ContentSha256));
+        Assert.Equal((2L, 10L, 7L, Scans.Sha('b')), (incident.Revision, incident.PatientsTotal, incident.LastGrowth, incident.ContentHash));
         var growth = await AlertingFixture.QueryAsync<string>(services, "SELECT payload FROM alert_outbox WHERE kind = 'incident.grown' ORDER BY channel");
         Assert.Equal(2, growth.Count);
         var payload = AlertPayload.FromJson(growth[0]);
@@ -125,7 +125,7 @@ public class IncidentRecorderTests : IDisposable
         var incident = Assert.Single(await AlertingFixture.QueryAsync<IncidentRow>(services, "SELECT " + IncidentRow.Columns + " FROM incidents"));
         Assert.Equal((1L, 5L), (incident.Revision, incident.PatientsTotal));
         Assert.Equal(2, (await AlertingFixture.QueryAsync<long>(services, "SELECT id FROM alert_outbox")).Count);
-        Assert.Equal(2, (await AlertingFixture.QueryAsync<string>(services, "SELECT content_sha256 FROM incident_documents")).Count);
+        Assert.Equal(2, (await AlertingFixture.QueryAsync<string>(services, "SELECT content_hash FROM incident_documents")).Count);
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public class IncidentRecorderTests : IDisposable
         Assert.Equal(["https://forum.example/t/1", "https://paste.example/raw/2"], incidents.Select(i => i.Url));
         Assert.All(incidents, i => Assert.Equal(3L, i.PatientsTotal));
         Assert.Equal(4, (await AlertingFixture.QueryAsync<long>(services, "SELECT id FROM alert_outbox")).Count);
-        var keys = await AlertingFixture.QueryAsync<string>(services, "SELECT content_sha256 FROM incident_documents");
+        var keys = await AlertingFixture.QueryAsync<string>(services, "SELECT content_hash FROM incident_documents");
         Assert.Equal(2, keys.Count);
         Assert.All(keys, k => Assert.Matches("^partial:[0-9a-f]{32}$", k));
         Assert.NotEqual(keys[0], keys[1]);
@@ -241,6 +241,6 @@ public class IncidentRecorderTests : IDisposable
 
         var incidents = await AlertingFixture.QueryAsync<IncidentRow>(services, "SELECT " + IncidentRow.Columns + " FROM incidents ORDER BY id");
         Assert.Equal([(IncidentKind.PatientLeak, 3L, 1L), (otherKind, 0L, 1L)], incidents.Select(i => (i.Kind, i.PatientsTotal, i.Revision)));
-        Assert.Equal(2, (await AlertingFixture.QueryAsync<long>(services, "SELECT incident_id FROM incident_documents WHERE content_sha256 = @Sha", new { Sha = Scans.Sha('a') })).Count);
+        Assert.Equal(2, (await AlertingFixture.QueryAsync<long>(services, "SELECT incident_id FROM incident_documents WHERE content_hash = @Sha", new { Sha = Scans.Sha('a') })).Count);
     }
 }

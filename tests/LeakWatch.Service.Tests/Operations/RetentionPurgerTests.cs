@@ -40,12 +40,12 @@ public sealed class RetentionPurgerTests : IDisposable
         {
             // Incident 1: old, its alert delivered -> purged. 2: old but an alert still waits -> kept. 3: recent -> kept.
             await connection.ExecuteAsync("""
-                INSERT INTO incidents (id, source, url, content_sha256, bytes, first_seen, last_seen, revision, patients_high, patients_medium,
+                INSERT INTO incidents (id, source, url, content_hash, bytes, first_seen, last_seen, revision, patients_high, patients_medium,
                     patients_low, patients_total, last_growth, rules, fields)
                 VALUES (1, 's', 'u1', 'h1', 1, '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, 1, 0, 0, 1, 1, 'nir', 1),
                        (2, 's', 'u2', 'h2', 1, '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, 1, 0, 0, 1, 1, 'nir', 1),
                        (3, 's', 'u3', 'h3', 1, '2026-05-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z', 1, 1, 0, 0, 1, 1, 'nir', 1);
-                INSERT INTO incident_documents (content_sha256, incident_id, source, url, bytes, patients, first_seen, last_seen)
+                INSERT INTO incident_documents (content_hash, incident_id, source, url, bytes, patients, first_seen, last_seen)
                 VALUES ('h1', 1, 's', 'u1', 1, 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'),
                        ('h2', 2, 's', 'u2', 1, 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
                 INSERT INTO incident_patients (incident_id, patient, confidence, rules) VALUES (1, zeroblob(16), 3, 'nir'), (2, zeroblob(16), 3, 'nir');
@@ -54,7 +54,7 @@ public sealed class RetentionPurgerTests : IDisposable
                        ('k2', 'c', 'incident', 2, 1, '{}', '2025-01-01T00:00:00.000Z', '2026-06-01T04:00:00.000Z', NULL),
                        ('k3', 'c', 'incident', 3, 1, '{}', '2026-05-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z', '2026-05-01T00:01:00.000Z'),
                        ('k4', 'c', 'incident', 3, 1, '{}', '2026-05-30T00:00:00.000Z', '2026-05-30T00:00:00.000Z', '2026-05-30T00:01:00.000Z');
-                INSERT INTO crawl_seen (source, sha256, url, seen_at) VALUES ('s', 'a', 'u', '2026-04-01T00:00:00.0000000+00:00'), ('s', 'b', 'u', '2026-05-20T00:00:00.0000000+00:00');
+                INSERT INTO crawl_seen (source, content_hash, url, seen_at) VALUES ('s', 'a', 'u', '2026-04-01T00:00:00.0000000+00:00'), ('s', 'b', 'u', '2026-05-20T00:00:00.0000000+00:00');
                 INSERT INTO crawl_pages (source, url, fetched_at) VALUES ('s', 'old', '2026-03-01T00:00:00.0000000+00:00'), ('s', 'new', '2026-05-20T00:00:00.0000000+00:00');
                 INSERT INTO crawl_cursors (source, key, value, updated_at) VALUES ('s', 'old', 'v', '2026-03-01T00:00:00.0000000+00:00');
                 -- Incidents 1 (purged) and 3 (kept) were reviewed: a case and a comment each, which hold the incident by a foreign key.
@@ -75,7 +75,7 @@ public sealed class RetentionPurgerTests : IDisposable
         Assert.Equal([2L, 3L], await check.QueryAsync<long>("SELECT id FROM incidents ORDER BY id"));
         Assert.Equal(["k2", "k4"], await check.QueryAsync<string>("SELECT idempotency_key FROM alert_outbox ORDER BY id"));
         Assert.Equal(1, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM incident_patients"));
-        Assert.Equal("b", await check.ExecuteScalarAsync<string>("SELECT sha256 FROM crawl_seen"));
+        Assert.Equal("b", await check.ExecuteScalarAsync<string>("SELECT content_hash FROM crawl_seen"));
         Assert.Equal("new", await check.ExecuteScalarAsync<string>("SELECT url FROM crawl_pages"));
         Assert.Equal([3L], await check.QueryAsync<long>("SELECT incident_id FROM review_cases"));
         Assert.Equal(["kept"], await check.QueryAsync<string>("SELECT body FROM review_comments"));
@@ -93,7 +93,7 @@ public sealed class RetentionPurgerTests : IDisposable
             var old = services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-40).ToString("O", CultureInfo.InvariantCulture);
             await using (var connection = await services.GetRequiredService<Database>().OpenAsync())
             {
-                await connection.ExecuteAsync("INSERT INTO crawl_seen (source, sha256, url, seen_at) VALUES ('s', 'a', 'u', @old), ('s', 'b', 'u', @old)", new { old });
+                await connection.ExecuteAsync("INSERT INTO crawl_seen (source, content_hash, url, seen_at) VALUES ('s', 'a', 'u', @old), ('s', 'b', 'u', @old)", new { old });
             }
 
             var counts = await services.GetRequiredService<RetentionPurger>().PurgeAsync(CancellationToken.None);

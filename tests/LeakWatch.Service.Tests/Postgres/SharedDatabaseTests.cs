@@ -47,7 +47,7 @@ public sealed class SharedDatabaseTests : IDisposable
             Task.Run(() => second.GetRequiredService<IIncidentRecorder>().RecordAsync("forum-x", "https://forum.example/t/9", result, CancellationToken.None)));
 
         Assert.Equal(300L, Assert.Single(await AlertingFixture.QueryAsync<long>(first, "SELECT patients_total FROM incidents")));
-        Assert.Single(await AlertingFixture.QueryAsync<string>(first, "SELECT content_sha256 FROM incident_documents"));
+        Assert.Single(await AlertingFixture.QueryAsync<string>(first, "SELECT content_hash FROM incident_documents"));
         Assert.Single(await AlertingFixture.QueryAsync<long>(first, "SELECT id FROM alert_outbox"));
     }
 
@@ -147,7 +147,7 @@ public sealed class SharedDatabaseTests : IDisposable
         await b.GetRequiredService<SourceHealthStore>().RecordAsync(new RunReport("forum-x", "forum", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(2), true, null, 3, 1000, 5, 0), CancellationToken.None);
         await b.GetRequiredService<SourceHealthStore>().RecordAsync(new RunReport("forum-x", "forum", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(2), false, "HTTP 503", 1, 10, 5, 3), CancellationToken.None);
 
-        Assert.Equal(("\"v1\"", Scans.Sha('a')), ((await state.GetValidatorsAsync("forum-x", "https://forum.example/t/1", CancellationToken.None))!.ETag, (await state.GetValidatorsAsync("forum-x", "https://forum.example/t/1", CancellationToken.None))!.ContentSha256));
+        Assert.Equal(("\"v1\"", Scans.Sha('a')), ((await state.GetValidatorsAsync("forum-x", "https://forum.example/t/1", CancellationToken.None))!.ETag, (await state.GetValidatorsAsync("forum-x", "https://forum.example/t/1", CancellationToken.None))!.ContentHash));
         Assert.True(await state.IsSeenAsync("forum-x", Scans.Sha('a'), CancellationToken.None));
         Assert.Equal("page=3", await a.GetCursorAsync("forum-x", "thread:1", CancellationToken.None));
         var health = Assert.Single(await b.GetRequiredService<SourceHealthStore>().ListAsync(CancellationToken.None));

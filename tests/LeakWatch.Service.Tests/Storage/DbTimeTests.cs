@@ -56,7 +56,7 @@ public sealed class DbTimeTests : IDisposable
             for (var i = 0; i < times.Count; i++)
             {
                 var text = i % 2 == 0 ? times[i].ToString("O", CultureInfo.InvariantCulture) : DbTime.Text(times[i]);
-                await connection.ExecuteAsync("INSERT INTO crawl_seen (source, sha256, url, seen_at) VALUES ('s', @sha, 'u', @text)", new { sha = i.ToString(CultureInfo.InvariantCulture), text });
+                await connection.ExecuteAsync("INSERT INTO crawl_seen (source, content_hash, url, seen_at) VALUES ('s', @sha, 'u', @text)", new { sha = i.ToString(CultureInfo.InvariantCulture), text });
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AngleSharp.Dom;
@@ -82,8 +81,9 @@ internal sealed class ForumAdapter : ISourceAdapter
             }
             var changed = 0;
             var complete = true;
-            foreach (var (thread, signature) in threads)
+            foreach (var (thread, rowText) in threads)
             {
+                var signature = session.ThreadSignature(rowText);
                 if (opened >= session.Source.MaxThreads) { complete = false; break; }
                 var key = "thread:" + UrlCanonical.Normalize(thread);
                 var state = ThreadState.Read(await session.GetCursorAsync(key, cancellationToken));
@@ -177,7 +177,10 @@ internal sealed class ForumAdapter : ISourceAdapter
         return boards;
     }
 
-    /// <summary>Thread links on a board page, each with a signature of its row (changes when someone replies).</summary>
+    /// <summary>
+    /// Thread links on a board page, each with what of its row changes when someone replies (<see cref="Signature"/>),
+    /// in memory only: the crawler remembers its keyed hash (<see cref="CrawlSession.ThreadSignature"/>).
+    /// </summary>
     internal static List<(Uri Thread, string Signature)> Threads(IParentNode document, ForumSelectors selectors, Uri page)
     {
         var threads = new List<(Uri, string)>();
@@ -197,7 +200,7 @@ internal sealed class ForumAdapter : ISourceAdapter
     /// What of a thread's row changes when someone replies: the preset's <c>ThreadChange</c> parts (reply count, last
     /// post), else the whole row. Relative times ("5 minutes ago") are replaced by their machine-readable date (a
     /// <c>time</c>'s datetime, a <c>span</c>'s title), session tokens dropped from links: the crawler's own visits and the
-    /// clock must not change it.
+    /// clock must not change it. The row's text, which may name someone: only its keyed hash is stored.
     /// </summary>
     internal static string Signature(IElement row, string? changeSelector, Uri page)
     {
@@ -221,7 +224,7 @@ internal sealed class ForumAdapter : ISourceAdapter
                 if (Hrefs.Of(page, anchor) is { } href) builder.Append('\n').Append(UrlCanonical.Normalize(href));
             }
         }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())))[..32];
+        return builder.ToString();
     }
 
     /// <summary>

@@ -51,7 +51,8 @@ internal sealed record FetchResult(
 }
 
 /// <summary>Validators from the previous fetch of a URL, for a conditional request, and what became of it.</summary>
-internal sealed record Validators(string? ETag, string? LastModified, string? ContentSha256, string? Outcome = null)
+/// <param name="ContentHash">The keyed content hash of the body last read (<see cref="Detection.ContentHashes"/>).</param>
+internal sealed record Validators(string? ETag, string? LastModified, string? ContentHash, string? Outcome = null)
 {
     /// <summary>A linked URL that was cut (too large, too slow) is asked again only when the server can say it changed.</summary>
     public bool MayHaveChanged => Outcome == "cut" && (ETag is not null || LastModified is not null);

@@ -165,13 +165,9 @@ internal sealed class Fetcher(
                 var at = current.GetLeftPart(UriPartial.Path);
                 Log.BodyTruncated(logger, policy.SourceName, at, maxBytes);
             }
-            if (ChallengePages.Reason(result) is { } challenge) return FetchResult.Fail(original, current, status, challenge);
-            // The document's one hash: the same string is what the page is committed and scanned with.
-            if (validators?.ContentSha256 is { } previous && previous == result.Document.Sha256)
-            {
-                return result with { Outcome = FetchOutcome.NotModified };
-            }
-            return result;
+            // The same content as last time (a server that sends no validators) is found by the crawl session, which
+            // holds the content hash's key.
+            return ChallengePages.Reason(result) is { } challenge ? FetchResult.Fail(original, current, status, challenge) : result;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Service.Crawling;
 using LeakWatch.Service.Crawling.Http;
 using LeakWatch.Service.Crawling.Sources;
@@ -7,6 +8,7 @@ using LeakWatch.Service.Crawling.State;
 using LeakWatch.Service.Detection;
 using LeakWatch.Service.Hosting;
 using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Keys;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -51,6 +53,9 @@ internal sealed class CrawlHarness : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>The key every harness's crawl hashes content with (one per test process: a harness never compares with another's).</summary>
+    public static SecretKey Key { get; } = SecretKey.Generate();
+
     public FakeScanner Scanner { get; }
 
     public FakeRecorder Recorder { get; }
@@ -71,11 +76,13 @@ internal sealed class CrawlHarness : IAsyncDisposable
             ["LeakWatch:Crawler:TotalTimeout"] = "01:00:00",
             ["LeakWatch:Crawler:BodyTimeout"] = "01:00:00",
             ["LeakWatch:Crawler:UserAgent"] = "LeakWatchTest/1.0",
+            // Content hashes are keyed: the crawl needs the lab's key as the service does.
+            [KeyProvider.EnvironmentVariable] = Key.ToBase64(),
         };
         foreach (var (key, value) in settings) values[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero));
-        var scanner = new FakeScanner();
+        var scanner = new FakeScanner(new ContentHashes(new FingerprintKeys(Key)));
         var recorder = new FakeRecorder();
         var inFlight = new InFlight();
         var services = new ServiceCollection();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using LeakWatch.Core.Documents;
@@ -15,7 +14,7 @@ namespace LeakWatch.Service.Tests.Crawling.Support;
 /// rest is the product's own: archives are opened by Core's unpacker with the detection defaults (an archive bomb is
 /// refused there, with its reason), leaves are decoded by Core's decoder; only the matching is a fake.
 /// </summary>
-internal sealed partial class FakeScanner : IDocumentScanner
+internal sealed partial class FakeScanner(ContentHashes hashes) : IDocumentScanner
 {
     private static readonly UnpackLimits Limits = new DetectionOptions().UnpackLimits;
 
@@ -61,7 +60,7 @@ internal sealed partial class FakeScanner : IDocumentScanner
         return Task.FromResult<IReadOnlyList<DocumentScanResult>>([Text(documentName, text, Encoding.UTF8.GetBytes(text))]);
     }
 
-    private static DocumentScanResult Text(string name, string text, byte[] bytes)
+    private DocumentScanResult Text(string name, string text, byte[] bytes)
     {
         var matches = Token().Matches(text)
             .GroupBy(m => m.Groups[1].Value)
@@ -70,7 +69,7 @@ internal sealed partial class FakeScanner : IDocumentScanner
                 Confidence.High, MatchedRules.NirName, MatchedFields.Nir | MatchedFields.LastName,
                 [new MatchLocation(g.First().Index, text.AsSpan(0, g.First().Index).Count('\n') + 1)]))
             .ToList();
-        return new DocumentScanResult(name, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length, text.Count(c => c == '\n') + 1, matches);
+        return new DocumentScanResult(name, hashes.Content(bytes), bytes.Length, text.Count(c => c == '\n') + 1, matches);
     }
 
     [GeneratedRegex(@"SYNTH-(\d{6})")]

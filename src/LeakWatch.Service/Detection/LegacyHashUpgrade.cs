@@ -1,0 +1,176 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Dapper;
+using LeakWatch.Service.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace LeakWatch.Service.Detection;
+
+/// <summary>
+/// Re-keys, in place, the bare SHA-256 content hashes and entry-name masks that versions before keyed hashing wrote
+/// (migrations 0203 and 0302 marked them <c>sha256:</c> and set the <c>legacy_content_hashes</c> flag; SQL has no key).
+/// <see cref="ContentHashes"/> is built so that a keyed hash follows from the bare digest: a document seen before is
+/// still "seen", still belongs to its incident, and raises no alert again. Runs once, in one write transaction that
+/// takes the flag first, so two processes or nodes starting together re-key once.
+/// </summary>
+internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpgrade> logger)
+{
+    public const string Flag = "legacy_content_hashes";
+    private const string Marker = "sha256:";
+    private const int Batch = 5000;
+
+    private const string SelectFlag = "SELECT count(*) FROM meta WHERE name = '" + Flag + "'";
+    private const string TakeFlag = "DELETE FROM meta WHERE name = '" + Flag + "'";
+
+    // Each table's marked rows, a batch at a time (a re-keyed row no longer matches), updated by their key.
+    private static readonly (string Select, string Update)[] HashColumns =
+    [
+        ("SELECT source AS Source, content_hash AS Old FROM crawl_seen WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT " + Batch,
+            "UPDATE crawl_seen SET content_hash = @New WHERE source = @Source AND content_hash = @Old"),
+        ("SELECT source AS Source, url AS Url, content_hash AS Old FROM crawl_pages WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT " + Batch,
+            "UPDATE crawl_pages SET content_hash = @New WHERE source = @Source AND url = @Url"),
+        ("SELECT id AS Id, content_hash AS Old FROM incidents WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT " + Batch,
+            "UPDATE incidents SET content_hash = @New WHERE id = @Id"),
+        ("SELECT incident_id AS Id, content_hash AS Old FROM incident_documents WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT " + Batch,
+            "UPDATE incident_documents SET content_hash = @New WHERE content_hash = @Old AND incident_id = @Id"),
+    ];
+
+    public async Task RunAsync(ContentHashes hashes, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Read first: an upgraded database is never written to here (a verb that only reads works on a full disk).
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(SelectFlag, cancellationToken: cancellationToken)) == 0) return;
+        try
+        {
+            await RekeyAsync(connection, hashes, cancellationToken);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (StorageFailure.CannotWrite(e))
+        {
+            // A full or read-only disk: the marked values match nothing meanwhile (never a bare comparison), and the
+            // next start with the key tries again. A scan still runs; a crawl could not record anything anyway.
+            Log.LegacyHashesNotRekeyed(logger, e.SqliteErrorCode);
+        }
+    }
+
+    private async Task RekeyAsync(DbConnection connection, ContentHashes hashes, CancellationToken cancellationToken)
+    {
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        if (await connection.ExecuteAsync(new CommandDefinition(TakeFlag, transaction: transaction, cancellationToken: cancellationToken)) == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return;
+        }
+        var rekeyed = 0L;
+        foreach (var (select, update) in HashColumns) rekeyed += await RekeyHashesAsync(connection, transaction, select, update, hashes, cancellationToken);
+        var names = await RekeyUrlsAsync(connection, transaction, hashes.Names, cancellationToken);
+        var alerts = await RekeyPayloadsAsync(connection, transaction, hashes, cancellationToken);
+        await ForgetThreadSignaturesAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        // The pages that held the bare values stay in the write-ahead log until a checkpoint: write them back and empty it.
+        if (!database.IsPostgres) await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken: cancellationToken));
+        Log.LegacyHashesRekeyed(logger, rekeyed, names, alerts);
+    }
+
+    private static async Task<long> RekeyHashesAsync(DbConnection connection, DbTransaction transaction, string select, string update,
+        ContentHashes hashes, CancellationToken cancellationToken)
+    {
+        var total = 0L;
+        while (true)
+        {
+            var rows = (await connection.QueryAsync(new CommandDefinition(select, transaction: transaction, cancellationToken: cancellationToken))).ToList();
+            if (rows.Count == 0) return total;
+            foreach (IDictionary<string, object> row in rows)
+            {
+                var parameters = new DynamicParameters(row);
+                parameters.Add("New", Rekey(hashes, (string)row["Old"]));
+                await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken));
+            }
+            total += rows.Count;
+        }
+    }
+
+    /// <summary>The keyed hash of a marked bare digest; anything else (a "partial:" key, random) as it is.</summary>
+    internal static string Rekey(ContentHashes hashes, string value) =>
+        value.StartsWith(Marker, StringComparison.Ordinal) && value.Length == Marker.Length + 64
+            ? hashes.OfDigest(Convert.FromHexString(value.AsSpan(Marker.Length)))
+            : value;
+
+    private const string SelectIncidentUrls = "SELECT id AS Id, url AS Url FROM incidents WHERE url LIKE '%!entry-%'";
+    private const string UpdateIncidentUrl = "UPDATE incidents SET url = @Url WHERE id = @Id";
+    private const string SelectDocumentUrls = "SELECT content_hash AS Hash, incident_id AS Id, url AS Url FROM incident_documents WHERE url LIKE '%!entry-%'";
+    private const string UpdateDocumentUrl = "UPDATE incident_documents SET url = @Url WHERE content_hash = @Hash AND incident_id = @Id";
+
+    /// <summary>Entry names masked by a bare hash in incidents' URLs: a later version of the same entry merges by URL.</summary>
+    private static async Task<int> RekeyUrlsAsync(DbConnection connection, DbTransaction transaction, DocumentNames names, CancellationToken cancellationToken)
+    {
+        var incidents = (await connection.QueryAsync<(long Id, string Url)>(new CommandDefinition(SelectIncidentUrls, transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        foreach (var (id, url) in incidents)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(UpdateIncidentUrl, new { Id = id, Url = names.Rekey(url) }, transaction, cancellationToken: cancellationToken));
+        }
+        var documents = (await connection.QueryAsync<(string Hash, long Id, string Url)>(new CommandDefinition(SelectDocumentUrls, transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        foreach (var (hash, id, url) in documents)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(UpdateDocumentUrl, new { Hash = hash, Id = id, Url = names.Rekey(url) }, transaction, cancellationToken: cancellationToken));
+        }
+        return incidents.Count + documents.Count;
+    }
+
+    private const string SelectPayloads = "SELECT id AS Id, payload AS Payload FROM alert_outbox WHERE id > @After AND payload LIKE '%\"content_sha256\"%' ORDER BY id LIMIT " + "1000";
+    private const string UpdatePayload = "UPDATE alert_outbox SET payload = @Payload WHERE id = @Id";
+
+    /// <summary>
+    /// Alerts kept in the outbox (pending ones are sent as stored) name the incident's content hash and URL: the same
+    /// keyed values, under the payload's new field name <c>content_hash</c>.
+    /// </summary>
+    private static async Task<int> RekeyPayloadsAsync(DbConnection connection, DbTransaction transaction, ContentHashes hashes, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        var after = 0L;
+        while (true)
+        {
+            var rows = (await connection.QueryAsync<(long Id, string Payload)>(new CommandDefinition(SelectPayloads, new { After = after }, transaction, cancellationToken: cancellationToken))).ToList();
+            if (rows.Count == 0) return total;
+            foreach (var (id, payload) in rows)
+            {
+                var json = JsonNode.Parse(payload)!.AsObject();
+                if (json["incident"] is JsonObject incident) RekeyIncident(incident, hashes);
+                if (json["digest"]?["incidents"] is JsonArray listed)
+                {
+                    foreach (var item in listed.OfType<JsonObject>()) RekeyIncident(item, hashes);
+                }
+                await connection.ExecuteAsync(new CommandDefinition(UpdatePayload, new { Id = id, Payload = json.ToJsonString() }, transaction, cancellationToken: cancellationToken));
+                after = id;
+            }
+            total += rows.Count;
+        }
+    }
+
+    private const string SelectThreadCursors = "SELECT source AS Source, key AS Key, value AS Value FROM crawl_cursors WHERE key LIKE 'thread:%' AND value LIKE '%\"Signature\":\"%'";
+    private const string UpdateCursor = "UPDATE crawl_cursors SET value = @Value WHERE source = @Source AND key = @Key";
+
+    /// <summary>
+    /// A forum thread's row signature was a bare hash of the row's text (its title among it): it cannot be re-keyed
+    /// without the text, so it is forgotten, and the thread is read once more from where the crawler left it.
+    /// </summary>
+    private static async Task ForgetThreadSignaturesAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var cursors = (await connection.QueryAsync<(string Source, string Key, string Value)>(new CommandDefinition(SelectThreadCursors, transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        foreach (var (source, key, value) in cursors)
+        {
+            if (JsonNode.Parse(value) is not JsonObject state) continue;
+            state["Signature"] = "";
+            await connection.ExecuteAsync(new CommandDefinition(UpdateCursor, new { Source = source, Key = key, Value = state.ToJsonString() }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    private static void RekeyIncident(JsonObject incident, ContentHashes hashes)
+    {
+        if (incident["content_sha256"]?.GetValue<string>() is { } bare)
+        {
+            incident.Remove("content_sha256");
+            incident["content_hash"] = bare.Length == 64 ? Rekey(hashes, Marker + bare) : bare;
+        }
+        if (incident["url"]?.GetValue<string>() is { } url) incident["url"] = hashes.Names.Rekey(url);
+    }
+}
