@@ -121,11 +121,7 @@ public class AccountServiceTests : IDisposable
     [Fact]
     public async Task SecondFactor_FiveWrongCodes_LockTheAccountAndEndTheSession()
     {
-        await SignInAsync("guessed");
-        var user = (await _users.FindAsync("guessed", default))!;
-        var (secret, sealedSecret) = await _accounts.NewSecondFactorAsync(default);
-        Assert.True(await _accounts.EnrollSecondFactorAsync(user, sealedSecret, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default));
-        var wrong = SecondFactor.Compute(secret, _time.GetUtcNow().AddHours(1));
+        var wrong = await WithSecondFactorAsync("guessed");
 
         // Someone with the password alone: two wrong codes, a new sign-in (which must not clear the count), three more.
         var first = await _accounts.SignInAsync("guessed", Password, "", default);
@@ -211,11 +207,7 @@ public class AccountServiceTests : IDisposable
     [Fact]
     public async Task Lockout_SecondFactorUserRightPasswordAtTheLimit_GivesItsAttemptBackWithoutClearingTheCodesFailures()
     {
-        await SignInAsync("two.factor");
-        var user = (await _users.FindAsync("two.factor", default))!;
-        var (secret, sealedSecret) = await _accounts.NewSecondFactorAsync(default);
-        Assert.True(await _accounts.EnrollSecondFactorAsync(user, sealedSecret, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default));
-        var wrong = SecondFactor.Compute(secret, _time.GetUtcNow().AddHours(1));
+        var wrong = await WithSecondFactorAsync("two.factor");
         for (var i = 0; i < _options.MaxFailedSignIns - 1; i++) Assert.False(await _accounts.VerifySecondFactorAsync((await _users.FindAsync("two.factor", default))!, wrong, "", default));
 
         // This sign-in's attempt is the fifth: it locks while the password is checked, then gives the lock back.
@@ -225,6 +217,16 @@ public class AccountServiceTests : IDisposable
         var after = (await _users.FindAsync("two.factor", default))!;
         Assert.Equal((_options.MaxFailedSignIns - 1L, (string?)null), (after.FailedSignIns, after.LockedUntil));
         Assert.Empty(await _audit.ReadAsync(new AuditFilter(Action: AuditActions.LockedOut), default));
+    }
+
+    /// <summary>A person signed in with a second factor enrolled; returns a code that is wrong now (an hour ahead).</summary>
+    private async Task<string> WithSecondFactorAsync(string name)
+    {
+        await SignInAsync(name);
+        var user = (await _users.FindAsync(name, default))!;
+        var (secret, sealedSecret) = await _accounts.NewSecondFactorAsync(default);
+        Assert.True(await _accounts.EnrollSecondFactorAsync(user, sealedSecret, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default));
+        return SecondFactor.Compute(secret, _time.GetUtcNow().AddHours(1));
     }
 
     private async Task<string> SignInAsync(string name)
