@@ -68,11 +68,19 @@ public sealed class RefusalExpiryTests
         Assert.Equal(0, (await SourcesJsonAsync(harness)).GetProperty("refusedLinks").GetInt64());
     }
 
-    [Fact]
-    public async Task CrawlStateStore_RefusalOlderThanTheExpiry_IsForgottenSoTheNextMeetingAsksAgain()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CrawlStateStore_RefusalOlderThanTheExpiry_IsForgottenSoTheNextMeetingAsksAgain(bool postgres)
     {
         var time = NewTime();
-        await using var harness = CrawlHarness.Create(new Dictionary<string, string?> { ["LeakWatch:Crawler:RefusalExpiry"] = "02:00:00" }, time);
+        var settings = new Dictionary<string, string?> { ["LeakWatch:Crawler:RefusalExpiry"] = "02:00:00" };
+        if (postgres)
+        {
+            settings["LeakWatch:Database:Provider"] = "postgres";
+            settings["LeakWatch:Database:ConnectionString"] = await Postgres.PostgresServer.CreateDatabaseAsync();
+        }
+        await using var harness = CrawlHarness.Create(settings, time);
         var state = harness.Services.GetRequiredService<CrawlStateStore>();
         await state.SavePageAsync("s", "https://forum.example/file.php?id=1", null, null, null, CancellationToken.None, outcome: "refused");
         await state.SavePageAsync("s", "https://forum.example/file.php?id=2", null, null, "abc", CancellationToken.None);
@@ -87,6 +95,8 @@ public sealed class RefusalExpiryTests
         Assert.Null(await state.GetValidatorsAsync("s", "https://forum.example/file.php?id=1", CancellationToken.None));
         Assert.Equal(["https://forum.example/file.php?id=1"], await state.ExpiredRefusalsAsync("s", 10, CancellationToken.None));
         Assert.NotNull(await state.GetValidatorsAsync("s", "https://forum.example/file.php?id=2", CancellationToken.None)); // read pages do not expire
+        var remembered = Assert.Single(await state.RefusalsAsync(CancellationToken.None));
+        Assert.Equal(("s", 1L, NewTime().GetUtcNow().AddHours(2)), (remembered.Key, remembered.Value.Links, remembered.Value.NextRetryAt));
     }
 
     [Theory]
