@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using LeakWatch.Service.Audit;
 using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Review;
-using LeakWatch.Service.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -107,7 +106,11 @@ internal sealed partial class AccountService(
             await FailedAsync(user.Name, "account disabled", address, cancellationToken);
             return new SignInOutcome(SignInResult.Failed);
         }
-        if (user.LockedUntil is { } until && DbTime.Parse(until) > now)
+        // The attempt is counted as failed before the (slow) password check and taken back if the password is right, so
+        // parallel guesses cannot all be checked against a count none of them has raised yet: at most MaxFailedSignIns
+        // passwords are ever tried per lockout, however many requests arrive at once.
+        var attempt = await TakeAttemptAsync(user, now, cancellationToken);
+        if (attempt is null)
         {
             await FailedAsync(user.Name, "account locked", address, cancellationToken);
             return new SignInOutcome(SignInResult.LockedOut);
@@ -116,15 +119,17 @@ internal sealed partial class AccountService(
         if (verified == PasswordVerificationResult.Failed)
         {
             await FailedAsync(user.Name, "wrong password", address, cancellationToken);
-            var locked = await CountFailureAsync(user, now, address, cancellationToken);
+            var locked = await LockedByAsync(user, attempt, address, cancellationToken);
             return new SignInOutcome(locked ? SignInResult.LockedOut : SignInResult.Failed);
         }
         if (verified == PasswordVerificationResult.SuccessRehashNeeded)
         {
             await users.SetPasswordAsync(user.Id, Hasher.HashPassword(user, password), user.MustChangePassword, cancellationToken);
         }
-        // With a second factor the count goes on until the code is given: signing in again must not clear the codes' failures.
-        if (!user.HasSecondFactor) await users.SetFailuresAsync(user.Id, 0, null, cancellationToken);
+        // With a second factor the count goes on until the code is given: signing in again must not clear the codes'
+        // failures, only give back this attempt's.
+        if (user.HasSecondFactor) await users.GiveBackAttemptAsync(user.Id, attempt, cancellationToken);
+        else await users.SetFailuresAsync(user.Id, 0, null, cancellationToken);
         var token = await sessions.CreateAsync(user.Id, secondFactorDone: false, cancellationToken);
         await audit.AppendAsync(new AuditEvent(user.Name, AuditActions.SignIn, AuditActions.UserTarget(user.Name),
             user.HasSecondFactor ? "password; second factor asked" : "password", address), cancellationToken);
@@ -187,25 +192,27 @@ internal sealed partial class AccountService(
         }
         // Wrong codes count toward the same lockout as wrong passwords; the lockout ends the person's sessions.
         await audit.AppendAsync(new AuditEvent(user.Name, AuditActions.SecondFactorFailed, AuditActions.UserTarget(user.Name), "", address), cancellationToken);
-        var locked = await CountFailureAsync(user, time.GetUtcNow(), address, cancellationToken);
+        var attempt = await TakeAttemptAsync(user, time.GetUtcNow(), cancellationToken);
+        // Null: another request locked the account meanwhile (and audited it); its sessions end all the same.
+        var locked = attempt is null || await LockedByAsync(user, attempt, address, cancellationToken);
         if (locked) await sessions.RevokeUserAsync(user.Id, null, cancellationToken);
         return false;
     }
 
-    /// <summary>Counts one failed password or code; at the limit locks the account (audited, logged). Returns whether it locked.</summary>
-    private async Task<bool> CountFailureAsync(ConsoleUser user, DateTimeOffset now, string address, CancellationToken cancellationToken)
+    /// <summary>Counts one attempt as failed, atomically with the lockout check; null when the account is locked now.</summary>
+    private Task<SignInAttempt?> TakeAttemptAsync(ConsoleUser user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        // The count as stored now (a session's copy of the person may be older than another request's failure).
-        var current = await users.FindAsync(user.Id, cancellationToken) ?? user;
-        // A lockout that ran out starts a new count.
-        var failures = (current.LockedUntil is null ? current.FailedSignIns : 0) + 1;
-        var locked = failures >= settings.MaxFailedSignIns;
-        await users.SetFailuresAsync(user.Id, failures, locked ? now + settings.LockoutDuration : null, cancellationToken);
-        if (!locked) return false;
+        return users.TakeAttemptAsync(user.Id, now, settings.MaxFailedSignIns, now + settings.LockoutDuration, cancellationToken);
+    }
+
+    /// <summary>Audits and logs the lockout when this failed attempt is the one that set it (exactly one of parallel attempts does).</summary>
+    private async Task<bool> LockedByAsync(ConsoleUser user, SignInAttempt attempt, string address, CancellationToken cancellationToken)
+    {
+        if (attempt.LockedUntil is null) return false;
         await audit.AppendAsync(new AuditEvent(user.Name, AuditActions.LockedOut, AuditActions.UserTarget(user.Name),
-            $"{failures} failed sign-ins; locked until {DbTime.Text(now + settings.LockoutDuration)}", address), cancellationToken);
-        Log.LockedOut(logger, user.Name, failures);
+            $"{attempt.Failures} failed sign-ins; locked until {attempt.LockedUntil}", address), cancellationToken);
+        Log.LockedOut(logger, user.Name, attempt.Failures);
         return true;
     }
 

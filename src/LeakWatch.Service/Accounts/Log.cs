@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Console user {User} locked out after {Failures} failed sign-ins")]
     public static partial void LockedOut(ILogger logger, string user, long failures);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Console sign-in from {Address} refused (429) on {Path}: more than {Attempts} attempts in {Window}")]
+    public static partial void SignInThrottled(ILogger logger, string address, string path, int attempts, TimeSpan window);
 }

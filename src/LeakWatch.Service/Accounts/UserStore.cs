@@ -46,6 +46,38 @@ internal sealed class UserStore(Database database)
             : "UPDATE console_users SET password_hash = @Hash, must_change_password = 0 WHERE id = @Id",
             new { Id = id, Hash = passwordHash }, cancellationToken);
 
+    // One statement counts a failed attempt and decides the lockout, on the row as stored: two requests at once cannot
+    // both read the same count, nor both pass a lockout the other has just set. An expired lockout starts a new count.
+    private const string TakeAttemptSql = """
+        UPDATE console_users
+        SET failed_sign_ins = (CASE WHEN locked_until IS NULL THEN failed_sign_ins ELSE 0 END) + 1,
+            locked_until = CASE WHEN (CASE WHEN locked_until IS NULL THEN failed_sign_ins ELSE 0 END) + 1 >= @Max THEN @Until ELSE NULL END
+        WHERE id = @Id AND (locked_until IS NULL OR locked_until <= @Now)
+        RETURNING failed_sign_ins AS Failures, locked_until AS LockedUntil
+        """;
+
+    private const string GiveBackAttemptSql = """
+        UPDATE console_users
+        SET failed_sign_ins = CASE WHEN failed_sign_ins > 0 THEN failed_sign_ins - 1 ELSE 0 END,
+            locked_until = CASE WHEN locked_until = @OwnLock THEN NULL ELSE locked_until END
+        WHERE id = @Id
+        """;
+
+    /// <summary>
+    /// Counts one attempt as failed, unless the account is locked now (then null, and nothing is written). The attempt
+    /// that reaches <paramref name="max"/> locks the account until <paramref name="lockUntil"/>; its result says so.
+    /// </summary>
+    public async Task<SignInAttempt?> TakeAttemptAsync(long id, DateTimeOffset now, int max, DateTimeOffset lockUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<SignInAttempt>(new CommandDefinition(
+            TakeAttemptSql, new { Id = id, Now = DbTime.Text(now), Max = max, Until = DbTime.Text(lockUntil) }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Takes back an attempt that turned out right (its count, and the lockout it set, if it set one).</summary>
+    public Task GiveBackAttemptAsync(long id, SignInAttempt attempt, CancellationToken cancellationToken) =>
+        ExecuteAsync(GiveBackAttemptSql, new { Id = id, OwnLock = attempt.LockedUntil }, cancellationToken);
+
     public Task SetFailuresAsync(long id, long failures, DateTimeOffset? lockedUntil, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE console_users SET failed_sign_ins = @Failures, locked_until = @Until WHERE id = @Id",
             new { Id = id, Failures = failures, Until = lockedUntil is { } until ? DbTime.Text(until) : null }, cancellationToken);
@@ -82,4 +114,12 @@ internal sealed class UserStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
+}
+
+/// <summary>An attempt counted by <see cref="UserStore.TakeAttemptAsync"/>: the count it reached, and the lockout it set (null when none).</summary>
+internal sealed record SignInAttempt
+{
+    public long Failures { get; init; }
+
+    public string? LockedUntil { get; init; }
 }

@@ -49,15 +49,14 @@ internal sealed class AlertDispatcher(
                 {
                     // Kept, not dropped: the channel may come back under the same name.
                     Log.AlertChannelMissing(logger, alert.IdempotencyKey, alert.Channel);
-                    await outbox.MarkFailedAsync(alert.Id, time.GetUtcNow() + settings.MaxRetryDelay, "Channel not configured", cancellationToken);
-                    failed++;
+                    if (await MarkFailedAsync(alert, time.GetUtcNow() + settings.MaxRetryDelay, "Channel not configured", cancellationToken)) failed++;
                     continue;
                 }
 
                 if (!TryRead(alert.Payload, out var payload))
                 {
                     // One damaged row must not stop the others: it waits, loudly, for someone to look.
-                    await outbox.MarkFailedAsync(alert.Id, time.GetUtcNow() + settings.MaxRetryDelay, "Unreadable payload", cancellationToken);
+                    if (!await MarkFailedAsync(alert, time.GetUtcNow() + settings.MaxRetryDelay, "Unreadable payload", cancellationToken)) continue;
                     Log.AlertDeliveryFailed(logger, alert.IdempotencyKey, channel.Name, attempt, "Unreadable payload", time.GetUtcNow() + settings.MaxRetryDelay);
                     failed++;
                     continue;
@@ -77,10 +76,10 @@ internal sealed class AlertDispatcher(
                 else
                 {
                     var next = time.GetUtcNow() + RetryDelay(settings, attempt);
-                    await outbox.MarkFailedAsync(alert.Id, next, result.Error ?? "Failed", cancellationToken);
-                    Log.AlertDeliveryFailed(logger, alert.IdempotencyKey, channel.Name, attempt, result.Error ?? "Failed", next);
                     Operations.LeakWatchMetrics.AlertDelivered(channel.Name, ok: false);
                     failing.Add(alert.Channel);
+                    if (!await MarkFailedAsync(alert, next, result.Error ?? "Failed", cancellationToken)) continue;
+                    Log.AlertDeliveryFailed(logger, alert.IdempotencyKey, channel.Name, attempt, result.Error ?? "Failed", next);
                     failed++;
                 }
             }
@@ -90,6 +89,14 @@ internal sealed class AlertDispatcher(
         {
             _gate.Release();
         }
+    }
+
+    // A send can outlast the lease renewed just before it: the failure is then the new holder's business, not ours.
+    private async Task<bool> MarkFailedAsync(PendingAlert alert, DateTimeOffset next, string error, CancellationToken cancellationToken)
+    {
+        if (await outbox.MarkFailedAsync(alert.Id, next, error, cancellationToken)) return true;
+        Log.AlertClaimLost(logger, alert.IdempotencyKey, alert.Channel, error);
+        return false;
     }
 
     private static bool TryRead(string json, [NotNullWhen(true)] out AlertPayload? payload)

@@ -36,7 +36,7 @@ internal sealed class AlertOutbox(Database database, IOptions<ClusterOptions> cl
 
     private const string MarkFailedSql = """
         UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = @Next, last_error = @Error, claimed_by = NULL, claimed_until = NULL
-        WHERE id = @Id AND delivered_at IS NULL
+        WHERE id = @Id AND claimed_by = @Node AND delivered_at IS NULL
         """;
 
     private const string RenewSql = "UPDATE alert_outbox SET claimed_until = @Until WHERE id = @Id AND claimed_by = @Node AND delivered_at IS NULL";
@@ -77,10 +77,15 @@ internal sealed class AlertOutbox(Database database, IOptions<ClusterOptions> cl
         await connection.ExecuteAsync(new CommandDefinition(MarkDeliveredSql, new { Id = id, Now = DbTime.Text(now) }, cancellationToken: cancellationToken));
     }
 
-    public async Task MarkFailedAsync(long id, DateTimeOffset nextAttempt, string error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a failed attempt and its retry time, only while this node still holds the claim: a node whose lease ran out
+    /// must not push back (or count a failure on) an alert another node now holds and may already have sent. False when
+    /// the claim was no longer this node's and nothing was written.
+    /// </summary>
+    public async Task<bool> MarkFailedAsync(long id, DateTimeOffset nextAttempt, string error, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            MarkFailedSql, new { Id = id, Next = DbTime.Text(nextAttempt), Error = error }, cancellationToken: cancellationToken));
+        return await connection.ExecuteAsync(new CommandDefinition(
+            MarkFailedSql, new { Id = id, Next = DbTime.Text(nextAttempt), Error = error, Node = cluster.Value.ResolveNodeName() }, cancellationToken: cancellationToken)) == 1;
     }
 }

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3014, Level = LogLevel.Error, Message = "Alert delivery run failed")]
     public static partial void DeliveryRunFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Alert {IdempotencyKey} to channel {Channel}: this node's claim ran out and another node holds it now; its failure ({Error}) is not recorded here")]
+    public static partial void AlertClaimLost(ILogger logger, string idempotencyKey, string channel, string error);
+
     [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Test alert to channel {Channel}: {Result}")]
     public static partial void TestAlertSent(ILogger logger, string channel, string result);
 }

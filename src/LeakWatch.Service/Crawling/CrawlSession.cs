@@ -189,6 +189,28 @@ internal sealed class CrawlSession
     }
 
     /// <summary>
+    /// Asks again, once each, the linked URLs whose refusal has expired (<see cref="CrawlerOptions.RefusalExpiry"/>) and
+    /// that this run did not meet again: a thread's attachment is not met again unless the thread changes. A URL this
+    /// source may no longer follow (its allowed hosts changed) stays refused.
+    /// </summary>
+    public async Task RetryExpiredRefusalsAsync(CancellationToken ct)
+    {
+        foreach (var value in await _state.ExpiredRefusalsAsync(Name, CrawlStateStore.RefusalRetriesPerRun, ct))
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || !MayFollow(url))
+            {
+                await _state.SavePageAsync(Name, value, null, null, null, ct, outcome: "refused");
+                continue;
+            }
+            RetriedRefusals++;
+            await FetchAndScanOnceAsync(url, ct);
+        }
+    }
+
+    /// <summary>Linked URLs asked again this run because their refusal had expired.</summary>
+    public long RetriedRefusals { get; private set; }
+
+    /// <summary>
     /// Hands one fetched document to detection's intake unless this source already scanned the same bytes. True when
     /// done (now or before).
     /// </summary>

@@ -35,6 +35,14 @@ internal sealed class CrawlerOptions
     /// <summary>How long a host's robots.txt is trusted.</summary>
     public TimeSpan RobotsCacheDuration { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// How long a linked URL refused for good (robots.txt, the address guard, 401/403/404/410, a "no permission" or
+    /// challenge page) is left alone. Past it the URL is asked again: by the adapter if it meets the link again, else at
+    /// the end of the source's next run. A site that opened up, or a page that came back, is read then.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00", ErrorMessage = "LeakWatch:Crawler:RefusalExpiry must be between 01:00:00 and 365.00:00:00.")]
+    public TimeSpan RefusalExpiry { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>A host's circuit opens when this share of its answers fail (within 60 s, at least 8 requests).</summary>
     [Range(0.01, 1.0)]
     public double CircuitFailureRatio { get; set; } = 0.5;

@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Crawl of {Source}: {Skipped}")]
     public static partial void RequestsSkipped(ILogger logger, string source, string skipped);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Crawl of {Source}: {Links} refused links asked again, their refusal being older than {Expiry}")]
+    public static partial void RefusalsRetried(ILogger logger, string source, long links, TimeSpan expiry);
 }

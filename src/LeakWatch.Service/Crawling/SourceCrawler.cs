@@ -6,6 +6,7 @@ using LeakWatch.Service.Crawling.Sources;
 using LeakWatch.Service.Crawling.State;
 using LeakWatch.Service.Detection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Crawling;
 
@@ -29,6 +30,7 @@ internal sealed class SourceCrawler(
     CrawlStateStore state,
     SourceHealthStore health,
     TimeProvider time,
+    IOptions<CrawlerOptions> crawler,
     ILogger<SourceCrawler> logger)
 {
     private readonly Dictionary<string, ISourceAdapter> _adapters = adapters.ToDictionary(a => a.Kind, StringComparer.OrdinalIgnoreCase);
@@ -70,6 +72,8 @@ internal sealed class SourceCrawler(
             else
             {
                 await adapter.RunAsync(session, cancellationToken);
+                // Not when the source itself could not be read: its links would likely fail the same way.
+                if (session.Fatal is null) await session.RetryExpiredRefusalsAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -108,6 +112,7 @@ internal sealed class SourceCrawler(
         }
         if (!succeeded) Log.RunFailed(logger, source.Name, session.Fatal!);
         if (session.SkippedSummary is { } skipped) Log.RequestsSkipped(logger, source.Name, skipped);
+        if (session.RetriedRefusals > 0) Log.RefusalsRetried(logger, source.Name, session.RetriedRefusals, crawler.Value.RefusalExpiry);
         Log.RunFinished(logger, source.Name, status, (long)duration.TotalMilliseconds, session.Requests, session.Documents, session.Matches, session.Errors,
             session.Skipped, session.Refused);
         return new CrawlRunResult(source.Name, succeeded, false, session.Documents, session.Matches, session.Requests, session.Errors, lastError,

@@ -13,7 +13,7 @@ namespace LeakWatch.Service.Crawling;
 internal static class SourcesVerb
 {
     // FAILED/REQ: the last run's failed + not-sent (circuit open) requests out of all it asked for.
-    private static readonly string[] Header = ["NAME", "KIND", "ON", "SCHEDULE", "STATUS", "LAST SUCCESS", "FAILED/REQ", "FAILS", "DOCS", "BYTES", "LAST RUN", "LAST ERROR"];
+    private static readonly string[] Header = ["NAME", "KIND", "ON", "SCHEDULE", "STATUS", "LAST SUCCESS", "FAILED/REQ", "FAILS", "DOCS", "BYTES", "LAST RUN", "REFUSED", "LAST ERROR"];
 
     public static Command Create(VerbHost verbHost)
     {
@@ -36,6 +36,7 @@ internal static class SourcesVerb
             return 2;
         }
         var health = (await services.GetRequiredService<SourceHealthStore>().ListAsync(ct)).ToDictionary(h => h.Source, StringComparer.OrdinalIgnoreCase);
+        var refusals = await services.GetRequiredService<CrawlStateStore>().RefusalsAsync(ct);
         var rows = sources.Sources.Select(s => (Source: s, Health: health.GetValueOrDefault(s.Name))).ToList();
         if (json)
         {
@@ -62,6 +63,8 @@ internal static class SourcesVerb
                     lastRunNotSent = h?.LastRunSkipped ?? 0,
                     lastRunRefused = h?.LastRunRefused ?? 0,
                     lastWarning = h?.LastWarning,
+                    refusedLinks = refusals.GetValueOrDefault(s.Name)?.Links ?? 0,
+                    nextRefusalRetryAt = refusals.GetValueOrDefault(s.Name) is { } r ? Storage.DbTime.Text(r.NextRetryAt) : null,
                 }));
             }
             return 0;
@@ -74,7 +77,9 @@ internal static class SourcesVerb
                 h is null ? "-" : $"{h.LastRunErrors}+{h.LastRunSkipped}/{h.LastRunRequests}",
                 (h?.ConsecutiveFailures ?? 0).ToString(CultureInfo.InvariantCulture), (h?.DocumentsSeen ?? 0).ToString(CultureInfo.InvariantCulture),
                 (h?.BytesSeen ?? 0).ToString(CultureInfo.InvariantCulture),
-                h is null ? "-" : (h.LastRunDurationMs / 1000.0).ToString("0.0", CultureInfo.InvariantCulture) + " s", h?.LastError ?? "",
+                h is null ? "-" : (h.LastRunDurationMs / 1000.0).ToString("0.0", CultureInfo.InvariantCulture) + " s",
+                refusals.GetValueOrDefault(s.Name) is { } refused ? $"{refused.Links} (retry from {Storage.DbTime.Text(refused.NextRetryAt)})" : "0",
+                h?.LastError ?? "",
             ]);
         }
         var widths = Enumerable.Range(0, table[0].Length - 1).Select(c => table.Max(r => r[c].Length)).ToArray();

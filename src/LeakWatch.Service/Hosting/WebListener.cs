@@ -123,6 +123,7 @@ internal sealed class WebListener(
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         // The handler needs LeakWatch's services (sessions, accounts, audit): built against both containers.
         builder.Services.AddTransient(sp => ActivatorUtilities.CreateInstance<SessionAuthenticationHandler>(new FallbackServiceProvider(sp, services)));
+        builder.Services.AddRateLimiter(limiter => SignInRateLimit.Configure(limiter, settings));
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(ReadyPolicy())
             .AddPolicy(WebPolicies.SignedIn, p => p.RequireAuthenticatedUser());
@@ -153,6 +154,7 @@ internal sealed class WebListener(
             : ConsolePage.WriteStatusAsync(context.HttpContext));
         if (certificate is not null) app.UseHsts();
         app.UseRouting();
+        app.UseRateLimiter(); // before authentication: a refused sign-in costs no database work
         app.UseAuthentication();
         app.UseAuthorization();
         // Every feature's route needs a ready session unless it says .AllowAnonymous() or names the signed-in policy

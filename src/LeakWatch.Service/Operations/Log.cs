@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Node {Node} could not record its heartbeat; it tries again at the next one")]
     public static partial void HeartbeatFailed(ILogger logger, string node, Exception exception);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "Node {Node} removed from the node list: no heartbeat since {LastHeartbeat}, down for longer than {ForgetAfter}")]
+    public static partial void NodeForgotten(ILogger logger, string node, string lastHeartbeat, TimeSpan forgetAfter);
 }

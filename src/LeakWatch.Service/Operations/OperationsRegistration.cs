@@ -59,6 +59,7 @@ internal static class OperationsRegistration
             }));
 
         services.AddStrictOptions<ClusterOptions>(ClusterOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
         services.AddSingleton<ClusterNodes>();
         services.AddHostedService<NodeHeartbeat>();
 

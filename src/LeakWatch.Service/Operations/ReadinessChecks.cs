@@ -66,7 +66,7 @@ internal sealed class EnrollmentCheck(FingerprintStore store, IOptions<Operation
 }
 
 /// <summary>No enabled source has failed more runs in a row than the threshold.</summary>
-internal sealed class SourcesCheck(SourceHealthStore health, IOptionsMonitor<SourcesOptions> sources, IOptions<OperationsOptions> options) : IHealthCheck
+internal sealed class SourcesCheck(SourceHealthStore health, CrawlStateStore state, IOptionsMonitor<SourcesOptions> sources, IOptions<OperationsOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -80,13 +80,17 @@ internal sealed class SourcesCheck(SourceHealthStore health, IOptionsMonitor<Sou
         {
             return HealthCheckResult.Unhealthy($"failing for {threshold} runs or more in a row: {string.Join(", ", failing.Keys)}", data: failing);
         }
+        // Links refused for a while (robots.txt, 403, a challenge page): not a failure, but worth seeing, with when they are asked again.
+        var refused = (await state.RefusalsAsync(cancellationToken))
+            .Where(r => enabled.Contains(r.Key))
+            .ToDictionary(r => r.Key, r => (object)$"{r.Value.Links} refused link(s), asked again from {DbTime.Text(r.Value.NextRetryAt)}");
         // A run can end "failing" (half its requests failed or were never sent) without counting as a failed run.
         var lastRunFailing = rows.Where(h => h.LastRunStatus == RunStatus.Failing).Select(h => h.Source).ToList();
         if (lastRunFailing.Count > 0)
         {
-            return HealthCheckResult.Degraded($"the last run failed for most of its requests: {string.Join(", ", lastRunFailing)}");
+            return HealthCheckResult.Degraded($"the last run failed for most of its requests: {string.Join(", ", lastRunFailing)}", data: refused);
         }
-        return enabled.Count == 0 ? HealthCheckResult.Degraded("no source enabled: nothing is crawled") : HealthCheckResult.Healthy($"{enabled.Count} sources enabled");
+        return enabled.Count == 0 ? HealthCheckResult.Degraded("no source enabled: nothing is crawled") : HealthCheckResult.Healthy($"{enabled.Count} sources enabled", refused);
     }
 }
 

@@ -90,15 +90,15 @@ internal sealed class AdminPages(AccountService accounts, UserStore users, Audit
     private async Task<Html> NodesAsync(HttpContext context)
     {
         var now = time.GetUtcNow();
-        var staleAfter = cluster.Value.StaleAfter;
+        var settings = cluster.Value;
         var rows = (await nodes.ListAsync(context.RequestAborted)).Select(n => Html.Of($"""
-            <tr><td>{n.Name}</td><td>{(n.Age(now) > staleAfter ? "stale" : "alive")}</td><td>{ConsolePage.Time(n.LastHeartbeat)} ({ClusterNodes.Seconds(n.Age(now))} s ago)</td><td>{n.JobsRunning.ToString(CultureInfo.InvariantCulture)}</td><td>{n.Running}</td><td>{ConsolePage.Time(n.StartedAt)}</td></tr>
+            <tr><td>{n.Name}</td><td>{(n.IsDown(now, settings) ? "down" : "alive")}</td><td>{ConsolePage.Time(n.LastHeartbeat)} ({ClusterNodes.Seconds(n.Age(now))} s ago)</td><td>{n.JobsRunning.ToString(CultureInfo.InvariantCulture)}</td><td>{n.Running}</td><td>{ConsolePage.Time(n.StartedAt)}</td></tr>
             """)).ToList();
         return Html.Of($"""
             <section>
             <h2>Nodes</h2>
             <div class="scroll"><table><thead><tr><th>Node</th><th>State</th><th>Last heartbeat</th><th>Jobs running</th><th>Running</th><th>Started</th></tr></thead><tbody>{rows}</tbody></table></div>
-            <p>A node is stale when it has not written its heartbeat for {staleAfter.ToString("c", CultureInfo.InvariantCulture)}: its service is down or cannot reach the database. Its jobs are taken over by the other nodes.</p>
+            <p>A node is down when it has missed {settings.DownAfterMissedHeartbeats.ToString(CultureInfo.InvariantCulture)} heartbeats ({settings.DownAfter.ToString("c", CultureInfo.InvariantCulture)}): its service is down or cannot reach the database. Its jobs are taken over by the other nodes. A node down for {settings.ForgetDownNodesAfter.ToString("c", CultureInfo.InvariantCulture)} is removed from this list.</p>
             </section>
             """);
     }

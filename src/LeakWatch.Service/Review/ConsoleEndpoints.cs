@@ -35,10 +35,10 @@ internal sealed class ConsoleEndpoints(AccountPages account, IncidentPages incid
         }).AllowAnonymous();
 
         endpoints.MapGet("/login", (HttpContext c) => AccountPages.Login(c)).AllowAnonymous();
-        Post(endpoints, "/login", account.SignIn).AllowAnonymous();
+        Post(endpoints, "/login", account.SignIn).AllowAnonymous().RequireRateLimiting(SignInRateLimit.PolicyName);
         Post(endpoints, "/logout", account.SignOut).RequireAuthorization(SignedIn);
         endpoints.MapGet("/login/second-factor", (HttpContext c) => AccountPages.SecondFactorForm(c)).RequireAuthorization(SignedIn);
-        Post(endpoints, "/login/second-factor", account.VerifySecondFactor).RequireAuthorization(SignedIn);
+        Post(endpoints, "/login/second-factor", account.VerifySecondFactor).RequireAuthorization(SignedIn).RequireRateLimiting(SignInRateLimit.PolicyName);
         endpoints.MapGet("/account/password", (HttpContext c) => AccountPages.PasswordForm(c)).RequireAuthorization(SignedIn).RequireAuthorization(PasswordStage);
         Post(endpoints, "/account/password", account.ChangePassword).RequireAuthorization(SignedIn).RequireAuthorization(PasswordStage);
         Get(endpoints, "/account/second-factor", c => account.EnrollForm(c)).RequireAuthorization(SignedIn).RequireAuthorization(EnrolmentStage);

@@ -36,6 +36,14 @@ internal sealed class ConsoleOptions
     /// <summary>How long an account stays locked after <see cref="MaxFailedSignIns"/> failures in a row (an admin's reset unlocks it).</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Sign-in forms (password or second-factor code) one client address may post per <see cref="SignInWindow"/>; more are answered 429.</summary>
+    [Range(1, 10000, ErrorMessage = "LeakWatch:Console:SignInAttempts must be between 1 and 10000.")]
+    public int SignInAttempts { get; set; } = 10;
+
+    /// <summary>The window of <see cref="SignInAttempts"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "LeakWatch:Console:SignInWindow must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Shown in the notification report: the lab's name and the DPO's contact (name, e-mail, phone).</summary>
     public string? Organisation { get; set; }
 

@@ -80,6 +80,7 @@ internal static class ConsolePage
             StatusCodes.Status401Unauthorized => "Sign in first.",
             StatusCodes.Status403Forbidden => "Your role does not allow this page or action.",
             StatusCodes.Status404NotFound => "Nothing here.",
+            StatusCodes.Status429TooManyRequests => "Too many sign-in attempts from your address. Wait " + context.Response.Headers.RetryAfter.ToString() + " seconds, then try again.",
             _ => "The request could not be served.",
         };
         context.Response.ContentType = "text/html; charset=utf-8";

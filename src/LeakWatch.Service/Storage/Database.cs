@@ -30,6 +30,9 @@ internal sealed class Database : IDisposable
     private readonly string _pragmas = "";
     private readonly NpgsqlDataSource? _postgres;
 
+    // Advisory locks are held on sessions of their own, outside the pool (ServerLock).
+    private readonly NpgsqlDataSource? _postgresLocks;
+
     public Database(IOptions<StorageOptions> options, IOptions<DatabaseOptions>? database = null)
     {
         Path = options.Value.DatabasePath;
@@ -42,6 +45,7 @@ internal sealed class Database : IDisposable
             var builder = new NpgsqlConnectionStringBuilder(_connectionString);
             Description = "PostgreSQL database '" + builder.Database + "' on " + builder.Host + (builder.Port != 5432 ? ":" + builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
             _postgres = NpgsqlDataSource.Create(_connectionString);
+            _postgresLocks = NpgsqlDataSource.Create(ServerLock.Unpooled(_connectionString));
             return;
         }
         Description = Path;
@@ -130,7 +134,11 @@ internal sealed class Database : IDisposable
     public Task MigrateAsync() => _prepared.Value;
 
     /// <summary>Closes the PostgreSQL pool (SQLite's pool is process-wide and has nothing to close here).</summary>
-    public void Dispose() => _postgres?.Dispose();
+    public void Dispose()
+    {
+        _postgres?.Dispose();
+        _postgresLocks?.Dispose();
+    }
 
     /// <summary>
     /// Claims the right to build an enrollment, or says plainly that another process is building one. The claim is an
@@ -138,7 +146,7 @@ internal sealed class Database : IDisposable
     /// </summary>
     public IDisposable LockEnrollment()
     {
-        if (_postgres is not null) return LockEnrollmentOnServer(_postgres);
+        if (_postgresLocks is not null) return LockEnrollmentOnServer(_postgresLocks);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         try
         {
@@ -154,28 +162,9 @@ internal sealed class Database : IDisposable
     /// On PostgreSQL the claim is a session advisory lock, shared by every node: the server ends it with the connection,
     /// so a node that dies while enrolling frees it.
     /// </summary>
-    private static ServerLock LockEnrollmentOnServer(NpgsqlDataSource source)
-    {
-        var connection = source.OpenConnection();
-        using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
-        command.Parameters.AddWithValue("key", EnrollmentLockKey);
-        if (command.ExecuteScalar() is true) return new ServerLock(connection);
-        connection.Dispose();
-        throw new LeakWatchException("Another enrollment is running on this database (another node or process); wait for it to finish, then run enroll again.");
-    }
-
-    private sealed class ServerLock(NpgsqlConnection connection) : IDisposable
-    {
-        public void Dispose()
-        {
-            using (var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection))
-            {
-                unlock.Parameters.AddWithValue("key", EnrollmentLockKey);
-                unlock.ExecuteNonQuery();
-            }
-            connection.Dispose();
-        }
-    }
+    private static ServerLock LockEnrollmentOnServer(NpgsqlDataSource locks) =>
+        ServerLock.TryTake(locks, EnrollmentLockKey)
+        ?? throw new LeakWatchException("Another enrollment is running on this database (another node or process); wait for it to finish, then run enroll again.");
 
     private async Task<DbConnection> OpenRawAsync(CancellationToken cancellationToken)
     {
@@ -202,7 +191,7 @@ internal sealed class Database : IDisposable
     {
         if (_postgres is not null)
         {
-            await PrepareServerAsync(_postgres);
+            await PrepareServerAsync(_postgres, _postgresLocks!);
             return;
         }
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
@@ -215,31 +204,17 @@ internal sealed class Database : IDisposable
     /// Nodes starting together migrate one at a time (an advisory lock); then a 'building' enrollment that no process is
     /// building (no one holds the enrollment lock) is removed, as on SQLite.
     /// </summary>
-    private static async Task PrepareServerAsync(NpgsqlDataSource source)
+    private static async Task PrepareServerAsync(NpgsqlDataSource source, NpgsqlDataSource locks)
     {
         await using var connection = await source.OpenConnectionAsync();
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
-        {
-            lockCommand.Parameters.AddWithValue("key", MigrationLockKey);
-            await lockCommand.ExecuteNonQueryAsync();
-        }
-        try
+        using (await ServerLock.WaitAsync(locks, MigrationLockKey))
         {
             await Migrator.ApplyAsync(connection, DatabaseProvider.Postgres, CancellationToken.None);
         }
-        finally
-        {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
-            unlock.Parameters.AddWithValue("key", MigrationLockKey);
-            await unlock.ExecuteNonQueryAsync();
-        }
-        await using var claim = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
-        claim.Parameters.AddWithValue("key", EnrollmentLockKey);
-        if (await claim.ExecuteScalarAsync() is not true) return; // an enrollment is running: its rows are not leftovers
-        await using (var delete = new NpgsqlCommand(DeleteLeftovers, connection)) await delete.ExecuteNonQueryAsync();
-        await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
-        release.Parameters.AddWithValue("key", EnrollmentLockKey);
-        await release.ExecuteNonQueryAsync();
+        using var enrolling = ServerLock.TryTake(locks, EnrollmentLockKey);
+        if (enrolling is null) return; // an enrollment is running: its rows are not leftovers
+        await using var delete = new NpgsqlCommand(DeleteLeftovers, connection);
+        await delete.ExecuteNonQueryAsync();
     }
 
     /// <summary>

@@ -84,7 +84,7 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
     {
         if (_connection is not SqliteConnection)
         {
-            ReadLinkedOneReaderAtATime(onChunk);
+            ReadLinkedThroughCursors(onChunk);
             return;
         }
         // Keys and their ordinals are two parts chunked alike: read side by side.
@@ -105,26 +105,92 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
     }
 
     /// <summary>
-    /// PostgreSQL allows one open reader per connection: the ordinals (LEB128 deltas, about a byte per linked
-    /// fingerprint) are read first, then the keys beside them.
+    /// PostgreSQL allows one open reader per connection, so the two parts cannot be read side by side as on SQLite.
+    /// Each part gets a server-side cursor in this read transaction (the same snapshot), and the two are fetched in
+    /// lockstep, one chunk of each per round trip: memory holds one chunk of keys and one of ordinals whatever the
+    /// enrollment's size, where reading every ordinal first held about a byte per linked fingerprint (1.2 GB at 100M).
     /// </summary>
-    private void ReadLinkedOneReaderAtATime(LinkedChunk onChunk)
+    private void ReadLinkedThroughCursors(LinkedChunk onChunk)
     {
-        var ordinals = new List<(int Count, byte[] Data)>();
-        ReadPart(ChunkFormat.LinkedPatientsPart, (count, data) => ordinals.Add((count, data.ToArray())));
-        var keys = new ulong[ChunkFormat.DefaultChunkEntries];
-        var patients = new int[ChunkFormat.DefaultChunkEntries];
-        var next = 0;
-        ReadPart(ChunkFormat.LinkedKeysPart, (count, data) =>
+        Declare(KeysCursor, ChunkFormat.LinkedKeysPart);
+        try
         {
-            if (next >= ordinals.Count) throw new InvalidDataException($"Enrollment {EnrollmentId} has fewer chunks of ordinals than of keys; enroll again.");
-            var (ordinalCount, ordinalBytes) = ordinals[next++];
-            if (ordinalCount != count) throw new InvalidDataException($"Enrollment {EnrollmentId} has chunks of keys and ordinals that differ; enroll again.");
-            if (keys.Length < count) (keys, patients) = (new ulong[count], new int[count]);
-            ChunkFormat.ReadUInt64s(data, count, keys);
-            ChunkFormat.ReadOrdinalDeltas(ordinalBytes, count, patients);
-            onChunk(keys.AsSpan(0, count), patients.AsSpan(0, count));
-        });
+            Declare(OrdinalsCursor, ChunkFormat.LinkedPatientsPart);
+            try
+            {
+                var keys = new ulong[ChunkFormat.DefaultChunkEntries];
+                var patients = new int[ChunkFormat.DefaultChunkEntries];
+                var ordinalBuffer = new byte[ChunkFormat.DefaultChunkEntries * 5];
+                while (true)
+                {
+                    int count;
+                    using (var keyChunk = Fetch(KeysCursor))
+                    {
+                        if (!keyChunk.Read()) break;
+                        count = keyChunk.GetInt32(1);
+                        if (keys.Length < count) (keys, patients) = (new ulong[count], new int[count]);
+                        var keyBytes = ReadBlob(keyChunk.Reader, ref _buffer);
+                        ChunkFormat.ReadUInt64s(_buffer.AsSpan(0, keyBytes), count, keys);
+                    }
+                    using (var ordinalChunk = Fetch(OrdinalsCursor))
+                    {
+                        if (!ordinalChunk.Read()) throw new InvalidDataException($"Enrollment {EnrollmentId} has fewer chunks of ordinals than of keys; enroll again.");
+                        if (ordinalChunk.GetInt32(1) != count) throw new InvalidDataException($"Enrollment {EnrollmentId} has chunks of keys and ordinals that differ; enroll again.");
+                        var ordinalBytes = ReadBlob(ordinalChunk.Reader, ref ordinalBuffer);
+                        ChunkFormat.ReadOrdinalDeltas(ordinalBuffer.AsSpan(0, ordinalBytes), count, patients);
+                    }
+                    onChunk(keys.AsSpan(0, count), patients.AsSpan(0, count));
+                }
+            }
+            finally
+            {
+                Close(OrdinalsCursor);
+            }
+        }
+        finally
+        {
+            Close(KeysCursor);
+        }
+    }
+
+    // Cursor names live in this transaction only; each is closed after use, so the parts can be read again.
+    private const string KeysCursor = "leakwatch_linked_keys";
+    private const string OrdinalsCursor = "leakwatch_linked_ordinals";
+
+    private void Declare(string cursor, int part)
+    {
+        using var command = Command("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + SelectPartPostgres);
+        command.AddParameter("id", System.Data.DbType.Int64, EnrollmentId);
+        command.AddParameter("part", System.Data.DbType.Int64, (long)part);
+        command.ExecuteNonQuery();
+    }
+
+    private PartReader Fetch(string cursor)
+    {
+        var command = Command("FETCH NEXT FROM " + cursor);
+        return new PartReader(command, command.ExecuteReader());
+    }
+
+    private void Close(string cursor)
+    {
+        using var command = Command("CLOSE " + cursor);
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The transaction failed (the error that failed it is on its way up, and must not be hidden by this one):
+            // the cursor ends with it.
+        }
+    }
+
+    private System.Data.Common.DbCommand Command(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = sql;
+        return command;
     }
 
     public void ReadMembers(KeyChunk onChunk)
@@ -153,9 +219,7 @@ internal sealed class StoredFingerprints : IFingerprintSource, IAsyncDisposable
 
     private PartReader Part(int part)
     {
-        var command = _connection.CreateCommand();
-        command.Transaction = _transaction;
-        command.CommandText = _connection is SqliteConnection ? SelectPart : SelectPartPostgres;
+        var command = Command(_connection is SqliteConnection ? SelectPart : SelectPartPostgres);
         command.AddParameter("id", System.Data.DbType.Int64, EnrollmentId);
         command.AddParameter("part", System.Data.DbType.Int64, (long)part);
         return new PartReader(command, command.ExecuteReader());

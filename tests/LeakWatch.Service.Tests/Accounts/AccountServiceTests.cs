@@ -121,11 +121,7 @@ public class AccountServiceTests : IDisposable
     [Fact]
     public async Task SecondFactor_FiveWrongCodes_LockTheAccountAndEndTheSession()
     {
-        await SignInAsync("guessed");
-        var user = (await _users.FindAsync("guessed", default))!;
-        var (secret, sealedSecret) = await _accounts.NewSecondFactorAsync(default);
-        Assert.True(await _accounts.EnrollSecondFactorAsync(user, sealedSecret, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default));
-        var wrong = SecondFactor.Compute(secret, _time.GetUtcNow().AddHours(1));
+        var wrong = await WithSecondFactorAsync("guessed");
 
         // Someone with the password alone: two wrong codes, a new sign-in (which must not clear the count), three more.
         var first = await _accounts.SignInAsync("guessed", Password, "", default);
@@ -173,6 +169,64 @@ public class AccountServiceTests : IDisposable
         var logged = Assert.Single(logger.Collector.GetSnapshot());
         Assert.Contains(AccountService.UnknownName, logged.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(typed, logged.Message + string.Join(",", logged.StructuredState ?? []), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lockout_TwentyWrongPasswordsAtOnce_CountedOneByOneLockedOnceAndNoMoreThanTheLimitTried()
+    {
+        await _accounts.AddAsync("target", ConsoleRole.Analyst, Password, "admin", "", default);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => _accounts.SignInAsync("target", "guess " + i, "198.51.100.7", default))));
+
+        // The count and the lockout are decided by one statement each attempt: exactly MaxFailedSignIns are counted
+        // (and their passwords checked), the one that reaches it locks, every other is refused as locked.
+        Assert.Equal(_options.MaxFailedSignIns - 1, outcomes.Count(o => o.Result == SignInResult.Failed));
+        Assert.Equal(20 - _options.MaxFailedSignIns + 1, outcomes.Count(o => o.Result == SignInResult.LockedOut));
+        var user = (await _users.FindAsync("target", default))!;
+        Assert.Equal(_options.MaxFailedSignIns, user.FailedSignIns);
+        Assert.Equal("2026-03-12T09:15:00.000Z", user.LockedUntil);
+        var lockout = Assert.Single(await _audit.ReadAsync(new AuditFilter(Action: AuditActions.LockedOut), default));
+        Assert.Equal(("target", "198.51.100.7"), (lockout.Actor, lockout.Address));
+        Assert.Equal(SignInResult.LockedOut, (await _accounts.SignInAsync("target", Password, "", default)).Result);
+    }
+
+    [Fact]
+    public async Task Lockout_RightPasswordAfterFourWrong_ClearsTheCountAndTheNextFourWrongDoNotLock()
+    {
+        await _accounts.AddAsync("typo", ConsoleRole.Analyst, Password, "admin", "", default);
+        for (var i = 0; i < _options.MaxFailedSignIns - 1; i++) Assert.Equal(SignInResult.Failed, (await _accounts.SignInAsync("typo", "typo " + i, "", default)).Result);
+
+        var right = await _accounts.SignInAsync("typo", Password, "", default);
+        for (var i = 0; i < _options.MaxFailedSignIns - 1; i++) Assert.Equal(SignInResult.Failed, (await _accounts.SignInAsync("typo", "again " + i, "", default)).Result);
+
+        Assert.Equal(SignInResult.Succeeded, right.Result);
+        Assert.Null((await _users.FindAsync("typo", default))!.LockedUntil);
+        Assert.Empty(await _audit.ReadAsync(new AuditFilter(Action: AuditActions.LockedOut), default));
+    }
+
+    [Fact]
+    public async Task Lockout_SecondFactorUserRightPasswordAtTheLimit_GivesItsAttemptBackWithoutClearingTheCodesFailures()
+    {
+        var wrong = await WithSecondFactorAsync("two.factor");
+        for (var i = 0; i < _options.MaxFailedSignIns - 1; i++) Assert.False(await _accounts.VerifySecondFactorAsync((await _users.FindAsync("two.factor", default))!, wrong, "", default));
+
+        // This sign-in's attempt is the fifth: it locks while the password is checked, then gives the lock back.
+        var again = await _accounts.SignInAsync("two.factor", Password, "", default);
+
+        Assert.Equal(SignInResult.Succeeded, again.Result);
+        var after = (await _users.FindAsync("two.factor", default))!;
+        Assert.Equal((_options.MaxFailedSignIns - 1L, (string?)null), (after.FailedSignIns, after.LockedUntil));
+        Assert.Empty(await _audit.ReadAsync(new AuditFilter(Action: AuditActions.LockedOut), default));
+    }
+
+    /// <summary>A person signed in with a second factor enrolled; returns a code that is wrong now (an hour ahead).</summary>
+    private async Task<string> WithSecondFactorAsync(string name)
+    {
+        await SignInAsync(name);
+        var user = (await _users.FindAsync(name, default))!;
+        var (secret, sealedSecret) = await _accounts.NewSecondFactorAsync(default);
+        Assert.True(await _accounts.EnrollSecondFactorAsync(user, sealedSecret, SecondFactor.Compute(secret, _time.GetUtcNow()), "", default));
+        return SecondFactor.Compute(secret, _time.GetUtcNow().AddHours(1));
     }
 
     private async Task<string> SignInAsync(string name)

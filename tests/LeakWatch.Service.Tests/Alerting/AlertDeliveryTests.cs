@@ -4,6 +4,7 @@ using System.Text.Json;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Alerting;
 using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Operations;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -284,5 +285,55 @@ public class AlertDeliveryTests : IDisposable
         Assert.Empty(hook.Requests);
         var (attempts, error, delivered) = Assert.Single(await AlertingFixture.QueryAsync<(long, string, string?)>(_fixture.StartService(), "SELECT attempts, last_error, delivered_at FROM alert_outbox"));
         Assert.Equal((1L, "Channel not configured", null), (attempts, error, delivered));
+    }
+
+    private ServiceProvider StartNode(string name)
+    {
+        _fixture.Settings["LeakWatch:Cluster:NodeName"] = name;
+        return _fixture.StartService();
+    }
+
+    [Fact]
+    public async Task AlertOutbox_MarkFailedAfterTheLeasePassedToAnotherNode_WritesNothingAndTheHolderKeepsIt()
+    {
+        _fixture.AddChannel("security-hook", "webhook", ("Url", "http://127.0.0.1:9/hook"), ("SecretFile", _fixture.WriteSecretFile("hook.secret", Secret)));
+        var a = StartNode("node-a");
+        var b = StartNode("node-b");
+        await RecordAsync(a, "https://forum.example/t/1", 'a', 1, 3);
+        var claimed = Assert.Single(await a.GetRequiredService<AlertOutbox>().DueAsync(_fixture.Time.GetUtcNow(), 10, CancellationToken.None));
+        _fixture.Time.Advance(new ClusterOptions().AlertClaimLease + TimeSpan.FromSeconds(1));
+        Assert.Single(await b.GetRequiredService<AlertOutbox>().DueAsync(_fixture.Time.GetUtcNow(), 10, CancellationToken.None));
+        var before = await AlertingFixture.QueryAsync<(long, string, string, string?)>(a, "SELECT attempts, next_attempt_at, claimed_by, last_error FROM alert_outbox");
+
+        var staleWrite = await a.GetRequiredService<AlertOutbox>().MarkFailedAsync(claimed.Id, _fixture.Time.GetUtcNow() + TimeSpan.FromHours(1), "late failure", CancellationToken.None);
+
+        Assert.False(staleWrite);
+        Assert.Equal(before, await AlertingFixture.QueryAsync<(long, string, string, string?)>(a, "SELECT attempts, next_attempt_at, claimed_by, last_error FROM alert_outbox"));
+        Assert.Equal("node-b", Assert.Single(before).Item3);
+        Assert.True(await b.GetRequiredService<AlertOutbox>().MarkFailedAsync(claimed.Id, _fixture.Time.GetUtcNow(), "holder's failure", CancellationToken.None));
+        Assert.Equal((1L, "holder's failure"), Assert.Single(await AlertingFixture.QueryAsync<(long, string)>(a, "SELECT attempts, last_error FROM alert_outbox")));
+    }
+
+    [Fact]
+    public async Task AlertDispatcher_SendFailsAfterItsLeasePassedToAnotherNode_LeavesTheAlertToTheNewHolder()
+    {
+        using var hook = WebhookTestReceiver.Start(HttpStatusCode.InternalServerError);
+        _fixture.AddChannel("security-hook", "webhook", ("Url", hook.Url()), ("SecretFile", _fixture.WriteSecretFile("hook.secret", Secret)));
+        var a = StartNode("node-a");
+        var b = StartNode("node-b");
+        await RecordAsync(a, "https://forum.example/t/1", 'a', 1, 3);
+        // While node-a's send is under way its lease runs out and node-b claims the alert; then the receiver answers 500.
+        hook.WhileAnswering = async () =>
+        {
+            _fixture.Time.Advance(new ClusterOptions().AlertClaimLease + TimeSpan.FromSeconds(1));
+            Assert.Single(await b.GetRequiredService<AlertOutbox>().DueAsync(_fixture.Time.GetUtcNow(), 10, CancellationToken.None));
+        };
+
+        var run = await RunAsync(a);
+
+        Assert.Equal((0, 0), (run.Delivered, run.Failed));
+        Assert.Single(hook.Requests);
+        var (attempts, claimedBy, error) = Assert.Single(await AlertingFixture.QueryAsync<(long, string, string?)>(a, "SELECT attempts, claimed_by, last_error FROM alert_outbox"));
+        Assert.Equal((0L, "node-b", null), (attempts, claimedBy, error));
     }
 }

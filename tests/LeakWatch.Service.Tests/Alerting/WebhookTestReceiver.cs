@@ -34,6 +34,9 @@ internal sealed class WebhookTestReceiver : IDisposable
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
+    /// <summary>Runs after a request is recorded and before it is answered: what happens elsewhere while a send is under way.</summary>
+    public Func<Task>? WhileAnswering { get; set; }
+
     public static WebhookTestReceiver Start(params HttpStatusCode[] statuses)
     {
         // HttpListener wants a port in its prefix: take one the system says is free.
@@ -70,6 +73,7 @@ internal sealed class WebhookTestReceiver : IDisposable
                 .Where(k => k is not null)
                 .ToDictionary(k => k!, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
             Requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body.ToArray()));
+            if (WhileAnswering is { } whileAnswering) await whileAnswering();
             context.Response.StatusCode = (int)(_statuses.TryDequeue(out var status) ? status : HttpStatusCode.OK);
             context.Response.Close();
         }

@@ -17,7 +17,7 @@ namespace LeakWatch.Service.Tests.Postgres;
 /// database and one key: Quartz's clustered job store spreads the crawls, and one node is killed with SIGKILL while it
 /// is in the middle of a crawl (the source's server holds its request). Every source is still crawled on schedule (the
 /// dead node's crawl is recovered by another), every alert reaches the webhook exactly once, no incident is doubled,
-/// and the survivors' /readyz shows the dead node stale.
+/// and the survivors' /readyz shows the dead node down.
 /// </summary>
 public sealed class ClusterTests : IAsyncLifetime, IDisposable
 {
@@ -86,7 +86,7 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
                 ["LeakWatch__Cluster__CheckinInterval"] = "00:00:01",
                 ["LeakWatch__Cluster__CheckinMisfireThreshold"] = "00:00:02",
                 ["LeakWatch__Cluster__HeartbeatInterval"] = "00:00:01",
-                ["LeakWatch__Cluster__StaleAfter"] = "00:00:04",
+                ["LeakWatch__Cluster__DownAfterMissedHeartbeats"] = "4",
                 ["LeakWatch__Cluster__IdleWaitTime"] = "00:00:01",
                 ["LeakWatch__Console__Urls"] = "http://127.0.0.1:" + ports[name].ToString(CultureInfo.InvariantCulture),
                 ["LeakWatch__Crawler__UserAgent"] = "LeakWatchTest/" + name,
@@ -139,14 +139,14 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
         Assert.Equal(Sources, keys.Count);
         Assert.Equal(Sources, keys.Distinct(StringComparer.Ordinal).Count());
 
-        // The node list: the dead node is stale on a survivor's /readyz (degraded), the survivors beat.
+        // The node list: the dead node is down on a survivor's /readyz (degraded), the survivors beat.
         using var http = new HttpClient();
         var ready = "";
         await WaitUntilAsync(async () =>
         {
             ready = await http.GetStringAsync($"http://127.0.0.1:{ports[survivors[0]]}/readyz");
-            return ready.Contains("stale node(s): " + victim, StringComparison.Ordinal);
-        }, "the dead node shown stale");
+            return ready.Contains("node(s) down: " + victim, StringComparison.Ordinal);
+        }, "the dead node shown down");
         Assert.Contains("\"Degraded\"", ready, StringComparison.OrdinalIgnoreCase);
         var beats = (await connection.QueryAsync<string>("SELECT name FROM cluster_nodes ORDER BY name")).ToList();
         Assert.Equal(byName.Keys.Order(StringComparer.Ordinal), beats);

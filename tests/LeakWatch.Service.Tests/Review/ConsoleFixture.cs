@@ -83,6 +83,8 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
         _cli.Settings["LeakWatch:Console:Urls"] = "http://127.0.0.1:0";
         _cli.Settings["LeakWatch:Console:Organisation"] = "Laboratoire Synthétique";
         _cli.Settings["LeakWatch:Console:DpoContact"] = "dpo@lab.example";
+        // Every test of the class signs in from 127.0.0.1 to this one listener: the per-address limit is tested apart.
+        _cli.Settings["LeakWatch:Console:SignInAttempts"] = "10000";
 
         (_run, _services) = await StartRunAsync(_cli);
         BaseUri = Listener.Addresses[0];

@@ -72,7 +72,7 @@ public sealed class DbTimeTests : IDisposable
         var database = new Database(Options.Create(new StorageOptions { DataDirectory = _root }));
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 8, 0, 0, 42, TimeSpan.Zero));
 
-        await new CrawlStateStore(database, time).MarkSeenAsync("s", "abc", "https://forum.example/t/1", CancellationToken.None);
+        await new CrawlStateStore(database, time, Microsoft.Extensions.Options.Options.Create(new LeakWatch.Service.Crawling.CrawlerOptions())).MarkSeenAsync("s", "abc", "https://forum.example/t/1", CancellationToken.None);
 
         await using var check = await database.OpenAsync();
         Assert.Equal("2026-11-30T08:00:00.042Z", await check.ExecuteScalarAsync<string>("SELECT seen_at FROM crawl_seen"));
