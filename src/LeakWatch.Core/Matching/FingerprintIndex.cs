@@ -99,7 +99,10 @@ public sealed unsafe class FingerprintIndex : IDisposable
             problem = "its content does not check (damaged or altered)";
             return null;
         }
-        return new FingerprintIndex((memory, format));
+        var index = new FingerprintIndex((memory, format));
+        // The check read every page; a scan reads only where its lookups land. The pages stay in the page cache.
+        memory.ReleaseResident();
+        return index;
     }
 
     private static (IndexMemory, FingerprintIndexFormat) InMemory(FingerprintSnapshot snapshot, long partEntries)

@@ -72,6 +72,56 @@ public sealed class FingerprintIndexFilesTests : IDisposable
         Assert.False(index.ContainsMember(401));
     }
 
+    /// <summary>
+    /// The MAC check reads the whole file through the mapping; afterwards the process gives those pages back (they stay
+    /// in the page cache), so its resident memory counts only what lookups read. Linux: read from /proc/self/smaps.
+    /// </summary>
+    [Fact]
+    public async Task OpenActive_AfterTheCheck_FilePagesAreNotResidentUntilLookupsReadThem()
+    {
+        if (!OperatingSystem.IsLinux()) return; // the release is madvise's; elsewhere it does nothing
+        await _fixture.Keys.GetOrCreateKeysAsync(CancellationToken.None);
+        var (id, _, linked, _) = await EnrollAsync(20_000, seed: 8);
+        await _files.BuildActiveAsync(await _fixture.Keys.GetKeysAsync(CancellationToken.None), CancellationToken.None);
+        var fileBytes = new FileInfo(_files.PathOf(id)).Length;
+
+        using var index = await OpenAsync();
+        var afterOpen = ResidentBytesOf(_files.PathOf(id));
+        var found = new List<int>();
+        foreach (var (key, patient) in linked)
+        {
+            found.Clear();
+            index.Lookup(key, found);
+            Assert.Contains(patient, found);
+        }
+        var afterLookups = ResidentBytesOf(_files.PathOf(id));
+
+        Assert.True(afterOpen < fileBytes / 4, $"resident after open {afterOpen} of {fileBytes} bytes");
+        Assert.True(afterLookups > afterOpen, $"lookups read pages: {afterOpen} then {afterLookups}");
+    }
+
+    /// <summary>The resident bytes of this process's mappings of <paramref name="path"/>.</summary>
+    private static long ResidentBytesOf(string path)
+    {
+        long total = 0;
+        var inMapping = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            // A mapping's first line starts with its address range ("7f12a4000000-7f12a4100000 r--s ... /path").
+            var first = line.Split(' ', 2)[0];
+            if (first.Contains('-', StringComparison.Ordinal) && first.All(c => char.IsAsciiHexDigit(c) || c == '-'))
+            {
+                inMapping = line.EndsWith(path, StringComparison.Ordinal);
+                continue;
+            }
+            if (inMapping && line.StartsWith("Rss:", StringComparison.Ordinal))
+            {
+                total += long.Parse(line["Rss:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        return total;
+    }
+
     [Fact]
     public async Task OpenActive_FileAlteredOrOfAnotherKey_IsRebuiltAndChecks()
     {
