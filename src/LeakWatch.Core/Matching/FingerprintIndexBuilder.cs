@@ -75,7 +75,8 @@ public static class FingerprintIndexBuilder
 
         var linkedTable = CountGroups(onKeys => source.ReadLinked((keys, _) => onKeys(keys)), format.LinkedBits, format.Linked, "linked fingerprints");
         target.Write(format.LinkedTableAt, MemoryMarshal.AsBytes(linkedTable.AsSpan()));
-        Place(target, linkedTable, format.LinkedBits, format.LinkedKeysAt, format.LinkedPatientsAt, null, partEntries, scatter =>
+        var linkedFilter = new FilterWriter(target, format.LinkedFilterAt, format.LinkedFilterBlocks);
+        Place(target, linkedTable, format.LinkedBits, format.LinkedKeysAt, format.LinkedPatientsAt, linkedFilter.Add, partEntries, scatter =>
             source.ReadLinked((keys, ordinals) =>
             {
                 for (var i = 0; i < keys.Length; i++)
@@ -88,13 +89,12 @@ public static class FingerprintIndexBuilder
 
         var memberTable = CountGroups(onKeys => source.ReadMembers(keys => onKeys(keys)), format.MemberBits, format.Members, "set members");
         target.Write(format.MemberTableAt, MemoryMarshal.AsBytes(memberTable.AsSpan()));
-        var filter = new ulong[format.FilterBytes / sizeof(ulong)];
-        Place(target, memberTable, format.MemberBits, format.MembersAt, -1, filter, partEntries, scatter =>
+        var memberFilter = new FilterWriter(target, format.MemberFilterAt, format.MemberFilterBlocks);
+        Place(target, memberTable, format.MemberBits, format.MembersAt, -1, memberFilter.Add, partEntries, scatter =>
             source.ReadMembers(keys =>
             {
                 foreach (var key in keys) scatter(key, 0);
             }));
-        target.Write(format.FilterAt, MemoryMarshal.AsBytes(filter.AsSpan()));
 
         Span<byte> bodyMac = stackalloc byte[FingerprintIndexFormat.MacSize];
         BodyMac(macKey, format.Length, (offset, span) => target.Read(offset, span), bodyMac);
@@ -147,10 +147,10 @@ public static class FingerprintIndexBuilder
 
     /// <summary>
     /// Scatters every key (and its value, unless <paramref name="valuesAt"/> is -1) to its part, then orders each part
-    /// by group and sorts each group. Sets each key's bit in <paramref name="filter"/> when given.
+    /// by group and sorts each group; hands each part's sorted keys, parts in ascending order, to <paramref name="onSortedPart"/>.
     /// </summary>
-    private static void Place(IIndexTarget target, uint[] table, int bits, long keysAt, long valuesAt, ulong[]? filter, long partEntries,
-        Action<Action<ulong, int>> read)
+    private static void Place(IIndexTarget target, uint[] table, int bits, long keysAt, long valuesAt,
+        FilterChunk onSortedPart, long partEntries, Action<Action<ulong, int>> read)
     {
         var total = (long)table[^1];
         var groups = 1 << bits;
@@ -174,7 +174,6 @@ public static class FingerprintIndexBuilder
             cursors[p] += fill[p];
             fill[p] = 0;
         }
-        var filterMask = filter is null ? 0 : (ulong)filter.Length * 64 - 1;
         read((key, value) =>
         {
             var p = partBits == 0 ? 0 : (int)(key >> (64 - partBits));
@@ -182,11 +181,6 @@ public static class FingerprintIndexBuilder
             if (withValues) (valueBuffers[p] ??= new int[BufferEntries])[fill[p]] = value;
             buffer[fill[p]++] = key;
             if (fill[p] == BufferEntries) Flush(p);
-            if (filter is not null)
-            {
-                var bit = key & filterMask;
-                filter[bit >> 6] |= 1UL << (int)(bit & 63);
-            }
         });
         for (var p = 0; p < parts; p++)
         {
@@ -230,6 +224,37 @@ public static class FingerprintIndexBuilder
             }
             target.Write(keysAt + from * sizeof(ulong), MemoryMarshal.AsBytes(groupedKeys.AsSpan(0, length)));
             if (withValues) target.Write(valuesAt + from * sizeof(int), MemoryMarshal.AsBytes(groupedValues.AsSpan(0, length)));
+            onSortedPart(groupedKeys.AsSpan(0, length));
+        }
+    }
+
+    private delegate void FilterChunk(ReadOnlySpan<ulong> sortedKeys);
+
+    /// <summary>
+    /// Writes a filter (<see cref="KeyFilter"/>) one part at a time: a part's keys are sorted and its blocks follow from
+    /// its keys' top bits, so it touches one run of blocks, read, filled and written back (a run's first block may be the
+    /// previous part's last). Holds a part's share of the filter, about 1.25 bytes a key of the part.
+    /// </summary>
+    private sealed class FilterWriter(IIndexTarget target, long filterAt, long blocks)
+    {
+        private uint[] _run = [];
+
+        public void Add(ReadOnlySpan<ulong> sortedKeys)
+        {
+            if (sortedKeys.IsEmpty) return;
+            var first = KeyFilter.BlockOf(sortedKeys[0], blocks);
+            var count = checked((int)(KeyFilter.BlockOf(sortedKeys[^1], blocks) - first + 1));
+            const int words = KeyFilter.BlockBytes / sizeof(uint);
+            if (_run.Length < count * words) _run = new uint[count * words];
+            var run = _run.AsSpan(0, count * words);
+            var bytes = MemoryMarshal.AsBytes(run);
+            var at = filterAt + first * KeyFilter.BlockBytes;
+            target.Read(at, bytes);
+            foreach (var key in sortedKeys)
+            {
+                KeyFilter.Add(run.Slice((int)(KeyFilter.BlockOf(key, blocks) - first) * words, words), key);
+            }
+            target.Write(at, bytes);
         }
     }
 }

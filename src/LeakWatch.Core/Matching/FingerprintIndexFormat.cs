@@ -15,17 +15,20 @@ namespace LeakWatch.Core.Matching;
 /// linked table     (2^linkedBits + 1) uint32: where each group of linked keys starts (groups: the keys' top bits)
 /// linked keys      uint64, sorted
 /// linked patients  int32 ordinal of each linked key's patient
+/// linked filter    linkedFilterBlocks blocks of 32 bytes: a Bloom filter of the linked keys (<see cref="KeyFilter"/>)
 /// member table     (2^memberBits + 1) uint32
 /// members          uint64, sorted: the unlinked name sets' members
-/// member filter    2^filterBits bits, addressed by a member's low bits
+/// member filter    memberFilterBlocks blocks of 32 bytes: a Bloom filter of the members
 /// </code>
 /// Sections start on 4 KiB boundaries; integers are little-endian. Both MACs are HMAC-SHA256 under a key derived from
 /// the service key for this purpose only: a file built with another key, or altered, is refused and rebuilt.
 /// </summary>
-public sealed record FingerprintIndexFormat(long Patients, long Linked, long Members, int LinkedBits, int MemberBits, int FilterBits)
+public sealed record FingerprintIndexFormat(long Patients, long Linked, long Members, int LinkedBits, int MemberBits, long LinkedFilterBlocks, long MemberFilterBlocks)
 {
     public const int HeaderSize = 4096;
-    public const int Version = 1;
+
+    /// <summary>2: block Bloom filters for linked keys and members. A file of another version is refused and rebuilt from the store.</summary>
+    public const int Version = 2;
     public const int MacSize = 32;
     private const int BodyMacAt = 64;
     private const int HeaderMacAt = BodyMacAt + MacSize;
@@ -36,10 +39,12 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
     public const int MaxGroupBits = 22;
 
     /// <summary>
-    /// The member filter's cap: 2^30 bits (128 MiB). Up to 67 M members it keeps 16 bits a member (a non-member passes
-    /// one time in sixteen); beyond, fewer (100 M members: 10.7 bits, one in eleven), and a pass costs one page of members.
+    /// A filter is copied into the process up to 160 MiB (10 bits a key: 134 M keys, the linked keys of some 11 M
+    /// patients, so the 10 M-patient base measured in the README is copied whole: 145 MB); a larger one is read in
+    /// place from the mapping, so the process's memory stays bounded whatever the base: at most two filters of 160 MiB
+    /// and two tables of 16 MiB (in practice one large filter: members grow far slower than linked keys).
     /// </summary>
-    public const int MaxFilterBits = 30;
+    public const long MaxCopiedFilterBytes = 160L << 20;
 
     public static FingerprintIndexFormat For(long patients, long linked, long members)
     {
@@ -47,9 +52,8 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
         {
             throw new InvalidDataException("More than 4 billion fingerprints of one kind: the index file cannot address them.");
         }
-        // About sixteen keys a group (two cache lines) up to the table cap; a filter of 16+ bits a member up to its cap.
-        var filterBits = Math.Clamp(BitOperations.Log2(BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, members) * 16)), 6, MaxFilterBits);
-        return new FingerprintIndexFormat(patients, linked, members, GroupBits(linked), GroupBits(members), filterBits);
+        // About sixteen keys a group (two cache lines) up to the table cap; filters of 10 bits a key.
+        return new FingerprintIndexFormat(patients, linked, members, GroupBits(linked), GroupBits(members), KeyFilter.BlocksFor(linked), KeyFilter.BlocksFor(members));
     }
 
     private static int GroupBits(long count) => Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, count)) - 4, 4, MaxGroupBits);
@@ -58,11 +62,13 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
     public long LinkedTableAt => Align(PatientsAt + Patients * Fingerprint.Size);
     public long LinkedKeysAt => Align(LinkedTableAt + TableBytes(LinkedBits));
     public long LinkedPatientsAt => Align(LinkedKeysAt + Linked * sizeof(ulong));
-    public long MemberTableAt => Align(LinkedPatientsAt + Linked * sizeof(int));
+    public long LinkedFilterAt => Align(LinkedPatientsAt + Linked * sizeof(int));
+    public long LinkedFilterBytes => LinkedFilterBlocks * KeyFilter.BlockBytes;
+    public long MemberTableAt => Align(LinkedFilterAt + LinkedFilterBytes);
     public long MembersAt => Align(MemberTableAt + TableBytes(MemberBits));
-    public long FilterAt => Align(MembersAt + Members * sizeof(ulong));
-    public long FilterBytes => (1L << FilterBits) / 8;
-    public long Length => Align(FilterAt + FilterBytes);
+    public long MemberFilterAt => Align(MembersAt + Members * sizeof(ulong));
+    public long MemberFilterBytes => MemberFilterBlocks * KeyFilter.BlockBytes;
+    public long Length => Align(MemberFilterAt + MemberFilterBytes);
 
     public static long TableBytes(int bits) => ((1L << bits) + 1) * sizeof(uint);
 
@@ -71,11 +77,12 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
     /// <summary>The MAC key of index files: HKDF of the service key with its own label, never comparable with a fingerprint.</summary>
     public static byte[] MacKey(FingerprintKeys keys) => keys.DerivePurposeKey(PurposeInfo);
 
-    public void WriteHeader(Span<byte> header, long enrollmentId, ReadOnlySpan<byte> bodyMac, byte[] macKey)
+    /// <param name="version">Tests write older versions' headers; the service always writes <see cref="Version"/>.</param>
+    public void WriteHeader(Span<byte> header, long enrollmentId, ReadOnlySpan<byte> bodyMac, byte[] macKey, int version = Version)
     {
         header.Clear();
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header[8..], Version);
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], version);
         BinaryPrimitives.WriteInt32LittleEndian(header[12..], FingerprintScheme.Current);
         BinaryPrimitives.WriteInt64LittleEndian(header[16..], enrollmentId);
         BinaryPrimitives.WriteInt64LittleEndian(header[24..], Patients);
@@ -83,7 +90,9 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
         BinaryPrimitives.WriteInt64LittleEndian(header[40..], Members);
         BinaryPrimitives.WriteInt32LittleEndian(header[48..], LinkedBits);
         BinaryPrimitives.WriteInt32LittleEndian(header[52..], MemberBits);
-        BinaryPrimitives.WriteInt32LittleEndian(header[56..], FilterBits);
+        // Fit: at most 2^32 keys of a kind, 10 bits each, 256 bits a block.
+        BinaryPrimitives.WriteInt32LittleEndian(header[56..], checked((int)LinkedFilterBlocks));
+        BinaryPrimitives.WriteInt32LittleEndian(header[60..], checked((int)MemberFilterBlocks));
         bodyMac.CopyTo(header[BodyMacAt..]);
         HMACSHA256.HashData(macKey, header[..HeaderMacAt], header[HeaderMacAt..]);
     }
@@ -126,7 +135,8 @@ public sealed record FingerprintIndexFormat(long Patients, long Linked, long Mem
             BinaryPrimitives.ReadInt64LittleEndian(header[40..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[48..]),
             BinaryPrimitives.ReadInt32LittleEndian(header[52..]),
-            BinaryPrimitives.ReadInt32LittleEndian(header[56..]));
+            BinaryPrimitives.ReadInt32LittleEndian(header[56..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[60..]));
         if (format != For(format.Patients, format.Linked, format.Members) || format.Length != fileLength)
         {
             problem = "its layout does not match its length (cut short?)";

@@ -4,11 +4,32 @@ namespace LeakWatch.Core.Matching;
 
 /// <summary>
 /// The bytes of an index file as the index reads them in place: a memory-mapped file (the store's, see
-/// Service/Storage) or a pinned array (an index built in memory: tests, <see cref="FingerprintIndex(FingerprintSnapshot, long)"/>).
+/// Service/Storage) or a pinned array (an index built in memory: tests, <see cref="FingerprintIndex(FingerprintSnapshot, long, long)"/>).
 /// Must outlive every lookup: <see cref="FingerprintIndex"/> owns it and releases it when disposed.
 /// </summary>
-public abstract class IndexMemory : IDisposable
+public abstract partial class IndexMemory : IDisposable
 {
+    /// <summary>
+    /// Tells the system this process no longer needs the pages it has touched so far (the MAC check reads all of a
+    /// file), without changing them: a mapped file's pages stay in the page cache and come back on the next read, so
+    /// the process's resident memory counts only the pages its lookups read. Nothing for memory that is not mapped.
+    /// </summary>
+    public virtual void ReleaseResident()
+    {
+    }
+
+    /// <summary>madvise(MADV_DONTNEED) over whole pages of a read-only shared file mapping (Linux; elsewhere nothing).</summary>
+    protected static void DropMappedPages(nint start, long length)
+    {
+        if (!OperatingSystem.IsLinux() || length <= 0) return;
+        const int DontNeed = 4;
+        // A hint: when refused, the pages simply stay resident.
+        _ = Madvise(start, (nuint)length, DontNeed);
+    }
+
+    [LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int Madvise(nint address, nuint length, int advice);
+
     /// <summary>The address of the first byte, valid until <see cref="Dispose"/>.</summary>
     public abstract nint Address { get; }
 
@@ -53,7 +74,7 @@ public interface IIndexTarget
     void Read(long offset, Span<byte> data);
 }
 
-/// <summary>An index built in memory, for tests and <see cref="FingerprintIndex(FingerprintSnapshot, long)"/>.</summary>
+/// <summary>An index built in memory, for tests and <see cref="FingerprintIndex(FingerprintSnapshot, long, long)"/>.</summary>
 internal sealed class ArrayIndexTarget : IIndexTarget
 {
     public byte[] Bytes { get; private set; } = [];

@@ -35,6 +35,8 @@ internal sealed class RecordMatcher : IDisposable
     private readonly List<int> _dates = [];
     private readonly List<int> _birthDates = [];
     private readonly List<int> _found = [];
+    private readonly List<ulong> _keys = [];
+    private readonly List<(string Last, string First, ulong Key)> _pairKeys = [];
     private readonly Dictionary<int, RuleHits> _recordHits = [];
     private bool _lastNamedCell;
     private bool _firstNamedCell;
@@ -57,6 +59,8 @@ internal sealed class RecordMatcher : IDisposable
             for (var f = 0; f < record.FieldCount; f++)
             {
                 var field = batch.Field(record.FirstField + f);
+                // Headers said the column is about nothing or nobody we match (an exam, a city, the doctor).
+                if (field.Hint is FieldHint.Other or FieldHint.Identifier or FieldHint.PostalCode) continue;
                 var text = batch.Text(field).Trim();
                 if (text.IsEmpty) continue;
                 if (record.Shape == RecordShape.FreeText)
@@ -163,9 +167,32 @@ internal sealed class RecordMatcher : IDisposable
         var firstNames = roles ? _roleFirst : _anyFirst;
         var dates = _birthDates.Count > 0 ? _birthDates : _dates;
 
+        // Every key the row surely looks up is computed first and its filter line requested: each lookup is a cache
+        // miss, and requested together they overlap instead of queueing. The lookups then run in the same order as ever.
+        _keys.Clear();
+        foreach (var nir in _identifiers.Nirs) _keys.Add(Prefetched(FingerprintRecipe.Nir(_fp, nir)));
+        foreach (var email in _identifiers.Emails) _keys.Add(Prefetched(FingerprintRecipe.Email(_fp, email)));
+        foreach (var phone in _identifiers.Phones) _keys.Add(Prefetched(FingerprintRecipe.Phone(_fp, phone)));
+        _pairKeys.Clear();
+        if (dates.Count > 0)
+        {
+            foreach (var last in lastNames)
+            {
+                foreach (var first in firstNames)
+                {
+                    // One word is not both names of a person: "Dr Bernard" is not Bernard BERNARD; "Bernard BERNARD" is.
+                    if (last == first && !_twice.Contains(last)) continue;
+                    var key = FingerprintSnapshot.Key(FingerprintRecipe.NamePairMember(_fp, last, first));
+                    _index.PrefetchMember(key);
+                    _pairKeys.Add((last, first, key));
+                }
+            }
+        }
+
+        var k = 0;
         foreach (var nir in _identifiers.Nirs)
         {
-            if (Lookup(FingerprintRecipe.Nir(_fp, nir), RuleHits.Nir) == 0) continue;
+            if (Lookup(_keys[k++], RuleHits.Nir) == 0) continue;
             var corroborated = false;
             foreach (var last in _anyLast) corroborated |= Lookup(FingerprintRecipe.NirName(_fp, nir, last), RuleHits.NirName) > 0;
             foreach (var value in _dates)
@@ -178,44 +205,52 @@ internal sealed class RecordMatcher : IDisposable
         }
         foreach (var email in _identifiers.Emails)
         {
-            if (Lookup(FingerprintRecipe.Email(_fp, email), RuleHits.Email) == 0) continue;
+            if (Lookup(_keys[k++], RuleHits.Email) == 0) continue;
             foreach (var last in _anyLast) Lookup(FingerprintRecipe.EmailName(_fp, email, last), RuleHits.EmailName);
         }
         foreach (var phone in _identifiers.Phones)
         {
-            if (Lookup(FingerprintRecipe.Phone(_fp, phone), RuleHits.Phone) == 0) continue;
+            if (Lookup(_keys[k++], RuleHits.Phone) == 0) continue;
             foreach (var last in _anyLast) Lookup(FingerprintRecipe.PhoneName(_fp, phone, last), RuleHits.PhoneName);
         }
 
         if (dates.Count == 0) return;
-        var identities = false;
-        foreach (var last in lastNames)
+        // Only pairs of the base are combined with the record's dates, as whole names and as parts of compound names
+        // (DUPONT of DUPONT-MARTIN); those keys too are requested before they are looked up.
+        _keys.Clear();
+        foreach (var (last, first, key) in _pairKeys)
         {
-            foreach (var first in firstNames)
+            if (!_index.ContainsMember(key)) continue;
+            foreach (var value in dates)
             {
-                // One word is not both names of a person: "Dr Bernard" is not Bernard BERNARD; "Bernard BERNARD" is.
-                if ((last == first && !_twice.Contains(last)) || !IsPair(last, first)) continue;
-                foreach (var value in dates)
-                {
-                    BirthDateNormalizer.Format(value, date);
-                    identities |= Lookup(FingerprintRecipe.Identity(_fp, last, first, date), RuleHits.Identity) > 0;
-                    // The word may be one part of a patient's compound name (DUPONT of DUPONT-MARTIN).
-                    identities |= Lookup(FingerprintRecipe.IdentityPart(_fp, last, first, date), RuleHits.IdentityPart) > 0;
-                }
+                BirthDateNormalizer.Format(value, date);
+                _keys.Add(Prefetched(FingerprintRecipe.Identity(_fp, last, first, date)));
+                _keys.Add(Prefetched(FingerprintRecipe.IdentityPart(_fp, last, first, date)));
             }
+        }
+        var identities = false;
+        for (var i = 0; i < _keys.Count; i += 2)
+        {
+            identities |= Lookup(_keys[i], RuleHits.Identity) > 0;
+            identities |= Lookup(_keys[i + 1], RuleHits.IdentityPart) > 0;
         }
         // The record carries a NIR, and it is not this patient's: a namesake born the same day, not the patient.
         if (identities && _identifiers.Nirs.Count > 0) FlagUncorroborated(RuleHits.Identity | RuleHits.IdentityPart, RuleHits.IdentityContradicted);
     }
 
-    /// <summary>One SipHash and one probe: cheaper than a memo of pairs, and nothing to bound.</summary>
-    private bool IsPair(string last, string first) =>
-        _index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.NamePairMember(_fp, last, first)));
+    private ulong Prefetched(Fingerprint fingerprint)
+    {
+        var key = FingerprintSnapshot.Key(fingerprint);
+        _index.PrefetchLinked(key);
+        return key;
+    }
 
-    private int Lookup(Fingerprint fingerprint, RuleHits rule)
+    private int Lookup(Fingerprint fingerprint, RuleHits rule) => Lookup(FingerprintSnapshot.Key(fingerprint), rule);
+
+    private int Lookup(ulong key, RuleHits rule)
     {
         _found.Clear();
-        var count = _index.Lookup(FingerprintSnapshot.Key(fingerprint), _found);
+        var count = _index.Lookup(key, _found);
         foreach (var patient in _found) _recordHits[patient] = _recordHits.GetValueOrDefault(patient) | rule;
         return count;
     }

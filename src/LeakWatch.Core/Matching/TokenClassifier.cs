@@ -29,8 +29,9 @@ internal sealed class CellReading(NameEntry[] names, int[] dates)
 /// its memos live as long as the matcher, across documents, fixed in size (a few MB at most).
 /// <para>
 /// Cost follows bytes, not vocabulary: a word is a name only if it is letters alone (a barcode with a digit costs a
-/// character scan), and a letters-only word costs two SipHash computations (about 50 ns) and two probes of the
-/// unlinked sets, with no allocation unless it is a name of the base. Nothing grows with the number of unique cells.
+/// character scan), and a letters-only word costs two SipHash computations and two probes of the unlinked sets the
+/// first time, one in-process hash while it recurs (<see cref="NameSetMemo"/>), with no allocation unless it is a
+/// name of the base. Nothing grows with the number of unique cells.
 /// </para>
 /// </summary>
 internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
@@ -41,13 +42,18 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     private const int MemoSlots = 1 << 15;
 
     private static readonly System.Buffers.SearchValues<char> Separators = System.Buffers.SearchValues.Create(" -'’.,^_\t");
+    private static readonly System.Buffers.SearchValues<char> AsciiLetters = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
     private static readonly System.Buffers.SearchValues<char> WordBreaks = System.Buffers.SearchValues.Create(" ,;/^_\t\u00A0");
 
     // One memo per way of reading a cell: "MARTIN" under a date header reads as nothing, under a name header as a name.
     private readonly CellMemo[] _cells = [new(MemoSlots), new(MemoSlots), new(MemoSlots)];
+    private const int MaxRunLength = 256;
+    private readonly NameSetMemo _names = new();
+    private readonly List<RunCandidate> _runs = [];
+    private char[] _runText = new char[1024];
     private readonly List<NameEntry> _cellNames = [];
     private readonly List<int> _cellDates = [];
-    private readonly List<string> _words = [];
+    private readonly CompactWords _words = new();
     private readonly List<DateHit> _dateHits = [];
     private readonly List<NirHit> _nirHits = [];
     private readonly List<PhoneHit> _phoneHits = [];
@@ -79,6 +85,16 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
             FieldHint.None => 1,
             _ => 2,
         };
+        if (way == 1 && IsCode(value)) return CellReading.Empty;
+        if (way == 1 && !value.ContainsAnyExcept(AsciiLetters))
+        {
+            // One word of letters: the name-set memo keeps the words that recur, so for a unique one (a barcode of
+            // letters) the cell memo would only add a lookup and a store.
+            _cellNames.Clear();
+            _cellDates.Clear();
+            ReadNames(value, prose: false, identifiers);
+            return _cellNames.Count == 0 ? CellReading.Empty : new CellReading([.. _cellNames], []);
+        }
         var memo = _cells[way];
         var memoize = value.Length <= CellMemo.MaxTextLength;
         var hash = memoize ? string.GetHashCode(value) : 0;
@@ -112,6 +128,39 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
         _cellDates.Clear();
         ReadProseInto(text, identifiers);
         return new CellReading([.. _cellNames], [.. _cellDates]);
+    }
+
+    /// <summary>
+    /// A barcode or an accession number ("61ZK29", "LW6BGS5G"): ASCII letters and digits mixed in one token, fewer
+    /// than six digits, and no run of letters that is a month name. Nothing in it can identify: a NIR has 13 digits,
+    /// a phone no letter, an email an '@', a name no digit, prose a space, and a date written without separators
+    /// needs six digits or more (19650312, 120365) or a month name between its digits (12MAR1965). So a dump of
+    /// unique codes costs one pass over their characters, not a memo lookup and a date parse each.
+    /// </summary>
+    internal static bool IsCode(ReadOnlySpan<char> value)
+    {
+        int digits = 0, letters = 0;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiDigit(c)) digits++;
+            else if (char.IsAsciiLetter(c)) letters++;
+            else return false;
+        }
+        if (digits is 0 or >= 6 || letters == 0) return false;
+        for (var i = 0; i < value.Length;)
+        {
+            if (!char.IsAsciiLetter(value[i]))
+            {
+                i++;
+                continue;
+            }
+            var end = i + 1;
+            while (end < value.Length && char.IsAsciiLetter(value[end])) end++;
+            // Month names are three to nine letters; the reader takes up to ten.
+            if (end - i is >= 3 and <= 10 && MonthNames.CanStart(value[i]) && MonthNames.Read(value, i, out _) != 0) return false;
+            i = end;
+        }
+        return true;
     }
 
     /// <returns>True when the cell held an identifier.</returns>
@@ -167,16 +216,15 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
         }
         // Words are cut at spaces and commas only: a hyphen or an apostrophe joins one name ("JEAN-PIERRE" is not
         // "PIERRE", "D'ALMEIDA" is DALMEIDA), as the lab's own first-name variants keep a compound whole.
-        _words.Clear();
+        _words.Clear(value.Length);
         foreach (var range in value.SplitAny(WordBreaks))
         {
             var token = value[range];
-            if (token.IsWhiteSpace() || NameNormalizer.IsCivility(token)) continue;
-            if (NameNormalizer.Compact(token) is { } compact) _words.Add(compact);
+            if (!token.IsWhiteSpace()) _words.Add(token);
         }
         // A long phrase is prose, not a name.
         if (_words.Count > MaxSubsequenceWords && !prose) return ReadProseInto(value, identifiers);
-        if (_words.Count > MaxNameWordsPerField) _words.RemoveRange(MaxNameWordsPerField, _words.Count - MaxNameWordsPerField);
+        if (_words.Count > MaxNameWordsPerField) _words.Truncate(MaxNameWordsPerField);
         AddWordRuns(MaxSubsequenceWords);
         return false;
     }
@@ -185,25 +233,14 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     private bool ReadProseInto(ReadOnlySpan<char> text, RecordIdentifiers identifiers)
     {
         var before = identifiers.Count;
-        NirNormalizer.FindAll(text, _nirHits);
-        foreach (var hit in _nirHits) identifiers.AddNir(hit.Body, text.Slice(hit.Start, hit.Length));
-        _nirHits.Clear();
-        PhoneNormalizer.FindAll(text, _phoneHits);
-        foreach (var hit in _phoneHits) identifiers.Phones.Add(hit.E164);
-        _phoneHits.Clear();
+        // NIRs, phones and dates all have digits, and most comments none.
+        if (text.ContainsAnyInRange('0', '9')) ReadNumbers(text, identifiers);
         EmailNormalizer.FindAll(text, _emailHits);
         foreach (var hit in _emailHits) identifiers.Emails.Add(hit.Email);
         _emailHits.Clear();
-        BirthDateNormalizer.FindAll(text, _dateHits);
-        foreach (var hit in _dateHits)
-        {
-            AddDistinct(_cellDates, hit.Value);
-            if (hit.AltValue != 0) AddDistinct(_cellDates, hit.AltValue);
-        }
-        _dateHits.Clear();
 
         // Words of letters (an apostrophe or a hyphen between letters keeps a name whole), then runs of them.
-        _words.Clear();
+        _words.Clear(text.Length);
         var start = -1;
         for (var i = 0; i <= text.Length; i++)
         {
@@ -214,43 +251,100 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
                 continue;
             }
             if (start < 0) continue;
-            var word = text[start..i];
+            _words.Add(text[start..i]);
             start = -1;
-            if (NameNormalizer.IsCivility(word)) continue;
-            if (NameNormalizer.Compact(word) is { } compact) _words.Add(compact);
         }
         AddWordRuns(MaxProseNameWords);
         return identifiers.Count > before;
     }
 
+    private void ReadNumbers(ReadOnlySpan<char> text, RecordIdentifiers identifiers)
+    {
+        NirNormalizer.FindAll(text, _nirHits);
+        foreach (var hit in _nirHits) identifiers.AddNir(hit.Body, text.Slice(hit.Start, hit.Length));
+        _nirHits.Clear();
+        PhoneNormalizer.FindAll(text, _phoneHits);
+        foreach (var hit in _phoneHits) identifiers.Phones.Add(hit.E164);
+        _phoneHits.Clear();
+        BirthDateNormalizer.FindAll(text, _dateHits);
+        foreach (var hit in _dateHits)
+        {
+            AddDistinct(_cellDates, hit.Value);
+            if (hit.AltValue != 0) AddDistinct(_cellDates, hit.AltValue);
+        }
+        _dateHits.Clear();
+    }
+
     /// <summary>Every run of consecutive words, compacted: "LE GALL MARIE" gives LE, LEGALL, LEGALLMARIE, GALL, GALLMARIE, MARIE.</summary>
     private void AddWordRuns(int maxWords)
     {
-        Span<char> buffer = stackalloc char[256];
+        // First every run's text and, unless the memo knows it, its two member keys with their filter lines requested;
+        // then the answers, in the same order: a comment's runs are independent, and each probe is a cache miss.
+        _runs.Clear();
+        var used = 0;
         for (var start = 0; start < _words.Count; start++)
         {
             var length = 0;
             for (var end = start; end < _words.Count && end - start < maxWords; end++)
             {
                 var word = _words[end];
-                if (length + word.Length > buffer.Length) break;
-                word.AsSpan().CopyTo(buffer[length..]);
+                if (length + word.Length > MaxRunLength) break;
                 length += word.Length;
-                AddName(buffer[..length]);
+                if (_runText.Length < used + length) Array.Resize(ref _runText, Math.Max(_runText.Length * 2, used + length));
+                for (var w = start; w <= end; w++)
+                {
+                    _words[w].CopyTo(_runText.AsSpan(used));
+                    used += _words[w].Length;
+                }
+                _runs.Add(Candidate(used - length, length, words: end - start + 1));
             }
+        }
+        foreach (var run in _runs)
+        {
+            var text = _runText.AsSpan(run.Start, run.Length);
+            var roles = run.Roles;
+            if (!run.Known)
+            {
+                if (index.ContainsMember(run.LastKey)) roles |= NameRoles.Last;
+                if (index.ContainsMember(run.FirstKey)) roles |= NameRoles.First;
+                if (run.Memoize) _names.Set(text, run.Hash, roles);
+            }
+            AddName(text, roles);
         }
     }
 
     /// <summary>
-    /// Two keyed hashes (SipHash) per word: is it a last name, a first name of the base? Not memoized: a dictionary
-    /// lookup costs as much as the hashes, and a memo of words would grow with the vocabulary. A string is made only
-    /// for a name of the base.
+    /// A run of words to ask the name sets about. Single words recur (a comment's vocabulary, the names of a column)
+    /// and are remembered (<see cref="NameSetMemo"/>); runs of several words rarely do, so they skip the memo.
     /// </summary>
-    private void AddName(ReadOnlySpan<char> compact)
+    private RunCandidate Candidate(int start, int length, int words)
     {
-        var isLast = index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, compact)));
-        var isFirst = index.ContainsMember(FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, compact)));
-        if (!isLast && !isFirst) return;
+        var text = _runText.AsSpan(start, length);
+        var memoize = words == 1 && length <= NameSetMemo.MaxLength;
+        var hash = memoize ? string.GetHashCode(text) : 0;
+        if (memoize && _names.TryGet(text, hash, out var known)) return new RunCandidate(start, length, known, Known: true);
+        var lastKey = FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, text));
+        var firstKey = FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, text));
+        index.PrefetchMember(lastKey);
+        index.PrefetchMember(firstKey);
+        return new RunCandidate(start, length, NameRoles.None, Known: false, memoize, hash, lastKey, firstKey);
+    }
+
+    private readonly record struct RunCandidate(
+        int Start, int Length, NameRoles Roles, bool Known, bool Memoize = false, int Hash = 0, ulong LastKey = 0, ulong FirstKey = 0);
+
+    /// <summary>
+    /// Is the word a last name, a first name of the base? Two keyed hashes (SipHash) and two probes of the member
+    /// filter, remembered in a fixed-size memo (<see cref="NameSetMemo"/>) for the words that recur.
+    /// </summary>
+    private void AddName(ReadOnlySpan<char> compact) => AddName(compact, Roles(compact));
+
+    /// <summary>Adds a name of the base to the cell's reading; a string is made only for one.</summary>
+    private void AddName(ReadOnlySpan<char> compact, NameRoles roles)
+    {
+        if (roles == NameRoles.None) return;
+        var isLast = (roles & NameRoles.Last) != 0;
+        var isFirst = (roles & NameRoles.First) != 0;
         for (var i = 0; i < _cellNames.Count; i++)
         {
             // Seen before from another place in the text: each run of words is read once, so this is a second occurrence.
@@ -261,6 +355,23 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
             }
         }
         _cellNames.Add(new NameEntry(compact.ToString(), isLast, isFirst));
+    }
+
+    private NameRoles Roles(ReadOnlySpan<char> compact)
+    {
+        var memoize = compact.Length <= NameSetMemo.MaxLength;
+        var hash = memoize ? string.GetHashCode(compact) : 0;
+        if (memoize && _names.TryGet(compact, hash, out var known)) return known;
+        // Both keys first and both filter lines requested, so the two probes' cache misses overlap.
+        var lastKey = FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, compact));
+        var firstKey = FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, compact));
+        index.PrefetchMember(lastKey);
+        index.PrefetchMember(firstKey);
+        var roles = NameRoles.None;
+        if (index.ContainsMember(lastKey)) roles |= NameRoles.Last;
+        if (index.ContainsMember(firstKey)) roles |= NameRoles.First;
+        if (memoize) _names.Set(compact, hash, roles);
+        return roles;
     }
 
     private static void AddDistinct(List<int> list, int value)

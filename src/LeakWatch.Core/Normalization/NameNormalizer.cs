@@ -36,6 +36,25 @@ internal static class NameNormalizer
         return length < 0 ? -1 : length;
     }
 
+    /// <summary>
+    /// One word of a cell or of prose, compacted into <paramref name="destination"/>: the same as
+    /// <see cref="Compact"/> for a word that is not a civility, -1 for a civility or what is not a name. Folds once
+    /// where <see cref="IsCivility"/> then <see cref="Compact"/> folded twice and allocated: prose has many words.
+    /// </summary>
+    public static int CompactWordInto(ReadOnlySpan<char> word, Span<char> destination)
+    {
+        var length = Fold(word, destination, spaced: false, stripCivilities: false);
+        if (length <= 0 || IsCivilityUpper(destination[..length])) return -1;
+        // Civilities are stripped only before another word: a word of letters alone has none to strip.
+        foreach (var c in word)
+        {
+            if (char.IsLetter(c)) continue;
+            length = Fold(word, destination, spaced: false);
+            return length <= 0 ? -1 : length;
+        }
+        return length;
+    }
+
     /// <summary>True when <paramref name="word"/> (any case, accents, trailing dot) is a civility: M., Mme, Dr...</summary>
     public static bool IsCivility(ReadOnlySpan<char> word)
     {

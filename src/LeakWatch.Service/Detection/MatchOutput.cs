@@ -21,7 +21,7 @@ internal static class MatchOutput
             WriteLine(output, json =>
             {
                 json.WriteString("document", document);
-                json.WriteString("contentHash", result.ContentSha256);
+                json.WriteString("contentHash", result.ContentHash);
                 json.WriteStartObject("canary");
                 json.WriteString("system", canary.System);
                 json.WriteEndObject();
@@ -33,7 +33,7 @@ internal static class MatchOutput
             WriteLine(output, json =>
             {
                 json.WriteString("document", document);
-                json.WriteString("contentHash", result.ContentSha256);
+                json.WriteString("contentHash", result.ContentHash);
                 json.WriteStartObject("suspicious");
                 json.WriteNumber("records", suspicious.Records);
                 json.WriteNumber("validNirRecords", suspicious.ValidNirRecords);
@@ -49,7 +49,7 @@ internal static class MatchOutput
                 WriteLine(output, json =>
                 {
                     json.WriteString("document", document);
-                    json.WriteString("contentHash", result.ContentSha256);
+                    json.WriteString("contentHash", result.ContentHash);
                     json.WriteString("partial", reason);
                 });
             }
@@ -60,7 +60,7 @@ internal static class MatchOutput
             WriteLine(output, json =>
             {
                 json.WriteString("document", document);
-                json.WriteString("contentHash", result.ContentSha256);
+                json.WriteString("contentHash", result.ContentHash);
                 json.WriteString("patient", match.Patient.ToHex());
                 WriteMatch(json, match);
                 if (result.Skipped is { } partly) json.WriteString("partial", partly);

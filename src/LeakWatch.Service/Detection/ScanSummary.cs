@@ -34,7 +34,7 @@ internal static class ScanSummary
         output.WriteLine(string.Create(inv, $"{result.Document}: {result.Matches.Count} patients of ours ({high} high, {medium} medium, {low} low confidence) in {result.Records} records"));
         var rules = result.Matches.SelectMany(m => m.Rules.Names()).GroupBy(r => r).OrderByDescending(g => g.Count());
         output.WriteLine(string.Create(inv, $"  rules: {string.Join(", ", rules.Select(g => $"{g.Key} {g.Count()}"))}"));
-        output.WriteLine(string.Create(inv, $"  content hash: {result.ContentSha256}"));
+        output.WriteLine(string.Create(inv, $"  content hash: {result.ContentHash}"));
         if (result.Skipped is { } partly) output.WriteLine(string.Create(inv, $"  note: {partly}"));
     }
 

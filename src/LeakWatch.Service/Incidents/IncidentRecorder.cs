@@ -59,8 +59,8 @@ internal sealed class IncidentRecorder(
         var nowText = DbTime.Text(now);
         // A document read in part has no digest of the whole (""): it is never "the same bytes" as another one, and
         // gets a random key of its own (no plaintext) so that partial documents from anywhere are not taken as seen.
-        var partial = result.ContentSha256.Length == 0;
-        var hash = partial ? "partial:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : result.ContentSha256;
+        var partial = result.ContentHash.Length == 0;
+        var hash = partial ? "partial:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : result.ContentHash;
         var seen = partial ? null : await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             SelectByContent, new { Hash = hash, Kind = kind }, transaction, cancellationToken: cancellationToken));
         if (seen is { } seenIncident)

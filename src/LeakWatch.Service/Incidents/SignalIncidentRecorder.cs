@@ -43,7 +43,7 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
             result.Canaries.Aggregate(MatchedRules.None, (all, c) => all | c.Match.Rules),
             result.Canaries.Aggregate(MatchedFields.None, (all, c) => all | c.Match.Fields),
             result.Records, 0, 0);
-        return RecordAsync(source, url, result.ContentSha256, result.Bytes, signal, cancellationToken);
+        return RecordAsync(source, url, result.ContentHash, result.Bytes, signal, cancellationToken);
     }
 
     public Task RecordEarlyWarningAsync(string source, string url, string contentHash, long bytes, IReadOnlyList<string> terms, CancellationToken cancellationToken) =>
@@ -52,7 +52,7 @@ internal sealed class SignalIncidentRecorder(Database database, IIncidentChangeH
             : RecordAsync(source, url, contentHash, bytes, new IncidentSignal(IncidentKind.EarlyWarning, [], terms, 0, MatchedRules.None, MatchedFields.None, 0, 0, 0), cancellationToken);
 
     public Task RecordSuspiciousDumpAsync(string source, string url, DocumentScanResult result, EarlyWarning.SuspiciousDump dump, CancellationToken cancellationToken) =>
-        RecordAsync(source, url, result.ContentSha256, result.Bytes,
+        RecordAsync(source, url, result.ContentHash, result.Bytes,
             new IncidentSignal(IncidentKind.SuspiciousDump, [], [], 0, MatchedRules.None, MatchedFields.None, dump.Records, dump.ValidNirRecords, dump.IdentityRecords), cancellationToken);
 
     private async Task RecordAsync(string source, string url, string contentHash, long bytes, IncidentSignal signal, CancellationToken cancellationToken)

@@ -209,6 +209,10 @@ internal sealed partial class FingerprintIndexFiles
 
         public override long Length { get; }
 
+        // The view starts on a page; the file's first byte may not (PointerOffset).
+        public override void ReleaseResident() =>
+            DropMappedPages(_view.SafeMemoryMappedViewHandle.DangerousGetHandle(), Length + _view.PointerOffset);
+
         public override void Dispose()
         {
             if (_referenced)

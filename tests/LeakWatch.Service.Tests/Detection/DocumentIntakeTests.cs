@@ -68,9 +68,9 @@ public sealed class DocumentIntakeTests : IDisposable
         var scanned = Assert.Single(result.Results);
         Assert.Equal(leaked.Count, scanned.Matches.Count);
         var hashes = TestHashes.FromKeyFile(_cli.KeyFile);
-        Assert.Equal(hashes.Content(bytes), scanned.ContentSha256); // keyed: never the bare SHA-256 of the bytes
-        Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData(bytes)), scanned.ContentSha256);
-        Assert.Same(document.ContentHash(hashes), scanned.ContentSha256); // hashed once: the crawler's "seen" key is the incident's hash
+        Assert.Equal(hashes.Content(bytes), scanned.ContentHash); // keyed: never the bare SHA-256 of the bytes
+        Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData(bytes)), scanned.ContentHash);
+        Assert.Same(document.ContentHash(hashes), scanned.ContentHash); // hashed once: the crawler's "seen" key is the incident's hash
         var recorded = Assert.Single(recorder.Recorded);
         Assert.Equal(("forum", "https://forum.example/viewtopic.php?t=1"), (recorded.Source, recorded.Url));
     }

@@ -1,7 +1,10 @@
 using LeakWatch.Core.Fingerprinting;
+using LeakWatch.Core.Matching;
 using LeakWatch.Service.Enrollment;
 using LeakWatch.Service.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace LeakWatch.Service.Tests.Storage;
 
@@ -36,7 +39,7 @@ public sealed class FingerprintIndexFilesTests : IDisposable
         return (info.Id, references, linked, [.. members]);
     }
 
-    private async Task<LeakWatch.Core.Matching.FingerprintIndex> OpenAsync() =>
+    private async Task<FingerprintIndex> OpenAsync() =>
         await _files.OpenActiveAsync(await _fixture.Keys.GetKeysAsync(CancellationToken.None), CancellationToken.None)
         ?? throw new InvalidOperationException("nothing enrolled");
 
@@ -69,6 +72,56 @@ public sealed class FingerprintIndexFilesTests : IDisposable
         Assert.False(index.ContainsMember(401));
     }
 
+    /// <summary>
+    /// The MAC check reads the whole file through the mapping; afterwards the process gives those pages back (they stay
+    /// in the page cache), so its resident memory counts only what lookups read. Linux: read from /proc/self/smaps.
+    /// </summary>
+    [Fact]
+    public async Task OpenActive_AfterTheCheck_FilePagesAreNotResidentUntilLookupsReadThem()
+    {
+        if (!OperatingSystem.IsLinux()) return; // the release is madvise's; elsewhere it does nothing
+        await _fixture.Keys.GetOrCreateKeysAsync(CancellationToken.None);
+        var (id, _, linked, _) = await EnrollAsync(20_000, seed: 8);
+        await _files.BuildActiveAsync(await _fixture.Keys.GetKeysAsync(CancellationToken.None), CancellationToken.None);
+        var fileBytes = new FileInfo(_files.PathOf(id)).Length;
+
+        using var index = await OpenAsync();
+        var afterOpen = ResidentBytesOf(_files.PathOf(id));
+        var found = new List<int>();
+        foreach (var (key, patient) in linked)
+        {
+            found.Clear();
+            index.Lookup(key, found);
+            Assert.Contains(patient, found);
+        }
+        var afterLookups = ResidentBytesOf(_files.PathOf(id));
+
+        Assert.True(afterOpen < fileBytes / 4, $"resident after open {afterOpen} of {fileBytes} bytes");
+        Assert.True(afterLookups > afterOpen, $"lookups read pages: {afterOpen} then {afterLookups}");
+    }
+
+    /// <summary>The resident bytes of this process's mappings of <paramref name="path"/>.</summary>
+    private static long ResidentBytesOf(string path)
+    {
+        long total = 0;
+        var inMapping = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            // A mapping's first line starts with its address range ("7f12a4000000-7f12a4100000 r--s ... /path").
+            var first = line.Split(' ', 2)[0];
+            if (first.Contains('-', StringComparison.Ordinal) && first.All(c => char.IsAsciiHexDigit(c) || c == '-'))
+            {
+                inMapping = line.EndsWith(path, StringComparison.Ordinal);
+                continue;
+            }
+            if (inMapping && line.StartsWith("Rss:", StringComparison.Ordinal))
+            {
+                total += long.Parse(line["Rss:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        return total;
+    }
+
     [Fact]
     public async Task OpenActive_FileAlteredOrOfAnotherKey_IsRebuiltAndChecks()
     {
@@ -92,6 +145,40 @@ public sealed class FingerprintIndexFilesTests : IDisposable
         Assert.NotEqual(original, await File.ReadAllBytesAsync(path));
         using (var index = await OpenAsync()) Assert.Equal(patients, index.Patients);
         Assert.Equal(original, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task OpenActive_FileOfFormatOne_IsRefusedForItsVersionAndRebuilt()
+    {
+        await _fixture.Keys.GetOrCreateKeysAsync(CancellationToken.None);
+        var (id, patients, linked, _) = await EnrollAsync(800, seed: 6);
+        var keys = await _fixture.Keys.GetKeysAsync(CancellationToken.None);
+        await _files.BuildActiveAsync(keys, CancellationToken.None);
+        var path = _files.PathOf(id);
+        var current = await File.ReadAllBytesAsync(path);
+
+        // What a service of the previous release left: a format-1 header, signed under the same key, whose layout has no
+        // linked filter. It must not be read with this release's layout, and the enrollment must not be needed again.
+        var older = (byte[])current.Clone();
+        var macKey = FingerprintIndexFormat.MacKey(keys);
+        FingerprintIndexFormat.For(patients.Length, linked.Count, 1).WriteHeader(older, id, new byte[FingerprintIndexFormat.MacSize], macKey, version: 1);
+        await File.WriteAllBytesAsync(path, older);
+        var logger = new FakeLogger<FingerprintIndexFiles>();
+        var files = new FingerprintIndexFiles(_fixture.Database, logger);
+
+        using (var index = await files.OpenActiveAsync(keys, CancellationToken.None))
+        {
+            Assert.NotNull(index);
+            Assert.Equal(patients, index.Patients);
+            var found = new List<int>();
+            var (key, patient) = linked[^1];
+            index.Lookup(key, found);
+            Assert.Contains(patient, found);
+        }
+
+        var refused = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains("made by another version (format 1", refused.Message);
+        Assert.Equal(current, await File.ReadAllBytesAsync(path));
     }
 
     [Fact]

@@ -1,0 +1,174 @@
+using LeakWatch.Core.Matching;
+using LeakWatch.Core.Normalization;
+
+namespace LeakWatch.Core.Tests.Matching;
+
+/// <summary>The shortcuts taken before any keyed hash: a code ruled out by its shape, a name set answer remembered.</summary>
+public sealed class CheapTokenTests
+{
+    [Theory]
+    [InlineData("61ZK29")]
+    [InlineData("LW6BGS5G")]
+    [InlineData("A0DPE")]
+    [InlineData("OAN4")]
+    [InlineData("2QD1TGK")]
+    public void IsCode_BarcodesAndAccessionNumbers_True(string value) => Assert.True(TokenClassifier.IsCode(value));
+
+    [Theory]
+    [InlineData("12MAR1965")] // a date without separators: a month name between digits
+    [InlineData("1MARS65")]
+    [InlineData("19650312")] // a compact date: digits only
+    [InlineData("120365")]
+    [InlineData("19650312T1200")] // six digits or more: left to the full reading
+    [InlineData("MARTIN")] // a name: no digit
+    [InlineData("DUPONT 12")] // a space: prose
+    [InlineData("A-12")] // a separator
+    [InlineData("jean@x.fr")]
+    [InlineData("")]
+    public void IsCode_WhatMayIdentify_False(string value) => Assert.False(TokenClassifier.IsCode(value));
+
+    [Theory]
+    [InlineData("MARTIN2")] // a name with a digit is no name to the normalizer either
+    [InlineData("2A")]
+    public void IsCode_LettersBesideADigit_TrueAndNothingReadable(string value)
+    {
+        Assert.True(TokenClassifier.IsCode(value));
+        AssertNothingReadable(value);
+    }
+
+    /// <summary>
+    /// The rule's promise, checked on a million random tokens made to look like dates, NIRs and names: a token taken
+    /// for a code is never a date, a NIR, a phone, an email or a name to the normalizers the full reading uses.
+    /// </summary>
+    [Fact]
+    public void IsCode_RandomTokens_NeverSkipsWhatTheFullReadingWouldFind()
+    {
+        var random = new Random(12);
+        string[] pieces = ["MAR", "MARS", "JAN", "DEC", "SEPT", "AOUT", "MAI", "ER", "T", "Z", "LUNDI", "12", "1965", "65", "03", "2A", "0", "7"];
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz";
+        var codes = 0;
+        Span<char> buffer = stackalloc char[24];
+        for (var n = 0; n < 1_000_000; n++)
+        {
+            var length = 0;
+            var parts = random.Next(1, 5);
+            for (var p = 0; p < parts; p++)
+            {
+                var piece = random.Next(3) == 0 ? pieces[random.Next(pieces.Length)] : new string(alphabet[random.Next(alphabet.Length)], 1);
+                if (length + piece.Length > buffer.Length) break;
+                piece.CopyTo(buffer[length..]);
+                length += piece.Length;
+            }
+            var token = buffer[..length];
+            if (!TokenClassifier.IsCode(token)) continue;
+            codes++;
+            AssertNothingReadable(token);
+        }
+        Assert.True(codes > 100_000, "the generator must produce codes: " + codes);
+    }
+
+    private static void AssertNothingReadable(ReadOnlySpan<char> token)
+    {
+        Span<int> dates = stackalloc int[4];
+        Assert.Equal(0, BirthDateNormalizer.Normalize(token, dates));
+        Assert.Null(NirNormalizer.Body(token));
+        Assert.Null(PhoneNormalizer.ToE164(token));
+        Assert.Null(EmailNormalizer.Normalize(token));
+        Assert.Null(NameNormalizer.Compact(token));
+    }
+
+    /// <summary>Prose skips the NIR, phone and date searches when it has no ASCII digit: none of them finds anything there.</summary>
+    [Fact]
+    public void ProseWithoutDigits_NirPhoneAndDateSearches_FindNothing()
+    {
+        var random = new Random(5);
+        string[] pieces = ["le ", "12 ", "mars ", "douze ", "+", "+33 ", "６", "٣", "一", "née ", "lundi ", "1er", "/", "-", ".", "２A", "NIR ", "tél ", "DUPONT "];
+        var nirs = new List<NirHit>();
+        var phones = new List<PhoneHit>();
+        var dates = new List<DateHit>();
+        for (var n = 0; n < 100_000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
+            if (text.AsSpan().ContainsAnyInRange('0', '9')) continue;
+            NirNormalizer.FindAll(text, nirs);
+            PhoneNormalizer.FindAll(text, phones);
+            BirthDateNormalizer.FindAll(text, dates);
+            Assert.Empty(nirs);
+            Assert.Empty(phones);
+            Assert.Empty(dates);
+        }
+    }
+
+    /// <summary>The one-fold word compaction gives what civility check then compaction gave, on random words.</summary>
+    [Fact]
+    public void CompactWordInto_RandomWords_SameAsIsCivilityThenCompact()
+    {
+        var random = new Random(3);
+        string[] pieces = ["M.", "MME", "Mme", "Dr", "DR.", "MLLE", "Pr", "M", "LE", "GALL", "D'", "ALMEIDA", "-", "'", "’", ".", "é", "Œ", "ß", "Ø", "ç", "2", "@", " ", "JEAN", "pierre", "ÉLODIE"];
+        Span<char> buffer = stackalloc char[128];
+        for (var n = 0; n < 200_000; n++)
+        {
+            var word = string.Concat(Enumerable.Range(0, random.Next(1, 5)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var expected = NameNormalizer.IsCivility(word) ? null : NameNormalizer.Compact(word);
+            var length = NameNormalizer.CompactWordInto(word, buffer);
+            Assert.Equal(expected, length < 0 ? null : new string(buffer[..length]));
+        }
+    }
+
+    [Fact]
+    public void CompactWords_CivilitiesAndNonNames_LeftOutOthersCompacted()
+    {
+        var words = new CompactWords();
+        words.Clear(40);
+        foreach (var word in new[] { "Mme", "Le-Gall", "42", "Élodie" }) words.Add(word);
+
+        Assert.Equal(2, words.Count);
+        Assert.Equal("LEGALL", words[0].ToString());
+        Assert.Equal("ELODIE", words[1].ToString());
+    }
+
+    [Fact]
+    public void NameSetMemo_SetThenGet_ReturnsTheRolesOfThatWordOnly()
+    {
+        var memo = new NameSetMemo();
+        memo.Set("MARTIN", string.GetHashCode("MARTIN"), NameRoles.Last | NameRoles.First);
+
+        Assert.True(memo.TryGet("MARTIN", string.GetHashCode("MARTIN"), out var roles));
+        Assert.Equal(NameRoles.Last | NameRoles.First, roles);
+        Assert.False(memo.TryGet("MARTINE", string.GetHashCode("MARTINE"), out _));
+    }
+
+    [Fact]
+    public void NameSetMemo_SameSlotOtherWord_IsNotTakenForIt()
+    {
+        var memo = new NameSetMemo();
+        // Same hash, so same slot and same stored hash: only the text compare tells them apart.
+        memo.Set("GLYCEMIE", 42, NameRoles.None);
+
+        Assert.False(memo.TryGet("BERNARD", 42, out _));
+        Assert.True(memo.TryGet("GLYCEMIE", 42, out var roles));
+        Assert.Equal(NameRoles.None, roles);
+    }
+
+    [Fact]
+    public void NameSetMemo_NewWordInTheSlot_EvictsTheOld()
+    {
+        var memo = new NameSetMemo();
+        memo.Set("BERNARD", 7, NameRoles.First);
+        memo.Set("DURAND", 7, NameRoles.Last);
+
+        Assert.False(memo.TryGet("BERNARD", 7, out _));
+        Assert.True(memo.TryGet("DURAND", 7, out var roles));
+        Assert.Equal(NameRoles.Last, roles);
+    }
+
+    [Fact]
+    public void NameSetMemo_WordLongerThanASlot_IsNeverStored()
+    {
+        var memo = new NameSetMemo();
+        var longWord = new string('A', NameSetMemo.MaxLength + 1);
+        memo.Set(longWord, 3, NameRoles.Last);
+
+        Assert.False(memo.TryGet(longWord, 3, out _));
+    }
+}
