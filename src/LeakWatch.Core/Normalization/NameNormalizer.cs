@@ -45,10 +45,11 @@ internal static class NameNormalizer
     {
         var length = Fold(word, destination, spaced: false, stripCivilities: false);
         if (length <= 0 || IsCivilityUpper(destination[..length])) return -1;
-        // Civilities are stripped only before another word: a word of letters alone has none to strip.
+        // Civilities are stripped only before another word: a word the fold reads as letters alone has none to strip.
+        // (Not char.IsLetter: the fold takes some letters, such as the modifier apostrophe in MʼBALA, for separators.)
         foreach (var c in word)
         {
-            if (char.IsLetter(c)) continue;
+            if (LatinFolding.Fold(c, out _, out _) == CharKind.Letter) continue;
             length = Fold(word, destination, spaced: false);
             return length <= 0 ? -1 : length;
         }
