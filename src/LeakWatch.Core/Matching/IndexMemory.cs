@@ -23,8 +23,14 @@ public abstract partial class IndexMemory : IDisposable
     {
         if (!OperatingSystem.IsLinux() || length <= 0) return;
         const int DontNeed = 4;
-        // A hint: when refused, the pages simply stay resident.
-        _ = Madvise(start, (nuint)length, DontNeed);
+        // A hint: when refused, or when this system's C library cannot be called, the pages simply stay resident.
+        try
+        {
+            _ = Madvise(start, (nuint)length, DontNeed);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "madvise")]
