@@ -81,8 +81,14 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
             if (rows.Count == 0) return total;
             foreach (IDictionary<string, object> row in rows)
             {
-                var parameters = new DynamicParameters(row);
-                parameters.Add("New", Rekey(hashes, (string)row["Old"]));
+                // PostgreSQL folds unquoted aliases to lower case ("old"): name the values as the UPDATE does.
+                var values = new Dictionary<string, object>(row, StringComparer.OrdinalIgnoreCase);
+                var parameters = new DynamicParameters();
+                foreach (var name in (string[])["Source", "Url", "Id", "Old"])
+                {
+                    if (values.TryGetValue(name, out var value)) parameters.Add(name, value);
+                }
+                parameters.Add("New", Rekey(hashes, (string)values["Old"]));
                 await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken));
             }
             total += rows.Count;

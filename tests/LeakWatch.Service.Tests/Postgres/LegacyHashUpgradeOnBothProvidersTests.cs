@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using Dapper;
+using LeakWatch.Service.Detection;
+using LeakWatch.Service.Tests.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LeakWatch.Service.Tests.Postgres;
+
+/// <summary>
+/// The re-keying of bare content hashes left by older versions, on both providers: PostgreSQL returns the rows'
+/// column names in lower case, and the upgrade runs at every start of such a database until it has succeeded.
+/// </summary>
+public sealed class LegacyHashUpgradeOnBothProvidersTests : IDisposable
+{
+    private readonly StoreFixture _sqlite = new();
+    private readonly StoreFixture _postgres = new(PostgresDatabase.Create());
+
+    public void Dispose()
+    {
+        _sqlite.Dispose();
+        _postgres.Dispose();
+    }
+
+    [Fact]
+    public async Task RunAsync_MarkedBareHashes_RekeyedOnSqlite() => await RekeysAsync(_sqlite);
+
+    [Fact]
+    public async Task RunAsync_MarkedBareHashes_RekeyedOnPostgres() => await RekeysAsync(_postgres);
+
+    private static async Task RekeysAsync(StoreFixture fixture)
+    {
+        var hashes = new ContentHashes(await fixture.Keys.GetOrCreateKeysAsync(CancellationToken.None));
+        var digest = SHA256.HashData("one leaked paste"u8);
+        var marked = "sha256:" + Convert.ToHexStringLower(digest);
+        await using (var connection = await fixture.Database.OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("INSERT INTO crawl_seen (source, content_hash, url, seen_at) VALUES ('forum', @marked, 'https://x.test/t/1', '2026-01-01T00:00:00.000Z')", new { marked });
+            await connection.ExecuteAsync("INSERT INTO crawl_pages (source, url, content_hash, fetched_at) VALUES ('forum', 'https://x.test/t/1', @marked, '2026-01-01T00:00:00.000Z')", new { marked });
+            await connection.ExecuteAsync("INSERT INTO meta (name, value) VALUES ('" + LegacyHashUpgrade.Flag + "', '1')");
+        }
+
+        await new LegacyHashUpgrade(fixture.Database, NullLogger<LegacyHashUpgrade>.Instance).RunAsync(hashes, CancellationToken.None);
+
+        await using (var connection = await fixture.Database.OpenAsync(CancellationToken.None))
+        {
+            var expected = hashes.OfDigest(digest);
+            Assert.Equal(expected, await connection.ExecuteScalarAsync<string>("SELECT content_hash FROM crawl_seen"));
+            Assert.Equal(expected, await connection.ExecuteScalarAsync<string>("SELECT content_hash FROM crawl_pages"));
+            Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM meta WHERE name = '" + LegacyHashUpgrade.Flag + "'"));
+        }
+    }
+}
