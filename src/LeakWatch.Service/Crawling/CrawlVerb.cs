@@ -69,7 +69,7 @@ internal static class CrawlVerb
         }
 
         var crawler = services.GetRequiredService<SourceCrawler>();
-        var names = (await services.GetRequiredService<ContentHashing>().GetAsync(ct)).Names;
+        var names = (await services.GetRequiredService<ContentHashing>().GetForRecordingAsync(ct)).Names;
         var matched = false;
         var partial = false;
         var gate = new object();

@@ -61,7 +61,7 @@ internal sealed class SourceCrawler(
         var started = time.GetTimestamp();
         Log.RunStarted(logger, source.Name);
         // Keyed before the first page: its content hash is compared with the one remembered.
-        var hashes = await hashing.GetAsync(cancellationToken);
+        var hashes = await hashing.GetForRecordingAsync(cancellationToken);
         var session = new CrawlSession(source, fetcher, intake, state, hashes, time, logger, onMatch);
         try
         {

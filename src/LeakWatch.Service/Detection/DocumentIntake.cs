@@ -25,7 +25,7 @@ internal sealed class DocumentIntake(IDocumentScanner scanner, IIncidentRecorder
     /// <param name="documentName">Where the document was found (its URL without session tokens).</param>
     public async Task<IntakeResult> AcceptAsync(string source, string documentName, FetchedDocument document, CancellationToken cancellationToken)
     {
-        var hashes = await hashing.GetAsync(cancellationToken);
+        var hashes = await hashing.GetForRecordingAsync(cancellationToken);
         var names = hashes.Names;
         // A watched term counts whether or not anything else is found, even when the scan fails; it is recorded after
         // the patients so that a fault in the early-warning path can never keep a patient incident from being written.

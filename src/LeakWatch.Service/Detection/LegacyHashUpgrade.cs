@@ -35,20 +35,24 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
             "UPDATE incident_documents SET content_hash = @New WHERE content_hash = @Old AND incident_id = @Id"),
     ];
 
-    public async Task RunAsync(ContentHashes hashes, CancellationToken cancellationToken)
+    /// <returns>False when old values remain because the database could not be written (a full or read-only disk).</returns>
+    public async Task<bool> RunAsync(ContentHashes hashes, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         // Read first: an upgraded database is never written to here (a verb that only reads works on a full disk).
-        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(SelectFlag, cancellationToken: cancellationToken)) == 0) return;
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(SelectFlag, cancellationToken: cancellationToken)) == 0) return true;
         try
         {
             await RekeyAsync(connection, hashes, cancellationToken);
+            return true;
         }
         catch (Microsoft.Data.Sqlite.SqliteException e) when (StorageFailure.CannotWrite(e))
         {
-            // A full or read-only disk: the marked values match nothing meanwhile (never a bare comparison), and the
-            // next start with the key tries again. A scan still runs; a crawl could not record anything anyway.
+            // A full or read-only disk: the marked values match nothing meanwhile (never a bare comparison). A scan
+            // still runs; what records (crawl, run) refuses until they are re-keyed (ContentHashing), and every later
+            // call tries again.
             Log.LegacyHashesNotRekeyed(logger, e.SqliteErrorCode);
+            return false;
         }
     }
 

@@ -40,7 +40,7 @@ internal sealed class ServiceStartup
         var keySource = _keys.Source;
         Log.Starting(_logger, dataDirectory, _database.Path, created ? "created" : "opened", keys.KeyId, keySource);
         // Bare content hashes an older version left are re-keyed now, not at the first crawl: nothing waits on disk.
-        if (_hashing is not null) await _hashing.GetAsync(cancellationToken);
+        if (_hashing is not null) await _hashing.GetForRecordingAsync(cancellationToken);
 
         var enrollment = await _store.GetActiveEnrollmentAsync(cancellationToken);
         if (enrollment is null) Log.NoPatients(_logger);
