@@ -151,7 +151,10 @@ internal sealed class CrawlSession
     /// when it had validators, and read again only if they changed. A link refused for good (address guard, robots.txt,
     /// 401/403/404/410, a "no permission" page) is an outcome, remembered too. True when done (now or before).
     /// </summary>
-    public async Task<bool> FetchAndScanOnceAsync(Uri url, CancellationToken ct, string? accept = null, string? bearer = null)
+    public Task<bool> FetchAndScanOnceAsync(Uri url, CancellationToken ct, string? accept = null, string? bearer = null) =>
+        FetchAndScanOnceAsync(url, retryingRefusal: false, ct, accept, bearer);
+
+    private async Task<bool> FetchAndScanOnceAsync(Uri url, bool retryingRefusal, CancellationToken ct, string? accept = null, string? bearer = null)
     {
         var key = UrlCanonical.Normalize(url);
         var known = await _state.GetValidatorsAsync(Name, key, ct);
@@ -163,6 +166,14 @@ internal sealed class CrawlSession
         }
         if (result.Outcome == FetchOutcome.Failed)
         {
+            if (!result.Refused && retryingRefusal)
+            {
+                // A link refused before, asked again and still not given: a warning, not the source failing. Marked as
+                // asked now, it waits another RefusalExpiry and the other expired refusals get their turn.
+                Warn(url.AbsoluteUri, "link refused before, still not read: " + result.Failure);
+                await _state.SavePageAsync(Name, key, null, null, null, ct, outcome: "refused");
+                return true;
+            }
             if (!result.Refused)
             {
                 Fail(url.AbsoluteUri, result.Failure!);
@@ -203,7 +214,7 @@ internal sealed class CrawlSession
                 continue;
             }
             RetriedRefusals++;
-            await FetchAndScanOnceAsync(url, ct);
+            await FetchAndScanOnceAsync(url, retryingRefusal: true, ct);
         }
     }
 

@@ -68,6 +68,46 @@ public sealed class RefusalExpiryTests
         Assert.Equal(0, (await SourcesJsonAsync(harness)).GetProperty("refusedLinks").GetInt64());
     }
 
+    /// <summary>
+    /// An expired refusal asked again that fails another way (a 500) is a warning, not the source failing, and waits a
+    /// whole expiry again: otherwise the same oldest links were asked at every run and failed it.
+    /// </summary>
+    [Fact]
+    public async Task Crawl_ExpiredRefusalAskedAgainFailsWith500_RunNotFailingAndTheLinkWaitsAnotherExpiry()
+    {
+        var time = NewTime();
+        await using var server = await LoopbackServer.StartAsync(time);
+        var status = 403;
+        server.Map(Attachment, async ctx =>
+        {
+            ctx.Response.StatusCode = status;
+            await ctx.Response.WriteAsync("no");
+        });
+        var site = new ForumSite("phpbb");
+        site.Serve(server);
+        var thread = site.AddThread("Export");
+        site.AddPost(thread, "Le reste: <a class=\"postlink\" href=\"./download/file.php?id=77\">dump.csv</a>");
+        var settings = CrawlHarness.Source(0, "forum", "forum", [server.Url(site.BoardPath).AbsoluteUri], ("Preset", "phpbb"));
+        settings["LeakWatch:Crawler:RefusalExpiry"] = "1.00:00:00";
+        settings["LeakWatch:Sources:0:Enabled"] = "true";
+        await using var harness = CrawlHarness.Create(settings, time);
+
+        var first = await harness.CrawlAsync("forum");
+        status = 500;
+        time.Advance(TimeSpan.FromHours(25));
+        var afterExpiry = await harness.CrawlAsync("forum");
+        var askedAfterExpiry = server.Count(p => p == Attachment);
+        time.Advance(TimeSpan.FromHours(1));
+        var nextRun = await harness.CrawlAsync("forum");
+
+        Assert.Equal(1, first.Refused);
+        Assert.True(askedAfterExpiry > 1, "asked again once the refusal expired");
+        Assert.True(afterExpiry.Succeeded, afterExpiry.LastError);
+        Assert.Equal(askedAfterExpiry, server.Count(p => p == Attachment)); // not asked again within the new expiry
+        Assert.True(nextRun.Succeeded, nextRun.LastError);
+        Assert.Equal(1, (await SourcesJsonAsync(harness)).GetProperty("refusedLinks").GetInt64());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
