@@ -23,6 +23,19 @@ public sealed class RefusalExpiryTests
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();
     }
 
+    /// <summary>A phpBB-shaped forum on <paramref name="server"/> whose one post links the attachment; the source's settings.</summary>
+    private static Dictionary<string, string?> ForumLinkingTheAttachment(LoopbackServer server, string text)
+    {
+        var site = new ForumSite("phpbb");
+        site.Serve(server);
+        var thread = site.AddThread("Export");
+        site.AddPost(thread, text + "<a class=\"postlink\" href=\"./download/file.php?id=77\">dump.csv</a>");
+        var settings = CrawlHarness.Source(0, "forum", "forum", [server.Url(site.BoardPath).AbsoluteUri], ("Preset", "phpbb"));
+        settings["LeakWatch:Crawler:RefusalExpiry"] = "1.00:00:00";
+        settings["LeakWatch:Sources:0:Enabled"] = "true";
+        return settings;
+    }
+
     [Fact]
     public async Task Crawl_AttachmentRefused403ThenOpened_LeftAloneUntilTheRefusalExpiresThenReadAndShownInSourcesAndHealth()
     {
@@ -35,14 +48,7 @@ public sealed class RefusalExpiryTests
             ctx.Response.ContentType = "text/csv";
             await ctx.Response.WriteAsync(opened ? "nom;id\nDUPONT;SYNTH-200091\n" : "Forbidden");
         });
-        var site = new ForumSite("phpbb");
-        site.Serve(server);
-        var thread = site.AddThread("Export");
-        site.AddPost(thread, "Extrait SYNTH-200090, le reste: <a class=\"postlink\" href=\"./download/file.php?id=77\">dump.csv</a>");
-        var settings = CrawlHarness.Source(0, "forum", "forum", [server.Url(site.BoardPath).AbsoluteUri], ("Preset", "phpbb"));
-        settings["LeakWatch:Crawler:RefusalExpiry"] = "1.00:00:00";
-        settings["LeakWatch:Sources:0:Enabled"] = "true";
-        await using var harness = CrawlHarness.Create(settings, time);
+        await using var harness = CrawlHarness.Create(ForumLinkingTheAttachment(server, "Extrait SYNTH-200090, le reste: "), time);
 
         var first = await harness.CrawlAsync("forum");
         var refusedAt = time.GetUtcNow();
@@ -83,14 +89,7 @@ public sealed class RefusalExpiryTests
             ctx.Response.StatusCode = status;
             await ctx.Response.WriteAsync("no");
         });
-        var site = new ForumSite("phpbb");
-        site.Serve(server);
-        var thread = site.AddThread("Export");
-        site.AddPost(thread, "Le reste: <a class=\"postlink\" href=\"./download/file.php?id=77\">dump.csv</a>");
-        var settings = CrawlHarness.Source(0, "forum", "forum", [server.Url(site.BoardPath).AbsoluteUri], ("Preset", "phpbb"));
-        settings["LeakWatch:Crawler:RefusalExpiry"] = "1.00:00:00";
-        settings["LeakWatch:Sources:0:Enabled"] = "true";
-        await using var harness = CrawlHarness.Create(settings, time);
+        await using var harness = CrawlHarness.Create(ForumLinkingTheAttachment(server, "Le reste: "), time);
 
         var first = await harness.CrawlAsync("forum");
         status = 500;
