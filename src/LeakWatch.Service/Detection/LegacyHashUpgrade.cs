@@ -22,17 +22,19 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
     private const string SelectFlag = "SELECT count(*) FROM meta WHERE name = '" + Flag + "'";
     private const string TakeFlag = "DELETE FROM meta WHERE name = '" + Flag + "'";
 
-    // Each table's marked rows, a batch at a time (a re-keyed row no longer matches), updated by their key.
-    private static readonly (string Select, string Update)[] HashColumns =
+    // Each table's marked rows, a batch at a time, updated by their key. The crawl tables, which grow with every page
+    // read, are walked once in key order from where the last batch ended (a re-keyed value sorts before the marked ones
+    // and is not met again), so the whole upgrade reads each row once; the incident tables are small.
+    private static readonly (string Select, string Update, string[]? Cursor)[] HashColumns =
     [
-        ("SELECT source AS Source, content_hash AS Old FROM crawl_seen WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT " + Batch,
-            "UPDATE crawl_seen SET content_hash = @New WHERE source = @Source AND content_hash = @Old"),
-        ("SELECT source AS Source, url AS Url, content_hash AS Old FROM crawl_pages WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT " + Batch,
-            "UPDATE crawl_pages SET content_hash = @New WHERE source = @Source AND url = @Url"),
+        ("SELECT source AS Source, content_hash AS Old FROM crawl_seen WHERE substr(content_hash, 1, 7) = 'sha256:' AND (source, content_hash) > (@A, @B) ORDER BY source, content_hash LIMIT " + Batch,
+            "UPDATE crawl_seen SET content_hash = @New WHERE source = @Source AND content_hash = @Old", ["Source", "Old"]),
+        ("SELECT source AS Source, url AS Url, content_hash AS Old FROM crawl_pages WHERE substr(content_hash, 1, 7) = 'sha256:' AND (source, url) > (@A, @B) ORDER BY source, url LIMIT " + Batch,
+            "UPDATE crawl_pages SET content_hash = @New WHERE source = @Source AND url = @Url", ["Source", "Url"]),
         ("SELECT id AS Id, content_hash AS Old FROM incidents WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT " + Batch,
-            "UPDATE incidents SET content_hash = @New WHERE id = @Id"),
+            "UPDATE incidents SET content_hash = @New WHERE id = @Id", null),
         ("SELECT incident_id AS Id, content_hash AS Old FROM incident_documents WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT " + Batch,
-            "UPDATE incident_documents SET content_hash = @New WHERE content_hash = @Old AND incident_id = @Id"),
+            "UPDATE incident_documents SET content_hash = @New WHERE content_hash = @Old AND incident_id = @Id", null),
     ];
 
     /// <returns>False when old values remain because the database could not be written (a full or read-only disk).</returns>
@@ -65,7 +67,7 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
             return;
         }
         var rekeyed = 0L;
-        foreach (var (select, update) in HashColumns) rekeyed += await RekeyHashesAsync(connection, transaction, select, update, hashes, cancellationToken);
+        foreach (var (select, update, cursor) in HashColumns) rekeyed += await RekeyHashesAsync(connection, transaction, select, update, cursor, hashes, cancellationToken);
         var names = await RekeyUrlsAsync(connection, transaction, hashes.Names, cancellationToken);
         var alerts = await RekeyPayloadsAsync(connection, transaction, hashes, cancellationToken);
         await ForgetThreadSignaturesAsync(connection, transaction, cancellationToken);
@@ -76,17 +78,19 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
     }
 
     private static async Task<long> RekeyHashesAsync(DbConnection connection, DbTransaction transaction, string select, string update,
-        ContentHashes hashes, CancellationToken cancellationToken)
+        string[]? cursor, ContentHashes hashes, CancellationToken cancellationToken)
     {
         var total = 0L;
+        object after = new { A = "", B = "" };
         while (true)
         {
-            var rows = (await connection.QueryAsync(new CommandDefinition(select, transaction: transaction, cancellationToken: cancellationToken))).ToList();
+            var rows = (await connection.QueryAsync(new CommandDefinition(select, cursor is null ? null : after, transaction, cancellationToken: cancellationToken))).ToList();
             if (rows.Count == 0) return total;
+            Dictionary<string, object> values = [];
             foreach (IDictionary<string, object> row in rows)
             {
                 // PostgreSQL folds unquoted aliases to lower case ("old"): name the values as the UPDATE does.
-                var values = new Dictionary<string, object>(row, StringComparer.OrdinalIgnoreCase);
+                values = new Dictionary<string, object>(row, StringComparer.OrdinalIgnoreCase);
                 var parameters = new DynamicParameters();
                 foreach (var name in (string[])["Source", "Url", "Id", "Old"])
                 {
@@ -95,6 +99,7 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
                 parameters.Add("New", Rekey(hashes, (string)values["Old"]));
                 await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken));
             }
+            if (cursor is not null) after = new { A = (string)values[cursor[0]], B = (string)values[cursor[1]] };
             total += rows.Count;
         }
     }

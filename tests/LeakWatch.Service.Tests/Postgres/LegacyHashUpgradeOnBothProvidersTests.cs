@@ -36,6 +36,11 @@ public sealed class LegacyHashUpgradeOnBothProvidersTests : IDisposable
         {
             await connection.ExecuteAsync("INSERT INTO crawl_seen (source, content_hash, url, seen_at) VALUES ('forum', @marked, 'https://x.test/t/1', '2026-01-01T00:00:00.000Z')", new { marked });
             await connection.ExecuteAsync("INSERT INTO crawl_pages (source, url, content_hash, fetched_at) VALUES ('forum', 'https://x.test/t/1', @marked, '2026-01-01T00:00:00.000Z')", new { marked });
+            // More seen documents than one batch holds: the walk in key order must go on from where each batch ended.
+            await using var transaction = await connection.BeginTransactionAsync();
+            var others = Enumerable.Range(0, 5500).Select(i => new { hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i))), url = "https://x.test/f/" + i });
+            await connection.ExecuteAsync("INSERT INTO crawl_seen (source, content_hash, url, seen_at) VALUES ('paste', @hash, @url, '2026-01-01T00:00:00.000Z')", others, transaction);
+            await transaction.CommitAsync();
             await connection.ExecuteAsync("INSERT INTO meta (name, value) VALUES ('" + LegacyHashUpgrade.Flag + "', '1')");
         }
 
@@ -44,7 +49,10 @@ public sealed class LegacyHashUpgradeOnBothProvidersTests : IDisposable
         await using (var connection = await fixture.Database.OpenAsync(CancellationToken.None))
         {
             var expected = hashes.OfDigest(digest);
-            Assert.Equal(expected, await connection.ExecuteScalarAsync<string>("SELECT content_hash FROM crawl_seen"));
+            Assert.Equal(expected, await connection.ExecuteScalarAsync<string>("SELECT content_hash FROM crawl_seen WHERE source = 'forum'"));
+            Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM crawl_seen WHERE substr(content_hash, 1, 7) = 'sha256:'"));
+            Assert.Equal(hashes.OfDigest(SHA256.HashData(BitConverter.GetBytes(5499))),
+                await connection.ExecuteScalarAsync<string>("SELECT content_hash FROM crawl_seen WHERE url = 'https://x.test/f/5499'"));
             Assert.Equal(expected, await connection.ExecuteScalarAsync<string>("SELECT content_hash FROM crawl_pages"));
             Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM meta WHERE name = '" + LegacyHashUpgrade.Flag + "'"));
         }
