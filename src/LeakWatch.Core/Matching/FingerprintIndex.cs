@@ -100,9 +100,23 @@ public sealed unsafe class FingerprintIndex : IDisposable
             return null;
         }
         var index = new FingerprintIndex((memory, format));
-        // The check read every page; a scan reads only where its lookups land. The pages stay in the page cache.
-        memory.ReleaseResident();
+        index.ReleaseUnreadSections();
         return index;
+    }
+
+    /// <summary>
+    /// The MAC check read every page. A scan reads the linked keys and the members where its lookups land; the rest
+    /// (references, ordinals, tables, filters copied into the process) only for a match, if ever. Those pages are given
+    /// back (they stay in the page cache), while the keys stay mapped: giving them back too cost a page fault for each
+    /// key page a scan reads again.
+    /// </summary>
+    private void ReleaseUnreadSections()
+    {
+        var linkedFilterCopied = _linkedFilterCopy is not null;
+        _memory.ReleaseResident(0, _format.LinkedKeysAt);
+        _memory.ReleaseResident(_format.LinkedPatientsAt, (linkedFilterCopied ? _format.MembersAt : _format.LinkedFilterAt) - _format.LinkedPatientsAt);
+        if (!linkedFilterCopied) _memory.ReleaseResident(_format.MemberTableAt, _format.MembersAt - _format.MemberTableAt);
+        if (_memberFilterCopy is not null) _memory.ReleaseResident(_format.MemberFilterAt, _format.Length - _format.MemberFilterAt);
     }
 
     private static (IndexMemory, FingerprintIndexFormat) InMemory(FingerprintSnapshot snapshot, long partEntries)

@@ -10,11 +10,12 @@ namespace LeakWatch.Core.Matching;
 public abstract partial class IndexMemory : IDisposable
 {
     /// <summary>
-    /// Tells the system this process no longer needs the pages it has touched so far (the MAC check reads all of a
-    /// file), without changing them: a mapped file's pages stay in the page cache and come back on the next read, so
-    /// the process's resident memory counts only the pages its lookups read. Nothing for memory that is not mapped.
+    /// Tells the system this process no longer needs the pages of bytes [<paramref name="offset"/>,
+    /// <paramref name="offset"/> + <paramref name="length"/>) (the MAC check reads all of a file), without changing
+    /// them: a mapped file's pages stay in the page cache and come back on the next read. <paramref name="offset"/> is
+    /// on a 4 KiB boundary. Nothing for memory that is not mapped.
     /// </summary>
-    public virtual void ReleaseResident()
+    public virtual void ReleaseResident(long offset, long length)
     {
     }
 

@@ -209,9 +209,12 @@ internal sealed partial class FingerprintIndexFiles
 
         public override long Length { get; }
 
-        // The view starts on a page; the file's first byte may not (PointerOffset).
-        public override void ReleaseResident() =>
-            DropMappedPages(_view.SafeMemoryMappedViewHandle.DangerousGetHandle(), Length + _view.PointerOffset);
+        // The view maps the file from its first byte, on a page boundary; a range that would not start on one is kept.
+        public override void ReleaseResident(long offset, long length)
+        {
+            var start = Address + (nint)offset;
+            if ((start & 4095) == 0 && offset >= 0 && offset + length <= Length) DropMappedPages(start, length);
+        }
 
         public override void Dispose()
         {
