@@ -42,7 +42,6 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     private const int MemoSlots = 1 << 15;
 
     private static readonly System.Buffers.SearchValues<char> Separators = System.Buffers.SearchValues.Create(" -'’.,^_\t");
-    private static readonly System.Buffers.SearchValues<char> AsciiLetters = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
     private static readonly System.Buffers.SearchValues<char> WordBreaks = System.Buffers.SearchValues.Create(" ,;/^_\t\u00A0");
 
     // One memo per way of reading a cell: "MARTIN" under a date header reads as nothing, under a name header as a name.
@@ -85,8 +84,9 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
             FieldHint.None => 1,
             _ => 2,
         };
-        if (way == 1 && IsCode(value)) return CellReading.Empty;
-        if (way == 1 && !value.ContainsAnyExcept(AsciiLetters))
+        var shape = way == 1 ? Shape(value) : TokenShape.Other;
+        if (shape == TokenShape.Code) return CellReading.Empty;
+        if (shape == TokenShape.Letters)
         {
             // One word of letters: the name-set memo keeps the words that recur, so for a unique one (a barcode of
             // letters) the cell memo would only add a lookup and a store.
@@ -137,30 +137,65 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     /// needs six digits or more (19650312, 120365) or a month name between its digits (12MAR1965). So a dump of
     /// unique codes costs one pass over their characters, not a memo lookup and a date parse each.
     /// </summary>
-    internal static bool IsCode(ReadOnlySpan<char> value)
+    internal static bool IsCode(ReadOnlySpan<char> value) => Shape(value) == TokenShape.Code;
+
+    /// <summary>
+    /// One pass over a cell's characters: a code (<see cref="IsCode"/>), one word of ASCII letters, or anything else.
+    /// A table gives each character's class, so a random mix of letters and digits costs no mispredicted branch.
+    /// </summary>
+    internal static TokenShape Shape(ReadOnlySpan<char> value)
     {
         int digits = 0, letters = 0;
-        foreach (var c in value)
+        ulong letterBits = 0;
+        var classes = AsciiClasses;
+        for (var i = 0; i < value.Length; i++)
         {
-            if (char.IsAsciiDigit(c)) digits++;
-            else if (char.IsAsciiLetter(c)) letters++;
-            else return false;
+            var c = value[i];
+            var kind = c < 128 ? classes[c] : 0;
+            if (kind == 0) return TokenShape.Other;
+            digits += kind & 1;
+            letters += kind >> 1;
+            letterBits |= (ulong)(kind >> 1) << i;
         }
-        if (digits is 0 or >= 6 || letters == 0) return false;
-        for (var i = 0; i < value.Length;)
+        if (letters == 0) return TokenShape.Other;
+        if (digits == 0) return TokenShape.Letters;
+        if (digits >= 6) return TokenShape.Other;
+        if (value.Length > 64)
         {
-            if (!char.IsAsciiLetter(value[i]))
+            for (var i = 0; i + 3 <= value.Length; i++)
             {
-                i++;
-                continue;
+                if (char.IsAsciiLetter(value[i]) && (i == 0 || !char.IsAsciiLetter(value[i - 1])) && IsMonthName(value, i)) return TokenShape.Other;
             }
-            var end = i + 1;
-            while (end < value.Length && char.IsAsciiLetter(value[end])) end++;
-            // Month names are three to nine letters; the reader takes up to ten.
-            if (end - i is >= 3 and <= 10 && MonthNames.CanStart(value[i]) && MonthNames.Read(value, i, out _) != 0) return false;
-            i = end;
+            return TokenShape.Code;
         }
-        return true;
+        // Where a run of three letters or more starts: a letter after a non-letter, followed by two letters.
+        for (var runStarts = letterBits & ~(letterBits << 1) & (letterBits >> 1) & (letterBits >> 2); runStarts != 0; runStarts &= runStarts - 1)
+        {
+            if (IsMonthName(value, System.Numerics.BitOperations.TrailingZeroCount(runStarts))) return TokenShape.Other;
+        }
+        return TokenShape.Code;
+    }
+
+    /// <summary>1 for an ASCII digit, 2 for an ASCII letter, 0 for anything else.</summary>
+    private static ReadOnlySpan<byte> AsciiClasses =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+        0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+        0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    ];
+
+    /// <summary>
+    /// Whether the run of letters at <paramref name="start"/> of an ASCII token of letters and digits is a month name.
+    /// Every month name the date reader knows is three to ten letters, and its first three are one of seventeen
+    /// ("JAN", "FEV", "AOU"...): a run whose start is none of them is not read.
+    /// </summary>
+    private static bool IsMonthName(ReadOnlySpan<char> value, int start)
+    {
+        if (start + 3 > value.Length || !MonthNames.IsPrefix(value[start], value[start + 1], value[start + 2])) return false;
+        var end = start + 3;
+        while (end < value.Length && char.IsAsciiLetter(value[end])) end++;
+        return end - start <= 10 && MonthNames.Read(value, start, out _) != 0;
     }
 
     /// <returns>True when the cell held an identifier.</returns>
@@ -378,6 +413,16 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
     {
         if (!list.Contains(value)) list.Add(value);
     }
+}
+
+/// <summary>What a cell's characters alone say it is (<see cref="TokenClassifier.Shape"/>).</summary>
+internal enum TokenShape : byte
+{
+    Other,
+    /// <summary>One word of ASCII letters.</summary>
+    Letters,
+    /// <summary>A barcode or an accession number: nothing in it can identify.</summary>
+    Code,
 }
 
 /// <summary>The identifiers of one record: unique values, hashed once each.</summary>

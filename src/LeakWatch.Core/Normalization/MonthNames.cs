@@ -9,6 +9,22 @@ internal static class MonthNames
     public static bool CanStart(char c) => (c | 0x20) is 'j' or 'f' or 'm' or 'a' or 's' or 'o' or 'n' or 'd';
 
     /// <summary>
+    /// True when three ASCII characters, case ignored, start a month name: "JAN", "FEV", "FEB", "MAR", "AVR", "APR",
+    /// "MAI", "MAY", "JUI", "JUN", "JUL", "AOU", "AUG", "SEP", "OCT", "NOV" or "DEC". A digit never matches.
+    /// </summary>
+    public static bool IsPrefix(char a, char b, char c) =>
+        (a | b | c) < 128 && ((a | 0x20) << 16 | (b | 0x20) << 8 | (c | 0x20)) switch
+        {
+            'j' << 16 | 'a' << 8 | 'n' or 'f' << 16 | 'e' << 8 | 'v' or 'f' << 16 | 'e' << 8 | 'b' => true,
+            'm' << 16 | 'a' << 8 | 'r' or 'a' << 16 | 'v' << 8 | 'r' or 'a' << 16 | 'p' << 8 | 'r' => true,
+            'm' << 16 | 'a' << 8 | 'i' or 'm' << 16 | 'a' << 8 | 'y' => true,
+            'j' << 16 | 'u' << 8 | 'i' or 'j' << 16 | 'u' << 8 | 'n' or 'j' << 16 | 'u' << 8 | 'l' => true,
+            'a' << 16 | 'o' << 8 | 'u' or 'a' << 16 | 'u' << 8 | 'g' => true,
+            's' << 16 | 'e' << 8 | 'p' or 'o' << 16 | 'c' << 8 | 't' or 'n' << 16 | 'o' << 8 | 'v' or 'd' << 16 | 'e' << 8 | 'c' => true,
+            _ => false,
+        };
+
+    /// <summary>
     /// Reads a month name at <paramref name="start"/> (letters, then an optional abbreviation dot): the month
     /// (1-12) and the position after it, or 0 when the word is not a month.
     /// </summary>

@@ -67,6 +67,58 @@ public sealed class CheapTokenTests
         Assert.True(codes > 100_000, "the generator must produce codes: " + codes);
     }
 
+    /// <summary>
+    /// The one-pass shape (a class table, letter runs found by bit tricks, month names tried only after their first
+    /// three letters) says what the plain two-pass reading said, on random tokens long and short, ASCII or not.
+    /// </summary>
+    [Fact]
+    public void Shape_RandomTokens_SameAsThePlainReading()
+    {
+        var random = new Random(21);
+        string[] pieces = ["MAR", "mars", "JANV", "Fev", "DECEMBRE", "SEPTEMBRES", "AOUT", "MAI", "JUILLET", "AUGUST", "OCTOBRE", "Z", "É", "-", " ", "12", "1965", "0", "7", "2A", "ABCDEFGHIJK"];
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz";
+        int codes = 0, words = 0;
+        for (var n = 0; n < 300_000; n++)
+        {
+            var parts = random.Next(1, n % 10 == 0 ? 40 : 6);
+            var token = string.Concat(Enumerable.Range(0, parts).Select(_ =>
+                random.Next(3) == 0 ? pieces[random.Next(pieces.Length)] : alphabet[random.Next(alphabet.Length)].ToString()));
+            var expected = PlainIsCode(token) ? TokenShape.Code
+                : token.Length > 0 && token.All(char.IsAsciiLetter) ? TokenShape.Letters
+                : TokenShape.Other;
+            Assert.True(expected == TokenClassifier.Shape(token), token);
+            if (expected == TokenShape.Code) codes++;
+            if (expected == TokenShape.Letters) words++;
+        }
+        Assert.True(codes > 10_000 && words > 10_000, $"the generator must produce both: {codes} codes, {words} words");
+    }
+
+    /// <summary>The rule as first written: count the classes, then read every run of three to ten letters.</summary>
+    private static bool PlainIsCode(ReadOnlySpan<char> value)
+    {
+        int digits = 0, letters = 0;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiDigit(c)) digits++;
+            else if (char.IsAsciiLetter(c)) letters++;
+            else return false;
+        }
+        if (digits is 0 or >= 6 || letters == 0) return false;
+        for (var i = 0; i < value.Length;)
+        {
+            if (!char.IsAsciiLetter(value[i]))
+            {
+                i++;
+                continue;
+            }
+            var end = i + 1;
+            while (end < value.Length && char.IsAsciiLetter(value[end])) end++;
+            if (end - i is >= 3 and <= 10 && MonthNames.Read(value, i, out _) != 0) return false;
+            i = end;
+        }
+        return true;
+    }
+
     private static void AssertNothingReadable(ReadOnlySpan<char> token)
     {
         Span<int> dates = stackalloc int[4];
