@@ -23,6 +23,12 @@ internal sealed class ConsoleOptions
     /// <summary>A file whose first line is the PFX's password (never the password itself in the configuration).</summary>
     public string? CertificatePasswordFile { get; set; }
 
+    /// <summary>
+    /// Reverse proxies in front of the listener (addresses or CIDR networks): their <c>X-Forwarded-For</c> gives the
+    /// client address that the sign-in rate limit and the audit log use. None by default: the header is ignored.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     /// <summary>A session unused this long ends.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 

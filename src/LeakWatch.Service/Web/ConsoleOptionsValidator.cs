@@ -34,6 +34,13 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         {
             failures.Add($"LeakWatch:Console:CertificatePasswordFile '{options.CertificatePasswordFile}' does not exist.");
         }
+        foreach (var entry in options.TrustedProxies)
+        {
+            if (!TrustedProxies.TryParse(entry ?? "", out _))
+            {
+                failures.Add($"LeakWatch:Console:TrustedProxies '{entry}' is not an address or a CIDR network (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8).");
+            }
+        }
         if (options.IdleTimeout <= TimeSpan.Zero) failures.Add("LeakWatch:Console:IdleTimeout must be positive.");
         if (options.AbsoluteTimeout < options.IdleTimeout) failures.Add("LeakWatch:Console:AbsoluteTimeout must be at least LeakWatch:Console:IdleTimeout.");
         if (options.LockoutDuration <= TimeSpan.Zero) failures.Add("LeakWatch:Console:LockoutDuration must be positive.");

@@ -181,13 +181,15 @@ public sealed partial class ConsoleClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ConsoleClient(Uri baseUri, bool acceptAnyCertificate = false)
+    /// <param name="forwardedFor">An X-Forwarded-For header on every request, as a reverse proxy in front would add.</param>
+    public ConsoleClient(Uri baseUri, bool acceptAnyCertificate = false, string? forwardedFor = null)
     {
         Cookies = new CookieContainer();
         var handler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
         // Only for the test's own self-signed certificate on loopback.
         if (acceptAnyCertificate) handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
         _http = new HttpClient(handler) { BaseAddress = baseUri };
+        if (forwardedFor is not null) _http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
     }
 
     public CookieContainer Cookies { get; }
