@@ -23,7 +23,7 @@ public sealed class TrustedProxyTests : IDisposable
     {
         _cli.Settings["LeakWatch:Console:TrustedProxies:0"] = "127.0.0.1";
         _cli.Settings["LeakWatch:Console:TrustedProxies:1"] = "10.0.0.0/8";
-        var (run, services, uri) = await StartAsync(attemptsPerWindow: 2);
+        var (run, services, uri) = await ConsoleFixture.StartWithAnalystAsync(_cli, signInAttempts: 2);
         // The first client forges an address in front of its own: the proxy appends the real one, which is believed.
         using var first = new ConsoleClient(uri, forwardedFor: "192.0.2.66, " + First);
         using var second = new ConsoleClient(uri, forwardedFor: Second);
@@ -44,7 +44,7 @@ public sealed class TrustedProxyTests : IDisposable
     [Fact]
     public async Task SignIn_NoTrustedProxy_XForwardedForIsIgnored()
     {
-        var (run, services, uri) = await StartAsync(attemptsPerWindow: 2);
+        var (run, services, uri) = await ConsoleFixture.StartWithAnalystAsync(_cli, signInAttempts: 2);
         using var first = new ConsoleClient(uri, forwardedFor: First);
         using var second = new ConsoleClient(uri, forwardedFor: Second);
 
@@ -77,19 +77,6 @@ public sealed class TrustedProxyTests : IDisposable
 
         Assert.Equal(ExitCodes.BadConfiguration, run.ExitCode);
         Assert.Contains($"LeakWatch:Console:TrustedProxies '{entry}' is not an address or a CIDR network", run.Error, StringComparison.Ordinal);
-    }
-
-    private async Task<(Task<CliResult> Run, IServiceProvider Services, Uri Uri)> StartAsync(int attemptsPerWindow)
-    {
-        Assert.Equal(0, (await _cli.RunAsync("key", "init")).ExitCode);
-        _cli.StandardInput = ConsoleFixture.Password + "\n";
-        var add = await _cli.RunAsync("users", "add", "analyst.one", "--role", "analyst", "--password-stdin");
-        _cli.StandardInput = null;
-        Assert.True(add.ExitCode == 0, add.ToString());
-        _cli.Settings["LeakWatch:Console:SignInAttempts"] = attemptsPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _cli.Settings["LeakWatch:Console:SignInWindow"] = "01:00:00"; // no new permit while the test runs
-        var (run, services) = await ConsoleFixture.StartRunAsync(_cli);
-        return (run, services, services.GetRequiredService<LeakWatch.Service.Hosting.WebListener>().Addresses[0]);
     }
 
     private static async Task<CliResult> StopAsync(IServiceProvider services, Task<CliResult> run)
