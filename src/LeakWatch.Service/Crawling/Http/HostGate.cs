@@ -6,9 +6,11 @@ namespace LeakWatch.Service.Crawling.Http;
 /// <summary>
 /// At most one request per interval to each host, whichever source asks. The interval runs from the later of the
 /// moment the previous request was let through (not from when it was queued) and the moment its answer came back (or
-/// it failed): the host has received a request by the time it answers, so a host never sees two requests closer than
-/// the interval, however long the request took to reach it (a new connection, a slow proxy, a busy machine). Waiting
-/// is on the injected <see cref="TimeProvider"/>. A host that answered Retry-After is left alone until then.
+/// it failed): the host has received a request by the time it answers, so a request that follows an answered one
+/// reaches the host at least an interval after it, however long that one took to get there (a new connection, a slow
+/// proxy, a busy machine). Two sources on one host can still each have a request on the wire, an interval apart at
+/// release. Waiting is on the injected <see cref="TimeProvider"/>. A host that answered Retry-After is left alone until
+/// then.
 /// </summary>
 internal sealed class HostGate
 {
