@@ -141,12 +141,14 @@ internal sealed class Database : IDisposable
     }
 
     /// <summary>
-    /// Claims the right to build an enrollment, or says plainly that another process is building one. The claim is an
-    /// operating-system lock on a file, so it ends with the process however the process ends.
+    /// Claims the right to build an enrollment or to make canaries (which must be checked against the base an enrollment
+    /// is building), or says plainly that another process is doing either. The claim is an operating-system lock on a
+    /// file, so it ends with the process however the process ends.
     /// </summary>
-    public IDisposable LockEnrollment()
+    /// <param name="command">The command to run again once the other has finished, for the message.</param>
+    public IDisposable LockEnrollment(string command = "enroll")
     {
-        if (_postgresLocks is not null) return LockEnrollmentOnServer(_postgresLocks);
+        if (_postgresLocks is not null) return LockEnrollmentOnServer(_postgresLocks, command);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         try
         {
@@ -154,7 +156,7 @@ internal sealed class Database : IDisposable
         }
         catch (IOException e) when (!StorageFailure.IsDiskFull(e))
         {
-            throw new LeakWatchException("Another enrollment is running on this data folder; wait for it to finish, then run enroll again.");
+            throw new LeakWatchException($"Another enrollment or canary creation is running on this data folder; wait for it to finish, then run {command} again.");
         }
     }
 
@@ -162,9 +164,9 @@ internal sealed class Database : IDisposable
     /// On PostgreSQL the claim is a session advisory lock, shared by every node: the server ends it with the connection,
     /// so a node that dies while enrolling frees it.
     /// </summary>
-    private static ServerLock LockEnrollmentOnServer(NpgsqlDataSource locks) =>
+    private static ServerLock LockEnrollmentOnServer(NpgsqlDataSource locks, string command) =>
         ServerLock.TryTake(locks, EnrollmentLockKey)
-        ?? throw new LeakWatchException("Another enrollment is running on this database (another node or process); wait for it to finish, then run enroll again.");
+        ?? throw new LeakWatchException($"Another enrollment or canary creation is running on this database (another node or process); wait for it to finish, then run {command} again.");
 
     private async Task<DbConnection> OpenRawAsync(CancellationToken cancellationToken)
     {
