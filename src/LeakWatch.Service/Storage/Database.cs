@@ -56,13 +56,12 @@ internal sealed class Database : IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        // auto_vacuum only takes on a file without tables, so it comes first: it lets a replaced enrollment give its
-        // pages back to the file system (incremental_vacuum) instead of leaving the file twice its size.
+        // auto_vacuum is set on a new file only (StartNewFileAsync).
         // busy_timeout: the service and a verb may share the file; a writer waits instead of failing.
         // secure_delete=FAST: what a write replaces or deletes is zeroed in the pages it rewrites anyway, so that a value
         // replaced (a bare hash re-keyed, a purged row) does not linger in the file's free space.
         // On a database that already has them, none of these writes anything.
-        _pragmas = "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=FAST;";
+        _pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=FAST;";
         if (options.Value.MaxDatabaseMegabytes > 0)
         {
             // Pages of 4 KiB (SQLite's default): past the ceiling SQLite answers SQLITE_FULL, as a full disk does.
@@ -197,9 +196,27 @@ internal sealed class Database : IDisposable
             return;
         }
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        await StartNewFileAsync();
         await using var connection = await OpenRawAsync(CancellationToken.None);
         await Migrator.ApplyAsync(connection, DatabaseProvider.Sqlite, CancellationToken.None);
         await RemoveLeftoversAsync((SqliteConnection)connection);
+    }
+
+    /// <summary>
+    /// auto_vacuum lets a replaced enrollment give its pages back to the file system (incremental_vacuum) instead of
+    /// leaving the file twice its size. It takes only on a file without tables, and before WAL; and setting it takes the
+    /// write lock even when it changes nothing, so it is set here, on a new file, and not on every connection: a
+    /// connection that only reads (a scan) must not wait for another process's write transaction.
+    /// </summary>
+    private async Task StartNewFileAsync()
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0) return;
+        command.CommandText = "PRAGMA auto_vacuum=INCREMENTAL";
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>
