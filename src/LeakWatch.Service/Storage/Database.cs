@@ -60,7 +60,7 @@ internal sealed class Database : IDisposable
         // busy_timeout: the service and a verb may share the file; a writer waits instead of failing.
         // secure_delete=FAST: what a write replaces or deletes is zeroed in the pages it rewrites anyway, so that a value
         // replaced (a bare hash re-keyed, a purged row) does not linger in the file's free space.
-        // On a database that already has them, none of these writes anything.
+        // On a database that already has them, none of these writes anything or waits for another process's writer.
         _pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=FAST;";
         if (options.Value.MaxDatabaseMegabytes > 0)
         {
