@@ -74,7 +74,7 @@ internal static class Memory
     }
 
     public static string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"resident {Kilobytes("VmRSS") / 1e3:F0} MB = anonymous {Kilobytes("RssAnon") / 1e3:F0} MB + file pages {Kilobytes("RssFile") / 1e3:F0} MB; peak resident {Kilobytes("VmHWM") / 1e3:F0} MB; GC heap {GC.GetTotalMemory(false) / 1e6:F0} MB; allocated {GC.GetTotalAllocatedBytes() / 1e6:F0} MB; collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen0/1/2)");
+        $"resident {Kilobytes("VmRSS") / 1e3:F0} MB = anonymous {Kilobytes("RssAnon") / 1e3:F0} MB + file pages {Kilobytes("RssFile") / 1e3:F0} MB; peak resident {Kilobytes("VmHWM") / 1e3:F0} MB; GC heap {GC.GetTotalMemory(false) / 1e6:F0} MB; allocated {GC.GetTotalAllocatedBytes() / 1e6:F0} MB; collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen0/1/2), paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms");
 
     /// <summary>Samples the anonymous memory every 20 ms until disposed; <see cref="Peak"/> is the largest seen (kB).</summary>
     public sealed class PeakSampler : IDisposable

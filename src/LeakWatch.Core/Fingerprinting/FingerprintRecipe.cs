@@ -49,6 +49,40 @@ public static class FingerprintRecipe
     public static Fingerprint NamePairMember(Fingerprinter fp, ReadOnlySpan<char> lastName, ReadOnlySpan<char> firstName) =>
         fp.Compute(FingerprintKind.NamePairSet, lastName, firstName);
 
+    // The index keys of the same fingerprints, for scans (Fingerprinter.Key: the low 64 bits, one finalization less).
+    // Each mirrors the method above of the same name; a test checks every pair on random values.
+
+    public static ulong NirKey(Fingerprinter fp, ReadOnlySpan<char> nirBody) => fp.Key(FingerprintKind.Nir, nirBody);
+
+    public static ulong NirNameKey(Fingerprinter fp, ReadOnlySpan<char> nirBody, ReadOnlySpan<char> lastName) =>
+        fp.Key(FingerprintKind.NirName, nirBody, lastName);
+
+    public static ulong NirBirthDateKey(Fingerprinter fp, ReadOnlySpan<char> nirBody, ReadOnlySpan<char> birthDate) =>
+        fp.Key(FingerprintKind.NirBirthDate, nirBody, birthDate);
+
+    public static ulong EmailKey(Fingerprinter fp, ReadOnlySpan<char> email) => fp.Key(FingerprintKind.Email, email);
+
+    public static ulong EmailNameKey(Fingerprinter fp, ReadOnlySpan<char> email, ReadOnlySpan<char> lastName) =>
+        fp.Key(FingerprintKind.EmailName, email, lastName);
+
+    public static ulong PhoneKey(Fingerprinter fp, ReadOnlySpan<char> e164) => fp.Key(FingerprintKind.Phone, e164);
+
+    public static ulong PhoneNameKey(Fingerprinter fp, ReadOnlySpan<char> e164, ReadOnlySpan<char> lastName) =>
+        fp.Key(FingerprintKind.PhoneName, e164, lastName);
+
+    public static ulong IdentityKey(Fingerprinter fp, ReadOnlySpan<char> lastName, ReadOnlySpan<char> firstName, ReadOnlySpan<char> birthDate) =>
+        fp.Key(FingerprintKind.Identity, lastName, firstName, birthDate);
+
+    public static ulong IdentityPartKey(Fingerprinter fp, ReadOnlySpan<char> lastNamePart, ReadOnlySpan<char> firstName, ReadOnlySpan<char> birthDate) =>
+        fp.Key(FingerprintKind.IdentityPart, lastNamePart, firstName, birthDate);
+
+    /// <summary>A word's keys as a last-name member and as a first-name member, the word encoded once.</summary>
+    public static (ulong Last, ulong First) NameMemberKeys(Fingerprinter fp, ReadOnlySpan<char> name) =>
+        fp.Keys(FingerprintKind.LastNameSet, FingerprintKind.FirstNameSet, name);
+
+    public static ulong NamePairMemberKey(Fingerprinter fp, ReadOnlySpan<char> lastName, ReadOnlySpan<char> firstName) =>
+        fp.Key(FingerprintKind.NamePairSet, lastName, firstName);
+
     /// <summary>Emits every fingerprint of one patient.</summary>
     public static void Fingerprint(Fingerprinter fp, PatientIdentity patient, IFingerprintSink sink)
     {

@@ -19,15 +19,41 @@ public sealed class Fingerprinter : IDisposable
 
     public Fingerprinter(FingerprintKeys keys) => _keys = keys;
 
-    public Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> value) => Compute(kind, value, [], [], parts: 1);
+    public Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> value) => Compute(kind, Encode(value, [], [], parts: 1));
 
     public Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> first, ReadOnlySpan<char> second) =>
-        Compute(kind, first, second, [], parts: 2);
+        Compute(kind, Encode(first, second, [], parts: 2));
 
     public Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<char> third) =>
-        Compute(kind, first, second, third, parts: 3);
+        Compute(kind, Encode(first, second, third, parts: 3));
 
-    private Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<char> third, int parts)
+    /// <summary>
+    /// The index key of a fingerprint (<see cref="Matching.FingerprintSnapshot.Key"/>, its low 64 bits) without the rest:
+    /// what a scan looks up, for one SipHash finalization instead of two. Not for patient references (HMAC-SHA256).
+    /// </summary>
+    public ulong Key(FingerprintKind kind, ReadOnlySpan<char> value) => SipHashOf(kind).ComputeLow(Encode(value, [], [], parts: 1));
+
+    public ulong Key(FingerprintKind kind, ReadOnlySpan<char> first, ReadOnlySpan<char> second) =>
+        SipHashOf(kind).ComputeLow(Encode(first, second, [], parts: 2));
+
+    public ulong Key(FingerprintKind kind, ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<char> third) =>
+        SipHashOf(kind).ComputeLow(Encode(first, second, third, parts: 3));
+
+    /// <summary>Two kinds' keys of one value, the value encoded once (a word as a last name and as a first name).</summary>
+    public (ulong First, ulong Second) Keys(FingerprintKind first, FingerprintKind second, ReadOnlySpan<char> value)
+    {
+        var data = Encode(value, [], [], parts: 1);
+        return (SipHashOf(first).ComputeLow(data), SipHashOf(second).ComputeLow(data));
+    }
+
+    private ref readonly SipHash SipHashOf(FingerprintKind kind)
+    {
+        if (kind == FingerprintKind.PatientRef) throw new ArgumentOutOfRangeException(nameof(kind), "Patient references are HMAC-SHA256, not index keys.");
+        return ref _keys.SipHashFor(kind);
+    }
+
+    /// <summary>The parts' UTF-8, joined by the separator, in the reused buffer.</summary>
+    private ReadOnlySpan<byte> Encode(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<char> third, int parts)
     {
         var needed = Encoding.UTF8.GetMaxByteCount(first.Length + second.Length + third.Length) + 2;
         if (_buffer.Length < needed) _buffer = new byte[Math.Max(needed, _buffer.Length * 2)];
@@ -42,8 +68,11 @@ public sealed class Fingerprinter : IDisposable
             _buffer[length++] = Separator;
             length = Utf8(third, length);
         }
+        return _buffer.AsSpan(0, length);
+    }
 
-        var data = _buffer.AsSpan(0, length);
+    private Fingerprint Compute(FingerprintKind kind, ReadOnlySpan<byte> data)
+    {
         if (kind != FingerprintKind.PatientRef) return new Fingerprint(_keys.SipHashFor(kind).Compute128(data));
 
         var hmac = _patientRef ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _keys.HmacKey(kind));

@@ -25,10 +25,31 @@ internal readonly struct SipHash
     /// <summary>The 16 output bytes read as a little-endian <see cref="UInt128"/>: the first 8 are the low half.</summary>
     public UInt128 Compute128(ReadOnlySpan<byte> data)
     {
-        var v0 = _k0 ^ 0x736f6d6570736575UL;
-        var v1 = _k1 ^ 0x646f72616e646f6dUL ^ 0xee;
-        var v2 = _k0 ^ 0x6c7967656e657261UL;
-        var v3 = _k1 ^ 0x7465646279746573UL;
+        Absorb(data, out var v0, out var v1, out var v2, out var v3);
+        var low = FinishLow(ref v0, ref v1, ref v2, ref v3);
+        v1 ^= 0xdd;
+        for (var r = 0; r < 4; r++) Round(ref v0, ref v1, ref v2, ref v3);
+        var high = v0 ^ v1 ^ v2 ^ v3;
+        return new UInt128(high, low);
+    }
+
+    /// <summary>
+    /// The low half of <see cref="Compute128"/>, the same 8 bytes, without the second finalization (four of a name
+    /// word's ten rounds): the index's keys are that half, so a lookup needs no more.
+    /// </summary>
+    public ulong ComputeLow(ReadOnlySpan<byte> data)
+    {
+        Absorb(data, out var v0, out var v1, out var v2, out var v3);
+        return FinishLow(ref v0, ref v1, ref v2, ref v3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Absorb(ReadOnlySpan<byte> data, out ulong v0, out ulong v1, out ulong v2, out ulong v3)
+    {
+        v0 = _k0 ^ 0x736f6d6570736575UL;
+        v1 = _k1 ^ 0x646f72616e646f6dUL ^ 0xee;
+        v2 = _k0 ^ 0x6c7967656e657261UL;
+        v3 = _k1 ^ 0x7465646279746573UL;
 
         var blocks = data.Length & ~7;
         for (var i = 0; i < blocks; i += 8)
@@ -47,15 +68,14 @@ internal readonly struct SipHash
         Round(ref v0, ref v1, ref v2, ref v3);
         Round(ref v0, ref v1, ref v2, ref v3);
         v0 ^= b;
+    }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong FinishLow(ref ulong v0, ref ulong v1, ref ulong v2, ref ulong v3)
+    {
         v2 ^= 0xee;
         for (var r = 0; r < 4; r++) Round(ref v0, ref v1, ref v2, ref v3);
-        var low = v0 ^ v1 ^ v2 ^ v3;
-
-        v1 ^= 0xdd;
-        for (var r = 0; r < 4; r++) Round(ref v0, ref v1, ref v2, ref v3);
-        var high = v0 ^ v1 ^ v2 ^ v3;
-        return new UInt128(high, low);
+        return v0 ^ v1 ^ v2 ^ v3;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

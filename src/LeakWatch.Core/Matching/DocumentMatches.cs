@@ -41,8 +41,10 @@ public sealed class DocumentMatches
         // Keep the first few locations in document order, whichever worker saw them first.
         var locations = entry.Locations;
         if (locations.Count == MaxLocationsPerPatient && location.Offset >= locations[^1].Offset) return;
-        var at = locations.FindIndex(l => l.Offset > location.Offset);
-        locations.Insert(at < 0 ? locations.Count : at, location);
+        // A loop, not FindIndex with a lambda: that allocated a closure and a delegate for every matched row.
+        var at = locations.Count;
+        while (at > 0 && locations[at - 1].Offset > location.Offset) at--;
+        locations.Insert(at, location);
         if (locations.Count > MaxLocationsPerPatient) locations.RemoveAt(locations.Count - 1);
     }
 

@@ -86,14 +86,7 @@ public sealed unsafe class FingerprintIndex : IDisposable
         var format = FingerprintIndexFormat.ReadHeader(new ReadOnlySpan<byte>(bytes, FingerprintIndexFormat.HeaderSize), memory.Length, enrollmentId, macKey, out var bodyMac, out problem);
         if (format is null) return null;
         Span<byte> mac = stackalloc byte[FingerprintIndexFormat.MacSize];
-        using (var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, macKey))
-        {
-            for (long at = FingerprintIndexFormat.HeaderSize; at < memory.Length; at += 1 << 30)
-            {
-                hmac.AppendData(new ReadOnlySpan<byte>(bytes + at, (int)Math.Min(1 << 30, memory.Length - at)));
-            }
-            hmac.GetHashAndReset(mac);
-        }
+        IndexBodyMac.Compute(macKey, memory, FingerprintIndexFormat.HeaderSize, mac);
         if (!CryptographicOperations.FixedTimeEquals(mac, bodyMac))
         {
             problem = "its content does not check (damaged or altered)";

@@ -97,7 +97,7 @@ public static class FingerprintIndexBuilder
             }));
 
         Span<byte> bodyMac = stackalloc byte[FingerprintIndexFormat.MacSize];
-        BodyMac(macKey, format.Length, (offset, span) => target.Read(offset, span), bodyMac);
+        IndexBodyMac.Compute(macKey, format.Length - FingerprintIndexFormat.HeaderSize, (offset, span) => target.Read(FingerprintIndexFormat.HeaderSize + offset, span), bodyMac);
         var header = new byte[FingerprintIndexFormat.HeaderSize];
         format.WriteHeader(header, enrollmentId, bodyMac, macKey);
         target.Write(0, header);
@@ -111,20 +111,6 @@ public static class FingerprintIndexBuilder
         var target = new ArrayIndexTarget();
         Build(source, enrollmentId, macKey, target, partEntries);
         return (target.Bytes, macKey);
-    }
-
-    /// <summary>HMAC-SHA256 of everything after the header, read in 1 MiB blocks.</summary>
-    public static void BodyMac(byte[] macKey, long length, Action<long, Span<byte>> read, Span<byte> mac)
-    {
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, macKey);
-        var block = new byte[1 << 20];
-        for (long at = FingerprintIndexFormat.HeaderSize; at < length; at += block.Length)
-        {
-            var span = block.AsSpan(0, (int)Math.Min(block.Length, length - at));
-            read(at, span);
-            hmac.AppendData(span);
-        }
-        hmac.GetHashAndReset(mac);
     }
 
     private static InvalidDataException Incomplete(string what) =>

@@ -20,15 +20,19 @@ namespace LeakWatch.Core.Matching;
 /// members          uint64, sorted: the unlinked name sets' members
 /// member filter    memberFilterBlocks blocks of 32 bytes: a Bloom filter of the members
 /// </code>
-/// Sections start on 4 KiB boundaries; integers are little-endian. Both MACs are HMAC-SHA256 under a key derived from
-/// the service key for this purpose only: a file built with another key, or altered, is refused and rebuilt.
+/// Sections start on 4 KiB boundaries; integers are little-endian. Both MACs are HMAC-SHA256 (the body's over its
+/// chunks, <see cref="IndexBodyMac"/>) under a key derived from the service key for this purpose only: a file built
+/// with another key, or altered, is refused and rebuilt.
 /// </summary>
 public sealed record FingerprintIndexFormat(long Patients, long Linked, long Members, int LinkedBits, int MemberBits, long LinkedFilterBlocks, long MemberFilterBlocks)
 {
     public const int HeaderSize = 4096;
 
-    /// <summary>2: block Bloom filters for linked keys and members. A file of another version is refused and rebuilt from the store.</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// 3: the body's MAC over 16 MiB chunks, checked on every core (<see cref="IndexBodyMac"/>); 2 added block Bloom
+    /// filters for linked keys and members. A file of another version is refused and rebuilt from the store.
+    /// </summary>
+    public const int Version = 3;
     public const int MacSize = 32;
     private const int BodyMacAt = 64;
     private const int HeaderMacAt = BodyMacAt + MacSize;

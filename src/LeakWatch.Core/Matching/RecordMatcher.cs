@@ -170,9 +170,9 @@ internal sealed class RecordMatcher : IDisposable
         // Every key the row surely looks up is computed first and its filter line requested: each lookup is a cache
         // miss, and requested together they overlap instead of queueing. The lookups then run in the same order as ever.
         _keys.Clear();
-        foreach (var nir in _identifiers.Nirs) _keys.Add(Prefetched(FingerprintRecipe.Nir(_fp, nir)));
-        foreach (var email in _identifiers.Emails) _keys.Add(Prefetched(FingerprintRecipe.Email(_fp, email)));
-        foreach (var phone in _identifiers.Phones) _keys.Add(Prefetched(FingerprintRecipe.Phone(_fp, phone)));
+        foreach (var nir in _identifiers.Nirs) _keys.Add(Prefetched(FingerprintRecipe.NirKey(_fp, nir)));
+        foreach (var email in _identifiers.Emails) _keys.Add(Prefetched(FingerprintRecipe.EmailKey(_fp, email)));
+        foreach (var phone in _identifiers.Phones) _keys.Add(Prefetched(FingerprintRecipe.PhoneKey(_fp, phone)));
         _pairKeys.Clear();
         if (dates.Count > 0)
         {
@@ -182,7 +182,7 @@ internal sealed class RecordMatcher : IDisposable
                 {
                     // One word is not both names of a person: "Dr Bernard" is not Bernard BERNARD; "Bernard BERNARD" is.
                     if (last == first && !_twice.Contains(last)) continue;
-                    var key = FingerprintSnapshot.Key(FingerprintRecipe.NamePairMember(_fp, last, first));
+                    var key = FingerprintRecipe.NamePairMemberKey(_fp, last, first);
                     _index.PrefetchMember(key);
                     _pairKeys.Add((last, first, key));
                 }
@@ -194,11 +194,11 @@ internal sealed class RecordMatcher : IDisposable
         {
             if (Lookup(_keys[k++], RuleHits.Nir) == 0) continue;
             var corroborated = false;
-            foreach (var last in _anyLast) corroborated |= Lookup(FingerprintRecipe.NirName(_fp, nir, last), RuleHits.NirName) > 0;
+            foreach (var last in _anyLast) corroborated |= Lookup(FingerprintRecipe.NirNameKey(_fp, nir, last), RuleHits.NirName) > 0;
             foreach (var value in _dates)
             {
                 BirthDateNormalizer.Format(value, date);
-                corroborated |= Lookup(FingerprintRecipe.NirBirthDate(_fp, nir, date), RuleHits.NirBirthDate) > 0;
+                corroborated |= Lookup(FingerprintRecipe.NirBirthDateKey(_fp, nir, date), RuleHits.NirBirthDate) > 0;
             }
             // The record names someone, and not this patient: a mistyped or colliding NIR, not the patient.
             if (!corroborated && lastNames.Count > 0) FlagUncorroborated(RuleHits.Nir, RuleHits.NirContradicted);
@@ -206,12 +206,12 @@ internal sealed class RecordMatcher : IDisposable
         foreach (var email in _identifiers.Emails)
         {
             if (Lookup(_keys[k++], RuleHits.Email) == 0) continue;
-            foreach (var last in _anyLast) Lookup(FingerprintRecipe.EmailName(_fp, email, last), RuleHits.EmailName);
+            foreach (var last in _anyLast) Lookup(FingerprintRecipe.EmailNameKey(_fp, email, last), RuleHits.EmailName);
         }
         foreach (var phone in _identifiers.Phones)
         {
             if (Lookup(_keys[k++], RuleHits.Phone) == 0) continue;
-            foreach (var last in _anyLast) Lookup(FingerprintRecipe.PhoneName(_fp, phone, last), RuleHits.PhoneName);
+            foreach (var last in _anyLast) Lookup(FingerprintRecipe.PhoneNameKey(_fp, phone, last), RuleHits.PhoneName);
         }
 
         if (dates.Count == 0) return;
@@ -224,8 +224,8 @@ internal sealed class RecordMatcher : IDisposable
             foreach (var value in dates)
             {
                 BirthDateNormalizer.Format(value, date);
-                _keys.Add(Prefetched(FingerprintRecipe.Identity(_fp, last, first, date)));
-                _keys.Add(Prefetched(FingerprintRecipe.IdentityPart(_fp, last, first, date)));
+                _keys.Add(Prefetched(FingerprintRecipe.IdentityKey(_fp, last, first, date)));
+                _keys.Add(Prefetched(FingerprintRecipe.IdentityPartKey(_fp, last, first, date)));
             }
         }
         var identities = false;
@@ -238,14 +238,11 @@ internal sealed class RecordMatcher : IDisposable
         if (identities && _identifiers.Nirs.Count > 0) FlagUncorroborated(RuleHits.Identity | RuleHits.IdentityPart, RuleHits.IdentityContradicted);
     }
 
-    private ulong Prefetched(Fingerprint fingerprint)
+    private ulong Prefetched(ulong key)
     {
-        var key = FingerprintSnapshot.Key(fingerprint);
         _index.PrefetchLinked(key);
         return key;
     }
-
-    private int Lookup(Fingerprint fingerprint, RuleHits rule) => Lookup(FingerprintSnapshot.Key(fingerprint), rule);
 
     private int Lookup(ulong key, RuleHits rule)
     {

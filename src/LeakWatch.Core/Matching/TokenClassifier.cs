@@ -358,8 +358,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
         var memoize = words == 1 && length <= NameSetMemo.MaxLength;
         var hash = memoize ? string.GetHashCode(text) : 0;
         if (memoize && _names.TryGet(text, hash, out var known)) return new RunCandidate(start, length, known, Known: true);
-        var lastKey = FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, text));
-        var firstKey = FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, text));
+        var (lastKey, firstKey) = FingerprintRecipe.NameMemberKeys(fp, text);
         index.PrefetchMember(lastKey);
         index.PrefetchMember(firstKey);
         return new RunCandidate(start, length, NameRoles.None, Known: false, memoize, hash, lastKey, firstKey);
@@ -398,8 +397,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
         var hash = memoize ? string.GetHashCode(compact) : 0;
         if (memoize && _names.TryGet(compact, hash, out var known)) return known;
         // Both keys first and both filter lines requested, so the two probes' cache misses overlap.
-        var lastKey = FingerprintSnapshot.Key(FingerprintRecipe.LastNameMember(fp, compact));
-        var firstKey = FingerprintSnapshot.Key(FingerprintRecipe.FirstNameMember(fp, compact));
+        var (lastKey, firstKey) = FingerprintRecipe.NameMemberKeys(fp, compact);
         index.PrefetchMember(lastKey);
         index.PrefetchMember(firstKey);
         var roles = NameRoles.None;

@@ -52,13 +52,17 @@ internal static class BirthDateNormalizer
                 }
                 while (i + 1 < text.Length && DateParser.IsAsciiDigit(text[i + 1])) i++;
             }
-            else if (MonthNames.CanStart(c) && (i == 0 || !char.IsLetterOrDigit(text[i - 1])))
+            else if (char.IsLetter(c))
             {
-                if (DateParser.TryParse(text, i, wholeField: false, out var end, out var value, out var alt) && DateParser.EndsToken(text, end))
+                if (MonthNames.CanStart(c) && (i == 0 || !char.IsLetterOrDigit(text[i - 1]))
+                    && DateParser.TryParse(text, i, wholeField: false, out var end, out var value, out var alt) && DateParser.EndsToken(text, end))
                 {
                     hits.Add(new DateHit(i, end - i, value, alt));
                     i = end - 1;
+                    continue;
                 }
+                // A month name starts a word: the word's other letters cannot start one, so they are passed over.
+                while (i + 1 < text.Length && char.IsLetter(text[i + 1])) i++;
             }
         }
     }

@@ -15,9 +15,11 @@ internal sealed record CanaryBatch(CanarySetInfo Set, IReadOnlyList<CanaryIdenti
 /// Makes canaries for a system and records their fingerprints. A candidate that shares a NIR, a phone, an e-mail or a
 /// name and birth date (or any other linked fingerprint) with an enrolled patient or another canary is thrown away
 /// and drawn again, so a canary can never be confused with a real patient. Nothing but fingerprints is written. The
-/// enrolled patients are looked up in the active enrollment's index file, as scans do, never loaded whole.
+/// enrolled patients are looked up in the active enrollment's index file, as scans do, never loaded whole. Canaries are
+/// made under the enrollment lock: an enrollment that is building a new base would not be checked against, and would
+/// not know of canaries made meanwhile.
 /// </summary>
-internal sealed class CanaryMaker(KeyProvider keys, FingerprintIndexFiles patients, CanaryStore store, ILogger<CanaryMaker> logger)
+internal sealed class CanaryMaker(KeyProvider keys, Database database, FingerprintIndexFiles patients, CanaryStore store, ILogger<CanaryMaker> logger)
 {
     public const int MaxCount = 1000;
     private const int MaxDrawsPerCanary = 1000;
@@ -28,6 +30,8 @@ internal sealed class CanaryMaker(KeyProvider keys, FingerprintIndexFiles patien
     public async Task<CanaryBatch> CreateAsync(string system, int count, string? emailDomain, CancellationToken cancellationToken)
     {
         var fingerprintKeys = await keys.GetKeysAsync(cancellationToken);
+        // Taken after the database is open (opening removes a dead enrollment's leftovers, which needs the lock free).
+        using var enrolling = database.LockEnrollment("canary create");
         // The enrolled base through its index file, mapped read-only: memory does not grow with the base (the file is
         // built first when missing or stale, as a scan would).
         using var index = await patients.OpenActiveAsync(fingerprintKeys, cancellationToken);

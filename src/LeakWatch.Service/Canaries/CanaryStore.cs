@@ -22,9 +22,12 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
     private const string InsertFingerprint = "INSERT INTO canary_fingerprints (set_id, canary, kind, key) VALUES (@set, @canary, @kind, @key)";
     private const string InsertMember = "INSERT INTO canary_members (set_id, key) VALUES (@set, @key)";
     private const string SelectSets = "SELECT id AS Id, system AS System, canaries AS Canaries, created_at AS CreatedAt, retired_at AS RetiredAt FROM canary_sets ORDER BY id";
-    // The revision moves with every change that is not a new set: shadow flags (each enrollment), a retired system.
+    // The revision moves with every change that is not a new set: shadow flags (each enrollment), a retired system. The
+    // active enrollment is part of it: the shadow flags are that enrollment's, and one statement reads both.
     private const string SelectVersion =
-        "SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce((SELECT value FROM meta WHERE name = '" + RevisionName + "'), '0') FROM canary_sets";
+        "SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce((SELECT value FROM meta WHERE name = '" + RevisionName + "'), '0')"
+        + " || ':' || coalesce((" + SelectActiveEnrollment + "), 0) FROM canary_sets";
+    private const string SelectActiveEnrollment = "SELECT id FROM enrollments WHERE state = 'active'";
     private const string RevisionName = "canary_revision";
     private const string BumpRevision = """
         INSERT INTO meta (name, value) VALUES ('canary_revision', '1')
@@ -87,7 +90,10 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
         return [.. rows.Select(r => new CanarySetInfo(r.Id, r.System, r.Canaries, DbTime.Parse(r.CreatedAt), r.RetiredAt is null ? null : DbTime.Parse(r.RetiredAt)))];
     }
 
-    /// <summary>Changes whenever a set is added, removed or retired, and whenever the shadow flags are written: the scanner reloads its index when it does.</summary>
+    /// <summary>
+    /// Changes whenever a set is added, removed or retired, whenever the shadow flags are written, and with the active
+    /// enrollment: the scanner reloads its index when it does.
+    /// </summary>
     public async Task<string> GetVersionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -96,13 +102,15 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
 
     /// <summary>
     /// The matched canaries' fingerprints, with the system each was made for; with <paramref name="includeRetired"/>,
-    /// retired ones too (what an export must keep out of the patients, what a new canary must not reuse).
+    /// retired ones too (what an export must keep out of the patients, what a new canary must not reuse). Read in one
+    /// transaction with the id of the enrollment whose shadow flags they carry (<see cref="CanaryBook.EnrollmentId"/>).
     /// </summary>
     public async Task<CanaryBook> LoadAsync(CancellationToken cancellationToken, bool includeRetired = false)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var tx = await Database.BeginReadAsync(connection, cancellationToken);
         var version = await connection.ExecuteScalarAsync<string>(new CommandDefinition(SelectVersion, transaction: tx, cancellationToken: cancellationToken)) ?? "0:0";
+        var enrollment = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(SelectActiveEnrollment, transaction: tx, cancellationToken: cancellationToken)) ?? 0;
         var references = new List<Fingerprint>();
         var systems = new List<string>();
         var linked = new List<(int Canary, FingerprintKind Kind, ulong Key)>();
@@ -130,7 +138,7 @@ internal sealed class CanaryStore(Database database, TimeProvider time)
         }
         var members = (await connection.QueryAsync<long>(new CommandDefinition(SelectMembers, new { IncludeRetired = includeRetired }, tx, cancellationToken: cancellationToken)))
             .Select(m => unchecked((ulong)m)).ToArray();
-        return new CanaryBook(version, [.. references], [.. systems], linked, members, shadowed);
+        return new CanaryBook(version, [.. references], [.. systems], linked, members, shadowed, enrollment);
     }
 
     /// <summary>
@@ -181,10 +189,11 @@ internal sealed class CanaryBook
     private readonly IReadOnlySet<ulong> _shadowed;
 
     public CanaryBook(string version, Fingerprint[] references, string[] systems, IReadOnlyList<(int Canary, FingerprintKind Kind, ulong Key)> linked,
-        ulong[] members, IReadOnlySet<ulong>? shadowed = null)
+        ulong[] members, IReadOnlySet<ulong>? shadowed = null, long enrollmentId = 0)
     {
         _shadowed = shadowed ?? new HashSet<ulong>();
         Version = version;
+        EnrollmentId = enrollmentId;
         References = references;
         Systems = systems;
         Linked = linked;
@@ -200,6 +209,9 @@ internal sealed class CanaryBook
     public static CanaryBook Empty { get; } = new("0:0", [], [], [], []);
 
     public string Version { get; }
+
+    /// <summary>The enrollment active when the book was read (0: none): its shadow flags are the book's.</summary>
+    public long EnrollmentId { get; }
 
     public Fingerprint[] References { get; }
 

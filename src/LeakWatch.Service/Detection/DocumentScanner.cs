@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using LeakWatch.Core.Documents;
 using LeakWatch.Core.Extraction;
+using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Canaries;
 using LeakWatch.Service.Keys;
@@ -164,20 +165,49 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             var watch = Stopwatch.StartNew();
             var keys = await _keys.GetKeysAsync(cancellationToken);
             var hashes = await _hashing.GetAsync(cancellationToken);
-            var canaries = _canaries is null ? CanaryBook.Empty : await _canaries.LoadAsync(cancellationToken);
-            // Mapped from the index file (built from the store first if missing or stale): memory does not grow with
-            // the base. The canaries, a few dozen fingerprints, are indexed in memory after the patients.
-            var index = await _indexFiles.OpenActiveAsync(keys, cancellationToken) ?? throw new NoEnrollmentException();
+            var (index, enrollmentId, canaries) = await OpenConsistentAsync(keys, cancellationToken);
+            // The canaries, a few dozen fingerprints, are indexed in memory after the patients.
             if (canaries.Count > 0) index.Append(canaries.ToSnapshot());
             Log.IndexLoaded(_logger, index.Patients.Count, index.LinkedCount, index.MemberCount, watch.ElapsedMilliseconds);
             // Called under the scanning lock: no scan uses the previous index any more.
             _loaded?.Pipeline.Dispose();
-            _loaded = new LoadedIndex(active.Id, canaryVersion, new ExtractAndMatchPipeline(index, keys, _options.EffectiveWorkers), canaries, hashes);
+            // Keyed by what was loaded, not by what the check above read: an enrollment since then is loaded next time.
+            _loaded = new LoadedIndex(enrollmentId, _canaries is null ? "" : canaries.Version, new ExtractAndMatchPipeline(index, keys, _options.EffectiveWorkers), canaries, hashes);
             return _loaded;
         }
         finally
         {
             _loading.Release();
+        }
+    }
+
+    /// <summary>Called between reading the canaries and opening the index; tests enroll there.</summary>
+    internal Func<CancellationToken, Task>? BetweenCanariesAndIndex { get; set; }
+
+    private const int MaxLoadAttempts = 5;
+
+    /// <summary>
+    /// The active enrollment's index with the canaries whose shadow flags are that enrollment's. The canaries are read
+    /// with the active enrollment's id in one transaction, and the index (mapped from its file, built from the store
+    /// first if missing or stale: memory does not grow with the base) is opened after: an enrollment committed in
+    /// between would pair its new patients with the previous enrollment's flags (a canary taken for a patient, or the
+    /// reverse), so the ids are compared and both read again until they agree. The index is not read inside that
+    /// transaction: building its file can take seconds, and an enrollment's checkpoint would wait for it.
+    /// </summary>
+    private async Task<(FingerprintIndex Index, long EnrollmentId, CanaryBook Canaries)> OpenConsistentAsync(FingerprintKeys keys, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var canaries = _canaries is null ? CanaryBook.Empty : await _canaries.LoadAsync(cancellationToken);
+            if (BetweenCanariesAndIndex is { } between) await between(cancellationToken);
+            var (index, enrollmentId) = await _indexFiles.OpenActiveWithIdAsync(keys, cancellationToken) ?? throw new NoEnrollmentException();
+            if (_canaries is null || enrollmentId == canaries.EnrollmentId) return (index, enrollmentId, canaries);
+            index.Dispose();
+            Log.EnrollmentChangedWhileLoading(_logger, canaries.EnrollmentId, enrollmentId, attempt);
+            if (attempt == MaxLoadAttempts)
+            {
+                throw new InvalidOperationException($"The active enrollment changed {MaxLoadAttempts} times while the index was being loaded; scan again once enrollments have stopped.");
+            }
         }
     }
 

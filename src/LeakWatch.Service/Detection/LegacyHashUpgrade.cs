@@ -10,14 +10,22 @@ namespace LeakWatch.Service.Detection;
 /// Re-keys, in place, the bare SHA-256 content hashes and entry-name masks that versions before keyed hashing wrote
 /// (migrations 0203 and 0302 marked them <c>sha256:</c> and set the <c>legacy_content_hashes</c> flag; SQL has no key).
 /// <see cref="ContentHashes"/> is built so that a keyed hash follows from the bare digest: a document seen before is
-/// still "seen", still belongs to its incident, and raises no alert again. Runs once, in one write transaction that
-/// takes the flag first, so two processes or nodes starting together re-key once.
+/// still "seen", still belongs to its incident, and raises no alert again.
 /// </summary>
+/// <remarks>
+/// A crawl's history can hold millions of rows: the marked values are re-keyed in batches, each a short write
+/// transaction of its own, so another process (a console writing its audit log, a second node) waits for one batch at
+/// most, never for the whole upgrade, and what only reads (a scan) needs no lock at all. Each batch is complete: a row
+/// is either still marked or re-keyed, never both, and a marked row is re-keyed only once whoever re-keys it (two
+/// processes may share the work). What carries no mark (entry names masked in URLs, thread signatures) is re-keyed in
+/// the last transaction, which takes the flag: once, by whichever process gets there first. A crash midway leaves the
+/// flag and the rows still marked; the next start re-keys those and finishes. Until the flag is gone nothing records
+/// (<see cref="ContentHashing.GetForRecordingAsync"/>).
+/// </remarks>
 internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpgrade> logger)
 {
     public const string Flag = "legacy_content_hashes";
     private const string Marker = "sha256:";
-    private const int Batch = 5000;
 
     private const string SelectFlag = "SELECT count(*) FROM meta WHERE name = '" + Flag + "'";
     private const string TakeFlag = "DELETE FROM meta WHERE name = '" + Flag + "'";
@@ -27,15 +35,21 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
     // and is not met again), so the whole upgrade reads each row once; the incident tables are small.
     private static readonly (string Select, string Update, string[]? Cursor)[] HashColumns =
     [
-        ("SELECT source AS Source, content_hash AS Old FROM crawl_seen WHERE substr(content_hash, 1, 7) = 'sha256:' AND (source, content_hash) > (@A, @B) ORDER BY source, content_hash LIMIT " + Batch,
+        ("SELECT source AS Source, content_hash AS Old FROM crawl_seen WHERE substr(content_hash, 1, 7) = 'sha256:' AND (source, content_hash) > (@A, @B) ORDER BY source, content_hash LIMIT @Limit",
             "UPDATE crawl_seen SET content_hash = @New WHERE source = @Source AND content_hash = @Old", ["Source", "Old"]),
-        ("SELECT source AS Source, url AS Url, content_hash AS Old FROM crawl_pages WHERE substr(content_hash, 1, 7) = 'sha256:' AND (source, url) > (@A, @B) ORDER BY source, url LIMIT " + Batch,
-            "UPDATE crawl_pages SET content_hash = @New WHERE source = @Source AND url = @Url", ["Source", "Url"]),
-        ("SELECT id AS Id, content_hash AS Old FROM incidents WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT " + Batch,
-            "UPDATE incidents SET content_hash = @New WHERE id = @Id", null),
-        ("SELECT incident_id AS Id, content_hash AS Old FROM incident_documents WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT " + Batch,
+        ("SELECT source AS Source, url AS Url, content_hash AS Old FROM crawl_pages WHERE substr(content_hash, 1, 7) = 'sha256:' AND (source, url) > (@A, @B) ORDER BY source, url LIMIT @Limit",
+            "UPDATE crawl_pages SET content_hash = @New WHERE source = @Source AND url = @Url AND content_hash = @Old", ["Source", "Url"]),
+        ("SELECT id AS Id, content_hash AS Old FROM incidents WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT @Limit",
+            "UPDATE incidents SET content_hash = @New WHERE id = @Id AND content_hash = @Old", null),
+        ("SELECT incident_id AS Id, content_hash AS Old FROM incident_documents WHERE substr(content_hash, 1, 7) = 'sha256:' LIMIT @Limit",
             "UPDATE incident_documents SET content_hash = @New WHERE content_hash = @Old AND incident_id = @Id", null),
     ];
+
+    /// <summary>Rows re-keyed in one write transaction: a few milliseconds of the writer lock each.</summary>
+    internal int BatchRows { get; init; } = 2000;
+
+    /// <summary>Called after each batch has committed, outside any transaction; tests read and write from elsewhere there.</summary>
+    internal Func<CancellationToken, Task>? BatchCommitted { get; set; }
 
     /// <returns>False when old values remain because the database could not be written (a full or read-only disk).</returns>
     public async Task<bool> RunAsync(ContentHashes hashes, CancellationToken cancellationToken)
@@ -52,7 +66,7 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
         {
             // A full or read-only disk: the marked values match nothing meanwhile (never a bare comparison). A scan
             // still runs; what records (crawl, run) refuses until they are re-keyed (ContentHashing), and every later
-            // call tries again.
+            // call tries again from where this one stopped.
             Log.LegacyHashesNotRekeyed(logger, e.SqliteErrorCode);
             return false;
         }
@@ -60,47 +74,60 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
 
     private async Task RekeyAsync(DbConnection connection, ContentHashes hashes, CancellationToken cancellationToken)
     {
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        if (await connection.ExecuteAsync(new CommandDefinition(TakeFlag, transaction: transaction, cancellationToken: cancellationToken)) == 0)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return;
-        }
         var rekeyed = 0L;
-        foreach (var (select, update, cursor) in HashColumns) rekeyed += await RekeyHashesAsync(connection, transaction, select, update, cursor, hashes, cancellationToken);
-        var names = await RekeyUrlsAsync(connection, transaction, hashes.Names, cancellationToken);
-        var alerts = await RekeyPayloadsAsync(connection, transaction, hashes, cancellationToken);
-        await ForgetThreadSignaturesAsync(connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        foreach (var (select, update, cursor) in HashColumns) rekeyed += await RekeyHashesAsync(connection, select, update, cursor, hashes, cancellationToken);
+        var alerts = await RekeyPayloadsAsync(connection, hashes, cancellationToken);
+
+        await using (var transaction = await Database.BeginWriteAsync(connection, cancellationToken))
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(TakeFlag, transaction: transaction, cancellationToken: cancellationToken)) == 0)
+            {
+                // Another process finished first, these values with it.
+                await transaction.CommitAsync(cancellationToken);
+                return;
+            }
+            var names = await RekeyUrlsAsync(connection, transaction, hashes.Names, cancellationToken);
+            await ForgetThreadSignaturesAsync(connection, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            Log.LegacyHashesRekeyed(logger, rekeyed, names, alerts);
+        }
         // The pages that held the bare values stay in the write-ahead log until a checkpoint: write them back and empty it.
         if (!database.IsPostgres) await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken: cancellationToken));
-        Log.LegacyHashesRekeyed(logger, rekeyed, names, alerts);
     }
 
-    private static async Task<long> RekeyHashesAsync(DbConnection connection, DbTransaction transaction, string select, string update,
-        string[]? cursor, ContentHashes hashes, CancellationToken cancellationToken)
+    /// <summary>One table's marked values, a batch a transaction; the number this call re-keyed.</summary>
+    private async Task<long> RekeyHashesAsync(DbConnection connection, string select, string update, string[]? cursor, ContentHashes hashes, CancellationToken cancellationToken)
     {
         var total = 0L;
-        object after = new { A = "", B = "" };
+        var (a, b) = ("", "");
         while (true)
         {
-            var rows = (await connection.QueryAsync(new CommandDefinition(select, cursor is null ? null : after, transaction, cancellationToken: cancellationToken))).ToList();
-            if (rows.Count == 0) return total;
-            Dictionary<string, object> values = [];
-            foreach (IDictionary<string, object> row in rows)
+            await using (var transaction = await Database.BeginWriteAsync(connection, cancellationToken))
             {
-                // PostgreSQL folds unquoted aliases to lower case ("old"): name the values as the UPDATE does.
-                values = new Dictionary<string, object>(row, StringComparer.OrdinalIgnoreCase);
-                var parameters = new DynamicParameters();
-                foreach (var name in (string[])["Source", "Url", "Id", "Old"])
+                // Read in the batch's own transaction: what another process re-keyed meanwhile is no longer marked.
+                var rows = (await connection.QueryAsync(new CommandDefinition(select, new { A = a, B = b, Limit = BatchRows }, transaction, cancellationToken: cancellationToken))).ToList();
+                if (rows.Count == 0)
                 {
-                    if (values.TryGetValue(name, out var value)) parameters.Add(name, value);
+                    await transaction.CommitAsync(cancellationToken);
+                    return total;
                 }
-                parameters.Add("New", Rekey(hashes, (string)values["Old"]));
-                await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken));
+                Dictionary<string, object> values = [];
+                foreach (IDictionary<string, object> row in rows)
+                {
+                    // PostgreSQL folds unquoted aliases to lower case ("old"): name the values as the UPDATE does.
+                    values = new Dictionary<string, object>(row, StringComparer.OrdinalIgnoreCase);
+                    var parameters = new DynamicParameters();
+                    foreach (var name in (string[])["Source", "Url", "Id", "Old"])
+                    {
+                        if (values.TryGetValue(name, out var value)) parameters.Add(name, value);
+                    }
+                    parameters.Add("New", Rekey(hashes, (string)values["Old"]));
+                    total += await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken));
+                }
+                await transaction.CommitAsync(cancellationToken);
+                if (cursor is not null) (a, b) = ((string)values[cursor[0]], (string)values[cursor[1]]);
             }
-            if (cursor is not null) after = new { A = (string)values[cursor[0]], B = (string)values[cursor[1]] };
-            total += rows.Count;
+            if (BatchCommitted is { } committed) await committed(cancellationToken);
         }
     }
 
@@ -131,33 +158,42 @@ internal sealed class LegacyHashUpgrade(Database database, ILogger<LegacyHashUpg
         return incidents.Count + documents.Count;
     }
 
-    private const string SelectPayloads = "SELECT id AS Id, payload AS Payload FROM alert_outbox WHERE id > @After AND payload LIKE '%\"content_sha256\"%' ORDER BY id LIMIT " + "1000";
+    private const string SelectPayloads = "SELECT id AS Id, payload AS Payload FROM alert_outbox WHERE id > @After AND payload LIKE '%\"content_sha256\"%' ORDER BY id LIMIT @Limit";
     private const string UpdatePayload = "UPDATE alert_outbox SET payload = @Payload WHERE id = @Id";
 
     /// <summary>
     /// Alerts kept in the outbox (pending ones are sent as stored) name the incident's content hash and URL: the same
-    /// keyed values, under the payload's new field name <c>content_hash</c>.
+    /// keyed values, under the payload's new field name <c>content_hash</c> (the old name is the mark), a batch a transaction.
     /// </summary>
-    private static async Task<int> RekeyPayloadsAsync(DbConnection connection, DbTransaction transaction, ContentHashes hashes, CancellationToken cancellationToken)
+    private async Task<int> RekeyPayloadsAsync(DbConnection connection, ContentHashes hashes, CancellationToken cancellationToken)
     {
         var total = 0;
         var after = 0L;
         while (true)
         {
-            var rows = (await connection.QueryAsync<(long Id, string Payload)>(new CommandDefinition(SelectPayloads, new { After = after }, transaction, cancellationToken: cancellationToken))).ToList();
-            if (rows.Count == 0) return total;
-            foreach (var (id, payload) in rows)
+            await using (var transaction = await Database.BeginWriteAsync(connection, cancellationToken))
             {
-                var json = JsonNode.Parse(payload)!.AsObject();
-                if (json["incident"] is JsonObject incident) RekeyIncident(incident, hashes);
-                if (json["digest"]?["incidents"] is JsonArray listed)
+                var rows = (await connection.QueryAsync<(long Id, string Payload)>(new CommandDefinition(SelectPayloads, new { After = after, Limit = BatchRows }, transaction, cancellationToken: cancellationToken))).ToList();
+                if (rows.Count == 0)
                 {
-                    foreach (var item in listed.OfType<JsonObject>()) RekeyIncident(item, hashes);
+                    await transaction.CommitAsync(cancellationToken);
+                    return total;
                 }
-                await connection.ExecuteAsync(new CommandDefinition(UpdatePayload, new { Id = id, Payload = json.ToJsonString() }, transaction, cancellationToken: cancellationToken));
-                after = id;
+                foreach (var (id, payload) in rows)
+                {
+                    var json = JsonNode.Parse(payload)!.AsObject();
+                    if (json["incident"] is JsonObject incident) RekeyIncident(incident, hashes);
+                    if (json["digest"]?["incidents"] is JsonArray listed)
+                    {
+                        foreach (var item in listed.OfType<JsonObject>()) RekeyIncident(item, hashes);
+                    }
+                    await connection.ExecuteAsync(new CommandDefinition(UpdatePayload, new { Id = id, Payload = json.ToJsonString() }, transaction, cancellationToken: cancellationToken));
+                    after = id;
+                }
+                await transaction.CommitAsync(cancellationToken);
+                total += rows.Count;
             }
-            total += rows.Count;
+            if (BatchCommitted is { } committed) await committed(cancellationToken);
         }
     }
 

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Could not re-key the bare content hashes of an older version now (SQLite error {Code}: disk full or read-only); they match nothing until the next start with the key")]
     public static partial void LegacyHashesNotRekeyed(ILogger logger, int code);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Enrollment {Enrollment} replaced enrollment {Read} while the index was being loaded (attempt {Attempt}): canaries and index read again together")]
+    public static partial void EnrollmentChangedWhileLoading(ILogger logger, long read, long enrollment, int attempt);
 }

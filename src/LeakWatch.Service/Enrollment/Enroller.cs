@@ -52,9 +52,10 @@ internal sealed class Enroller
         var started = _time.GetTimestamp();
         Log.EnrollmentStarted(_logger, fileName);
 
-        // Rows that are canaries stay canaries; patients sharing a value with one are said (Canaries.CanaryGuard).
-        var guard = new Canaries.CanaryGuard(_canaries is null ? Canaries.CanaryBook.Empty : await _canaries.LoadAsync(cancellationToken, includeRetired: true));
         await using var writer = await _store.BeginEnrollmentAsync(fileName, cancellationToken, ChunkEntries);
+        // Rows that are canaries stay canaries; patients sharing a value with one are said (Canaries.CanaryGuard). Read
+        // once the writer holds the enrollment lock, which `canary create` takes too: no canary is made meanwhile.
+        var guard = new Canaries.CanaryGuard(_canaries is null ? Canaries.CanaryBook.Empty : await _canaries.LoadAsync(cancellationToken, includeRetired: true));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var fingerprinters = Channel.CreateBounded<Fingerprinter>(Workers);
         for (var i = 0; i < Workers; i++) fingerprinters.Writer.TryWrite(keys.CreateFingerprinter());

@@ -56,13 +56,12 @@ internal sealed class Database : IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        // auto_vacuum only takes on a file without tables, so it comes first: it lets a replaced enrollment give its
-        // pages back to the file system (incremental_vacuum) instead of leaving the file twice its size.
+        // auto_vacuum is set on a new file only (StartNewFileAsync).
         // busy_timeout: the service and a verb may share the file; a writer waits instead of failing.
         // secure_delete=FAST: what a write replaces or deletes is zeroed in the pages it rewrites anyway, so that a value
         // replaced (a bare hash re-keyed, a purged row) does not linger in the file's free space.
-        // On a database that already has them, none of these writes anything.
-        _pragmas = "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=FAST;";
+        // On a database that already has them, none of these writes anything or waits for another process's writer.
+        _pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=FAST;";
         if (options.Value.MaxDatabaseMegabytes > 0)
         {
             // Pages of 4 KiB (SQLite's default): past the ceiling SQLite answers SQLITE_FULL, as a full disk does.
@@ -141,12 +140,14 @@ internal sealed class Database : IDisposable
     }
 
     /// <summary>
-    /// Claims the right to build an enrollment, or says plainly that another process is building one. The claim is an
-    /// operating-system lock on a file, so it ends with the process however the process ends.
+    /// Claims the right to build an enrollment or to make canaries (which must be checked against the base an enrollment
+    /// is building), or says plainly that another process is doing either. The claim is an operating-system lock on a
+    /// file, so it ends with the process however the process ends.
     /// </summary>
-    public IDisposable LockEnrollment()
+    /// <param name="command">The command to run again once the other has finished, for the message.</param>
+    public IDisposable LockEnrollment(string command = "enroll")
     {
-        if (_postgresLocks is not null) return LockEnrollmentOnServer(_postgresLocks);
+        if (_postgresLocks is not null) return LockEnrollmentOnServer(_postgresLocks, command);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         try
         {
@@ -154,7 +155,7 @@ internal sealed class Database : IDisposable
         }
         catch (IOException e) when (!StorageFailure.IsDiskFull(e))
         {
-            throw new LeakWatchException("Another enrollment is running on this data folder; wait for it to finish, then run enroll again.");
+            throw new LeakWatchException($"Another enrollment or canary creation is running on this data folder; wait for it to finish, then run {command} again.");
         }
     }
 
@@ -162,9 +163,9 @@ internal sealed class Database : IDisposable
     /// On PostgreSQL the claim is a session advisory lock, shared by every node: the server ends it with the connection,
     /// so a node that dies while enrolling frees it.
     /// </summary>
-    private static ServerLock LockEnrollmentOnServer(NpgsqlDataSource locks) =>
+    private static ServerLock LockEnrollmentOnServer(NpgsqlDataSource locks, string command) =>
         ServerLock.TryTake(locks, EnrollmentLockKey)
-        ?? throw new LeakWatchException("Another enrollment is running on this database (another node or process); wait for it to finish, then run enroll again.");
+        ?? throw new LeakWatchException($"Another enrollment or canary creation is running on this database (another node or process); wait for it to finish, then run {command} again.");
 
     private async Task<DbConnection> OpenRawAsync(CancellationToken cancellationToken)
     {
@@ -195,9 +196,27 @@ internal sealed class Database : IDisposable
             return;
         }
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        await StartNewFileAsync();
         await using var connection = await OpenRawAsync(CancellationToken.None);
         await Migrator.ApplyAsync(connection, DatabaseProvider.Sqlite, CancellationToken.None);
         await RemoveLeftoversAsync((SqliteConnection)connection);
+    }
+
+    /// <summary>
+    /// auto_vacuum lets a replaced enrollment give its pages back to the file system (incremental_vacuum) instead of
+    /// leaving the file twice its size. It takes only on a file without tables, and before WAL; and setting it takes the
+    /// write lock even when it changes nothing, so it is set here, on a new file, and not on every connection: a
+    /// connection that only reads (a scan) must not wait for another process's write transaction.
+    /// </summary>
+    private async Task StartNewFileAsync()
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0) return;
+        command.CommandText = "PRAGMA auto_vacuum=INCREMENTAL";
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>

@@ -36,11 +36,22 @@ internal sealed partial class FingerprintIndexFiles
     /// The active enrollment's index, opened from its file (built first when missing or not checking), or null when
     /// nothing is enrolled. The caller disposes it once no scan uses it.
     /// </summary>
-    public async Task<FingerprintIndex?> OpenActiveAsync(FingerprintKeys keys, CancellationToken cancellationToken)
+    public async Task<FingerprintIndex?> OpenActiveAsync(FingerprintKeys keys, CancellationToken cancellationToken) =>
+        (await OpenActiveWithIdAsync(keys, cancellationToken))?.Index;
+
+    /// <summary>
+    /// As <see cref="OpenActiveAsync"/>, with the id of the enrollment the index is of: what was read of that enrollment
+    /// elsewhere (the canaries' shadow flags) goes with this index only when it was read of the same one.
+    /// </summary>
+    public async Task<(FingerprintIndex Index, long EnrollmentId)?> OpenActiveWithIdAsync(FingerprintKeys keys, CancellationToken cancellationToken)
     {
-        var macKey = FingerprintIndexFormat.MacKey(keys);
         await using var source = await StoredFingerprints.OpenActiveAsync(_database, cancellationToken);
         if (source is null) return null;
+        return (Open(source, FingerprintIndexFormat.MacKey(keys), cancellationToken), source.EnrollmentId);
+    }
+
+    private FingerprintIndex Open(StoredFingerprints source, byte[] macKey, CancellationToken cancellationToken)
+    {
         var path = PathOf(source.EnrollmentId);
         if (File.Exists(path))
         {

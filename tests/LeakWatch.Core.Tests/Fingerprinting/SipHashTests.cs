@@ -25,6 +25,17 @@ public sealed class SipHashTests
     }
 
     [Fact]
+    public void ComputeLow_EveryLengthUpTo70_IsTheLowHalfOfCompute128()
+    {
+        var hash = new SipHash(ReferenceKey);
+        var data = Enumerable.Range(0, 70).Select(i => (byte)(i * 37 + 11)).ToArray();
+        for (var length = 0; length <= data.Length; length++)
+        {
+            Assert.Equal((ulong)hash.Compute128(data.AsSpan(0, length)), hash.ComputeLow(data.AsSpan(0, length)));
+        }
+    }
+
+    [Fact]
     public void Constructor_KeyOfWrongLength_Throws()
     {
         Assert.Throws<ArgumentException>(() => new SipHash(new byte[32]));
@@ -79,5 +90,38 @@ public sealed class FingerprinterTests
         var expected = HMACSHA256.HashData(Key.DeriveSubKey(FingerprintKind.PatientRef), Encoding.UTF8.GetBytes("IPP001"))[..16];
 
         Assert.Equal(expected, fp.Compute(FingerprintKind.PatientRef, "IPP001").ToBytes());
+    }
+
+    /// <summary>Each recipe's key method is the index key of the recipe's fingerprint, on random values and words.</summary>
+    [Fact]
+    public void RecipeKeys_RandomValues_AreTheIndexKeysOfTheRecipesFingerprints()
+    {
+        using var fp = new FingerprintKeys(Key).CreateFingerprinter();
+        var random = new Random(8);
+        string Word() => new(Enumerable.Range(0, random.Next(0, 30)).Select(_ => "ABCDÉÈZ-'0129 @.ß"[random.Next(17)]).ToArray());
+        static ulong K(Fingerprint f) => LeakWatch.Core.Matching.FingerprintSnapshot.Key(f);
+        for (var n = 0; n < 2_000; n++)
+        {
+            string a = Word(), b = Word(), c = Word();
+            Assert.Equal(K(FingerprintRecipe.Nir(fp, a)), FingerprintRecipe.NirKey(fp, a));
+            Assert.Equal(K(FingerprintRecipe.NirName(fp, a, b)), FingerprintRecipe.NirNameKey(fp, a, b));
+            Assert.Equal(K(FingerprintRecipe.NirBirthDate(fp, a, b)), FingerprintRecipe.NirBirthDateKey(fp, a, b));
+            Assert.Equal(K(FingerprintRecipe.Email(fp, a)), FingerprintRecipe.EmailKey(fp, a));
+            Assert.Equal(K(FingerprintRecipe.EmailName(fp, a, b)), FingerprintRecipe.EmailNameKey(fp, a, b));
+            Assert.Equal(K(FingerprintRecipe.Phone(fp, a)), FingerprintRecipe.PhoneKey(fp, a));
+            Assert.Equal(K(FingerprintRecipe.PhoneName(fp, a, b)), FingerprintRecipe.PhoneNameKey(fp, a, b));
+            Assert.Equal(K(FingerprintRecipe.Identity(fp, a, b, c)), FingerprintRecipe.IdentityKey(fp, a, b, c));
+            Assert.Equal(K(FingerprintRecipe.IdentityPart(fp, a, b, c)), FingerprintRecipe.IdentityPartKey(fp, a, b, c));
+            Assert.Equal((K(FingerprintRecipe.LastNameMember(fp, a)), K(FingerprintRecipe.FirstNameMember(fp, a))), FingerprintRecipe.NameMemberKeys(fp, a));
+            Assert.Equal(K(FingerprintRecipe.NamePairMember(fp, a, b)), FingerprintRecipe.NamePairMemberKey(fp, a, b));
+        }
+    }
+
+    [Fact]
+    public void Key_PatientRef_Throws()
+    {
+        using var fp = new FingerprintKeys(Key).CreateFingerprinter();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => fp.Key(FingerprintKind.PatientRef, "IPP001"));
     }
 }

@@ -190,4 +190,54 @@ public sealed class BirthDateNormalizerTests
         var text = new DateHit(3, 10, 19650312, 0).ToString();
         Assert.DoesNotContain("1965", text, StringComparison.Ordinal);
     }
+
+    /// <summary>Passing over a word's letters after its first finds what trying a month name at every letter found.</summary>
+    [Fact]
+    public void FindAll_RandomProse_SameAsTryingEveryLetter()
+    {
+        var random = new Random(4);
+        string[] pieces = ["née le ", "3 ", "janvier ", "JANV. ", "mars", "1965", "12/03/1965 ", "le ", "amarsa ", "é", "Décembre ", "-", "1er ", "lundi ", "févr ", "sept.", "2021", " ", "/", "Mme ", "MAIS ", "0"];
+        var expected = new List<DateHit>();
+        var actual = new List<DateHit>();
+        var found = 0;
+        for (var n = 0; n < 50_000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 14)).Select(_ => pieces[random.Next(pieces.Length)]));
+            expected.Clear();
+            actual.Clear();
+            FindAllTryingEveryLetter(text, expected);
+            BirthDateNormalizer.FindAll(text, actual);
+            Assert.Equal(expected, actual);
+            found += actual.Count;
+        }
+        Assert.True(found > 5_000, "the generator must write dates: " + found);
+    }
+
+    /// <summary>FindAll as first written: a month name tried at every letter that starts a word.</summary>
+    private static void FindAllTryingEveryLetter(ReadOnlySpan<char> text, List<DateHit> hits)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (DateParser.IsAsciiDigit(c))
+            {
+                if (DateParser.StartsToken(text, i) && DateParser.TryParse(text, i, wholeField: false, out var end, out var value, out var alt)
+                    && DateParser.EndsToken(text, DateParser.SkipTime(text, end)))
+                {
+                    hits.Add(new DateHit(i, end - i, value, alt));
+                    i = end - 1;
+                    continue;
+                }
+                while (i + 1 < text.Length && DateParser.IsAsciiDigit(text[i + 1])) i++;
+            }
+            else if (MonthNames.CanStart(c) && (i == 0 || !char.IsLetterOrDigit(text[i - 1])))
+            {
+                if (DateParser.TryParse(text, i, wholeField: false, out var end, out var value, out var alt) && DateParser.EndsToken(text, end))
+                {
+                    hits.Add(new DateHit(i, end - i, value, alt));
+                    i = end - 1;
+                }
+            }
+        }
+    }
 }

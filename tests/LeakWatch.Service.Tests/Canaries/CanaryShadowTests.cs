@@ -90,6 +90,28 @@ public sealed class CanaryShadowTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_EnrollmentCommittedBetweenReadingTheCanariesAndOpeningTheIndex_NeverPairsTheNewPatientsWithTheOldFlags()
+    {
+        var (_, newcomer, dump) = await ArrangeAsync();
+        using var host = BuildHost();
+        var scanner = host.Services.GetRequiredService<DocumentScanner>();
+        var calls = 0;
+        scanner.BetweenCanariesAndIndex = async _ =>
+        {
+            // A real enrollment, by another host on the same SQLite file, commits while the scanner loads: the newcomer
+            // becomes a patient and the canary's name and birth date are shadowed, in one transaction.
+            if (calls++ == 0) await EnrollAsync([.. _patients, newcomer]);
+        };
+
+        var result = await ScanAsync(scanner, dump);
+
+        // Read the old flags, then the new index: the canary's identity, not shadowed by those flags, would fire beside the patient.
+        Assert.Empty(result.Canaries);
+        Assert.Single(result.Matches);
+        Assert.Equal(2, calls); // the canaries were read again, with the enrollment the index is of
+    }
+
+    [Fact]
     public async Task CanaryStore_ShadowFlagsWritten_ChangeTheVersionTheScannerReloadsOn()
     {
         await ArrangeAsync();

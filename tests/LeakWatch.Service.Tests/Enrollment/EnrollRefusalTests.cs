@@ -251,7 +251,7 @@ public sealed class EnrollRefusalTests : IDisposable
 
             var second = await _cli.RunAsync("enroll", Path.Combine(_cli.Root, "export.csv"));
             Assert.True(second.ExitCode == ExitCodes.BadConfiguration, second.ToString());
-            Assert.Contains("Another enrollment is running", second.Error, StringComparison.Ordinal);
+            Assert.Contains("Another enrollment or canary creation is running", second.Error, StringComparison.Ordinal);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Dapper;
 using LeakWatch.Service.Detection;
+using LeakWatch.Service.Storage;
 using LeakWatch.Service.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -8,7 +9,8 @@ namespace LeakWatch.Service.Tests.Postgres;
 
 /// <summary>
 /// The re-keying of bare content hashes left by older versions, on both providers: PostgreSQL returns the rows'
-/// column names in lower case, and the upgrade runs at every start of such a database until it has succeeded.
+/// column names in lower case, and the upgrade runs at every start of such a database until it has succeeded. It
+/// re-keys a batch a transaction: between two, another connection sees each row marked or re-keyed and may write.
 /// </summary>
 public sealed class LegacyHashUpgradeOnBothProvidersTests : IDisposable
 {
@@ -44,7 +46,22 @@ public sealed class LegacyHashUpgradeOnBothProvidersTests : IDisposable
             await connection.ExecuteAsync("INSERT INTO meta (name, value) VALUES ('" + LegacyHashUpgrade.Flag + "', '1')");
         }
 
-        await new LegacyHashUpgrade(fixture.Database, NullLogger<LegacyHashUpgrade>.Instance).RunAsync(hashes, CancellationToken.None);
+        var upgrade = new LegacyHashUpgrade(fixture.Database, NullLogger<LegacyHashUpgrade>.Instance);
+        var batches = 0;
+        (long Marked, long Total) midway = default;
+        upgrade.BatchCommitted = async token =>
+        {
+            if (++batches != 1) return;
+            await using var other = await fixture.Database.OpenAsync(token);
+            midway = (await other.ExecuteScalarAsync<long>("SELECT count(*) FROM crawl_seen WHERE substr(content_hash, 1, 7) = 'sha256:'"),
+                await other.ExecuteScalarAsync<long>("SELECT count(*) FROM crawl_seen"));
+            // The writers' lock is free between two batches (the guard only bounds a failure: it would wait for good).
+            await using var transaction = await Database.BeginWriteAsync(other, token).WaitAsync(TimeSpan.FromSeconds(20), token);
+            await other.ExecuteAsync(new CommandDefinition("INSERT INTO meta (name, value) VALUES ('probe', '1')", transaction: transaction, cancellationToken: token));
+            await transaction.CommitAsync(token);
+        };
+
+        Assert.True(await upgrade.RunAsync(hashes, CancellationToken.None));
 
         await using (var connection = await fixture.Database.OpenAsync(CancellationToken.None))
         {
@@ -56,5 +73,7 @@ public sealed class LegacyHashUpgradeOnBothProvidersTests : IDisposable
             Assert.Equal(expected, await connection.ExecuteScalarAsync<string>("SELECT content_hash FROM crawl_pages"));
             Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM meta WHERE name = '" + LegacyHashUpgrade.Flag + "'"));
         }
+        Assert.Equal((5501L - 2000, 5501L), midway); // the first batch re-keyed, committed, the rest still marked
+        Assert.True(batches >= 3);
     }
 }

@@ -74,8 +74,8 @@ public sealed class ServerLockTests : IDisposable
             using var database = new Database(Options.Create(new StorageOptions { DataDirectory = directory }), Options.Create(new DatabaseOptions { Provider = "postgres", ConnectionString = _postgres }));
             await database.MigrateAsync();
             var enrolling = database.LockEnrollment();
-            var refused = Assert.Throws<LeakWatchException>(database.LockEnrollment);
-            Assert.Contains("Another enrollment is running", refused.Message, StringComparison.Ordinal);
+            var refused = Assert.Throws<LeakWatchException>(() => database.LockEnrollment());
+            Assert.Contains("Another enrollment or canary creation is running", refused.Message, StringComparison.Ordinal);
             await TerminateAsync(((ServerLock)enrolling).SessionProcessIdAtTake);
 
             enrolling.Dispose();
