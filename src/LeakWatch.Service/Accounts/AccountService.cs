@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using LeakWatch.Service.Audit;
 using LeakWatch.Service.CommandLine;
-using LeakWatch.Service.Review;
+using LeakWatch.Service.Web;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

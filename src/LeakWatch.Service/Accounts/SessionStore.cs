@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using LeakWatch.Service.Review;
 using LeakWatch.Service.Storage;
+using LeakWatch.Service.Web;
 using Microsoft.Extensions.Options;
 
 namespace LeakWatch.Service.Accounts;

@@ -70,6 +70,11 @@ internal sealed class WebListener(
         Routes = [.. _app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()];
         var bound = string.Join(", ", Addresses);
         WebListenerLog.Listening(_logger, bound, all.Count);
+        if (settings.TrustedProxies.Count > 0)
+        {
+            var proxies = string.Join(", ", settings.TrustedProxies);
+            WebListenerLog.TrustedProxies(_logger, proxies);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -124,6 +129,8 @@ internal sealed class WebListener(
         // The handler needs LeakWatch's services (sessions, accounts, audit): built against both containers.
         builder.Services.AddTransient(sp => ActivatorUtilities.CreateInstance<SessionAuthenticationHandler>(new FallbackServiceProvider(sp, services)));
         builder.Services.AddRateLimiter(limiter => SignInRateLimit.Configure(limiter, settings));
+        var forwarded = settings.TrustedProxies.Count > 0;
+        if (forwarded) builder.Services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Configure(o, settings.TrustedProxies));
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(ReadyPolicy())
             .AddPolicy(WebPolicies.SignedIn, p => p.RequireAuthenticatedUser());
@@ -138,6 +145,10 @@ internal sealed class WebListener(
         }
 
         var app = builder.Build();
+        // First of all: the client address that everything after it sees (rate limit, audit) is the forwarded one,
+        // believed only from the trusted proxies. Without any, the middleware is left out: the framework's own
+        // defaults would trust loopback.
+        if (forwarded) app.UseForwardedHeaders();
         app.Use((context, next) =>
         {
             context.RequestServices = new FallbackServiceProvider(context.RequestServices, services);
@@ -247,4 +258,7 @@ internal static partial class WebListenerLog
 
     [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "Web listener on {Addresses} ({Features} features)")]
     public static partial void Listening(ILogger logger, string addresses, int features);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Web listener believes X-Forwarded-For from {Proxies} only")]
+    public static partial void TrustedProxies(ILogger logger, string proxies);
 }

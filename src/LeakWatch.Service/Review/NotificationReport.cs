@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Storage;
+using LeakWatch.Service.Web;
 
 namespace LeakWatch.Service.Review;
 

@@ -6,6 +6,7 @@ using LeakWatch.Core.Matching;
 using LeakWatch.Service.Accounts;
 using LeakWatch.Service.Audit;
 using LeakWatch.Service.Incidents;
+using LeakWatch.Service.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using LeakWatch.Service.Accounts;
 using LeakWatch.Service.Audit;
-using LeakWatch.Service.Review;
 using LeakWatch.Service.Tests.Storage;
+using LeakWatch.Service.Web;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;

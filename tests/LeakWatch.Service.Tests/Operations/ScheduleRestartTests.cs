@@ -5,6 +5,7 @@ using LeakWatch.Service.Tests.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Quartz;
 
 namespace LeakWatch.Service.Tests.Operations;
@@ -20,7 +21,11 @@ public sealed class ScheduleRestartTests : IDisposable
     [Fact]
     public async Task Run_RestartedAfterADueTimePassedWhileStopped_CrawlsOnceAtStart()
     {
-        await using var server = await LoopbackServer.StartAsync(TimeProvider.System);
+        // A fake clock, shared by both runs: the service is "stopped across the due time" by moving it, not by waiting,
+        // and nothing depends on how long a start takes. Years ahead, so that a real clock read by mistake finds the
+        // trigger not yet due and the test fails.
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 15, 9, 0, 0, TimeSpan.Zero));
+        await using var server = await LoopbackServer.StartAsync(time);
         var crawled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Map("/watched.txt", async ctx =>
         {
@@ -28,7 +33,7 @@ public sealed class ScheduleRestartTests : IDisposable
             crawled.TrySetResult();
         });
         // Once a day, a few seconds from now (Quartz reads cron in local time).
-        var due = TimeProvider.System.GetLocalNow().AddSeconds(8);
+        var due = TimeZoneInfo.ConvertTime(time.GetUtcNow().AddSeconds(8), TimeZoneInfo.Local);
         var cron = string.Create(CultureInfo.InvariantCulture, $"{due.Second} {due.Minute} {due.Hour} * * ?");
         _cli.Settings["LeakWatch:Sources:0:Name"] = "watched";
         _cli.Settings["LeakWatch:Sources:0:Kind"] = "urls";
@@ -41,20 +46,23 @@ public sealed class ScheduleRestartTests : IDisposable
         // First start: the schedule is stored; the scheduler is kept from running so that nothing can fire yet.
         _cli.Services = services =>
         {
+            services.AddSingleton<TimeProvider>(time);
             services.Configure<QuartzHostedServiceOptions>(o => o.AutoStart = false);
             services.AddHostedService<StopWhenStarted>();
         };
         var first = await _cli.RunAsync("run");
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.True(TimeProvider.System.GetLocalNow() < due, "the first start took longer than the margin before the due time");
         Assert.Equal(due.ToUnixTimeSeconds(), (await NextFireTimeAsync()).ToUnixTimeSeconds());
         Assert.Equal(0, server.Count("/watched.txt"));
 
         // Stopped across the due time (and past the misfire threshold).
-        var wait = due.AddSeconds(2) - TimeProvider.System.GetLocalNow();
-        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        time.Advance(TimeSpan.FromSeconds(10));
 
-        _cli.Services = services => services.AddHostedService(sp => new StopAfter(crawled.Task, sp.GetRequiredService<IHostApplicationLifetime>()));
+        _cli.Services = services =>
+        {
+            services.AddSingleton<TimeProvider>(time);
+            services.AddHostedService(sp => new StopAfter(crawled.Task, sp.GetRequiredService<IHostApplicationLifetime>()));
+        };
         var second = await _cli.RunAsync("run");
 
         Assert.True(second.ExitCode == 0, second.ToString());

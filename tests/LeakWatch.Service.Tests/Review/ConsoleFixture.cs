@@ -140,6 +140,23 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
     public void Dispose() => _cli.Dispose();
 
     /// <summary>Starts `leakwatch run` in process; returns once every hosted service (the web listener too) has started.</summary>
+    /// <summary>
+    /// `key init`, one analyst (analyst.one, <see cref="Password"/>), <paramref name="signInAttempts"/> sign-in forms per
+    /// client address that do not refill while a test runs, then `leakwatch run` in process.
+    /// </summary>
+    internal static async Task<(Task<CliResult> Run, IServiceProvider Services, Uri BaseUri)> StartWithAnalystAsync(CliHarness cli, int signInAttempts)
+    {
+        Assert.Equal(0, (await cli.RunAsync("key", "init")).ExitCode);
+        cli.StandardInput = Password + "\n";
+        var add = await cli.RunAsync("users", "add", "analyst.one", "--role", "analyst", "--password-stdin");
+        cli.StandardInput = null;
+        Assert.True(add.ExitCode == 0, add.ToString());
+        cli.Settings["LeakWatch:Console:SignInAttempts"] = signInAttempts.ToString(CultureInfo.InvariantCulture);
+        cli.Settings["LeakWatch:Console:SignInWindow"] = "01:00:00";
+        var (run, services) = await StartRunAsync(cli);
+        return (run, services, services.GetRequiredService<LeakWatch.Service.Hosting.WebListener>().Addresses[0]);
+    }
+
     internal static async Task<(Task<CliResult> Run, IServiceProvider Services)> StartRunAsync(CliHarness cli, Action<IServiceCollection>? services = null)
     {
         var started = new TaskCompletionSource<IServiceProvider>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -181,13 +198,15 @@ public sealed partial class ConsoleClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ConsoleClient(Uri baseUri, bool acceptAnyCertificate = false)
+    /// <param name="forwardedFor">An X-Forwarded-For header on every request, as a reverse proxy in front would add.</param>
+    public ConsoleClient(Uri baseUri, bool acceptAnyCertificate = false, string? forwardedFor = null)
     {
         Cookies = new CookieContainer();
         var handler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
         // Only for the test's own self-signed certificate on loopback.
         if (acceptAnyCertificate) handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
         _http = new HttpClient(handler) { BaseAddress = baseUri };
+        if (forwardedFor is not null) _http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
     }
 
     public CookieContainer Cookies { get; }

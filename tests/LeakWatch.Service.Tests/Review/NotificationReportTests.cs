@@ -2,6 +2,7 @@ using LeakWatch.Core.Matching;
 using LeakWatch.Service.Incidents;
 using LeakWatch.Service.Review;
 using LeakWatch.Service.Tests.Alerting;
+using LeakWatch.Service.Web;
 
 namespace LeakWatch.Service.Tests.Review;
 

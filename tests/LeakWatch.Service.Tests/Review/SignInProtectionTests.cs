@@ -20,18 +20,8 @@ public sealed class SignInProtectionTests : IAsyncLifetime, IDisposable
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    private async Task StartAsync(int attemptsPerWindow)
-    {
-        Assert.Equal(0, (await _cli.RunAsync("key", "init")).ExitCode);
-        _cli.StandardInput = ConsoleFixture.Password + "\n";
-        var add = await _cli.RunAsync("users", "add", "analyst.one", "--role", "analyst", "--password-stdin");
-        _cli.StandardInput = null;
-        Assert.True(add.ExitCode == 0, add.ToString());
-        _cli.Settings["LeakWatch:Console:SignInAttempts"] = attemptsPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _cli.Settings["LeakWatch:Console:SignInWindow"] = "01:00:00"; // no new permit while the test runs
-        (_run, _services) = await ConsoleFixture.StartRunAsync(_cli);
-        _baseUri = _services.GetRequiredService<LeakWatch.Service.Hosting.WebListener>().Addresses[0];
-    }
+    private async Task StartAsync(int attemptsPerWindow) =>
+        (_run, _services, _baseUri) = await ConsoleFixture.StartWithAnalystAsync(_cli, attemptsPerWindow);
 
     private async Task<CliResult> StopAsync()
     {

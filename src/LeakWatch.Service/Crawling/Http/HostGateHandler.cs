@@ -12,7 +12,15 @@ internal sealed class HostGateHandler(HostGate gate, TimeProvider time) : Delega
         var host = request.RequestUri!.IdnHost;
         var interval = request.Options.TryGetValue(CrawlRequestOptions.Interval, out var i) ? i : TimeSpan.FromSeconds(1);
         await gate.WaitAsync(host, interval, cancellationToken);
-        var response = await base.SendAsync(request, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken);
+        }
+        finally
+        {
+            gate.Answered(host);
+        }
         if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is { } retryAfter)
         {
             var until = retryAfter.Delta is { } delta ? time.GetUtcNow() + delta : retryAfter.Date ?? time.GetUtcNow();

@@ -20,8 +20,11 @@ namespace LeakWatch.Service.Tests.Crawling.Support;
 /// The crawling feature as the service composes it (AddLeakWatch), on a temporary SQLite file, with a fake clock and
 /// fakes of detection and alerting. <see cref="CrawlAsync"/> drives the fake clock while a crawl runs: it advances
 /// only while no request is on the wire, from the moment the per-host gate lets it through (its metric, observed
-/// synchronously) until its headers are back, so a server sees request times exactly as the gate released them;
-/// unless a test wants time to pass during a request (a server that never answers).
+/// synchronously) until its headers are back, so that attempt timeouts do not run out while a busy machine serves a
+/// request; unless a test wants time to pass during a request (a server that never answers). That check and the step
+/// are not one atomic act (a request can be let through between them, and the server then sees a later time than the
+/// gate did): no assertion may depend on a request's exact time, only on order and on the gate's intervals, which run
+/// from the previous answer and so hold whatever the step does.
 /// </summary>
 internal sealed class CrawlHarness : IAsyncDisposable
 {

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
-namespace LeakWatch.Service.Review;
+namespace LeakWatch.Service.Web;
 
 /// <summary>The review console and the web listener it shares with health and metrics. Section <c>LeakWatch:Console</c>.</summary>
 internal sealed class ConsoleOptions
@@ -23,6 +22,12 @@ internal sealed class ConsoleOptions
 
     /// <summary>A file whose first line is the PFX's password (never the password itself in the configuration).</summary>
     public string? CertificatePasswordFile { get; set; }
+
+    /// <summary>
+    /// Reverse proxies in front of the listener (addresses or CIDR networks): their <c>X-Forwarded-For</c> gives the
+    /// client address that the sign-in rate limit and the audit log use. None by default: the header is ignored.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 
     /// <summary>A session unused this long ends.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
@@ -51,42 +56,4 @@ internal sealed class ConsoleOptions
 
     public IReadOnlyList<Uri> ParsedUrls() =>
         [.. Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u, UriKind.Absolute))];
-}
-
-internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ConsoleOptions options)
-    {
-        var failures = new List<string>();
-        var https = false;
-        foreach (var url in (options.Urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            {
-                failures.Add($"LeakWatch:Console:Urls '{url}' is not an http or https URL.");
-                continue;
-            }
-            https |= uri.Scheme == Uri.UriSchemeHttps;
-        }
-        if (https && string.IsNullOrWhiteSpace(options.CertificateFile))
-        {
-            failures.Add("LeakWatch:Console:Urls has an https URL but LeakWatch:Console:CertificateFile is not set.");
-        }
-        if (!string.IsNullOrWhiteSpace(options.CertificateFile) && !File.Exists(options.CertificateFile))
-        {
-            failures.Add($"LeakWatch:Console:CertificateFile '{options.CertificateFile}' does not exist.");
-        }
-        if (!string.IsNullOrWhiteSpace(options.CertificateKeyFile) && !File.Exists(options.CertificateKeyFile))
-        {
-            failures.Add($"LeakWatch:Console:CertificateKeyFile '{options.CertificateKeyFile}' does not exist.");
-        }
-        if (!string.IsNullOrWhiteSpace(options.CertificatePasswordFile) && !File.Exists(options.CertificatePasswordFile))
-        {
-            failures.Add($"LeakWatch:Console:CertificatePasswordFile '{options.CertificatePasswordFile}' does not exist.");
-        }
-        if (options.IdleTimeout <= TimeSpan.Zero) failures.Add("LeakWatch:Console:IdleTimeout must be positive.");
-        if (options.AbsoluteTimeout < options.IdleTimeout) failures.Add("LeakWatch:Console:AbsoluteTimeout must be at least LeakWatch:Console:IdleTimeout.");
-        if (options.LockoutDuration <= TimeSpan.Zero) failures.Add("LeakWatch:Console:LockoutDuration must be positive.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 }
