@@ -93,6 +93,25 @@ public sealed class CheapTokenTests
         Assert.True(codes > 10_000 && words > 10_000, $"the generator must produce both: {codes} codes, {words} words");
     }
 
+    /// <summary>The edges of the bit-mask path (64 characters) and of the long-token path, each against the plain reading.</summary>
+    [Theory]
+    [InlineData(true, 1, "Q", 63, 65)] // one digit, then a run of 64 letters (no month)
+    [InlineData(false, 61, "MAR1", 0, 65)] // "MAR" at index 61: the long path finds it
+    [InlineData(false, 61, "MAR", 0, 64)] // "MAR" in the mask's last three bits
+    [InlineData(true, 62, "MA", 0, 64)] // a run of two letters at the end is no month
+    [InlineData(false, 0, "MAR1", 0, 4)] // a run at index 0
+    [InlineData(true, 0, "SEPTEMBREXX1", 0, 12)] // eleven letters: longer than any month name
+    [InlineData(false, 0, "SEPTEMBRE1", 0, 10)]
+    public void Shape_EdgeTokens_AsThePlainReading(bool code, int fillerBefore, string middle, int fillerAfter, int length)
+    {
+        // Filler: letters that start no month, one digit between them and the middle so runs do not join.
+        var token = (fillerBefore > 0 ? new string('Q', fillerBefore - 1) + "1" : "") + middle + new string('Q', fillerAfter);
+
+        Assert.Equal(length, token.Length);
+        Assert.Equal(code ? TokenShape.Code : TokenShape.Other, TokenClassifier.Shape(token));
+        Assert.Equal(code, PlainIsCode(token));
+    }
+
     /// <summary>The rule as first written: count the classes, then read every run of three to ten letters.</summary>
     private static bool PlainIsCode(ReadOnlySpan<char> value)
     {

@@ -20,6 +20,30 @@ public sealed class IndexBodyMacTests
         Assert.Equal(Sequential(body), Parallel(body));
     }
 
+    /// <summary>The sequential path reads a chunk in several blocks, the last one short, as the builder does with 1 MiB ones.</summary>
+    [Fact]
+    public void Compute_ReadInBlocksThatDoNotDivideAChunk_SameAsInOne()
+    {
+        var body = Body(3 * Chunk + 77);
+        var mac = new byte[FingerprintIndexFormat.MacSize];
+        IndexBodyMac.Compute(MacKey, body.Length, (offset, span) => body.AsSpan(checked((int)offset), span.Length).CopyTo(span), mac, Chunk, readBlock: 1000);
+
+        Assert.Equal(Parallel(body), mac);
+    }
+
+    /// <summary>The construction itself, written out with HMACSHA256.HashData: a change to it is a change of format.</summary>
+    [Fact]
+    public void Compute_KnownConstruction_IsTheHmacOfLengthAndChunkHmacs()
+    {
+        var body = Body(2 * Chunk + 5);
+        byte[] ChunkMac(int n) =>
+            System.Security.Cryptography.HMACSHA256.HashData(MacKey, (byte[])[(byte)'C', .. BitConverter.GetBytes((long)n), .. body.AsSpan(n * Chunk, Math.Min(Chunk, body.Length - n * Chunk))]);
+        var expected = System.Security.Cryptography.HMACSHA256.HashData(MacKey,
+            (byte[])[(byte)'B', .. BitConverter.GetBytes((long)body.Length), .. ChunkMac(0), .. ChunkMac(1), .. ChunkMac(2)]);
+
+        Assert.Equal(expected, Parallel(body));
+    }
+
     [Fact]
     public void Compute_AnyByteAltered_ChunksSwappedOrTheLastCut_GivesAnotherMac()
     {
