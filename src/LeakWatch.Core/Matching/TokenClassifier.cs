@@ -155,7 +155,7 @@ internal sealed class TokenClassifier(Fingerprinter fp, FingerprintIndex index)
             if (kind == 0) return TokenShape.Other;
             digits += kind & 1;
             letters += kind >> 1;
-            letterBits |= (ulong)(kind >> 1) << i;
+            letterBits |= (ulong)(kind >> 1) << i; // read only for tokens of 64 characters at most
         }
         if (letters == 0) return TokenShape.Other;
         if (digits == 0) return TokenShape.Letters;
