@@ -199,7 +199,8 @@ public sealed partial class ConsoleClient : IDisposable
     private readonly HttpClient _http;
 
     /// <param name="forwardedFor">An X-Forwarded-For header on every request, as a reverse proxy in front would add.</param>
-    public ConsoleClient(Uri baseUri, bool acceptAnyCertificate = false, string? forwardedFor = null)
+    /// <param name="forwardedProto">An X-Forwarded-Proto header on every request (https: a TLS proxy in front).</param>
+    public ConsoleClient(Uri baseUri, bool acceptAnyCertificate = false, string? forwardedFor = null, string? forwardedProto = null)
     {
         Cookies = new CookieContainer();
         var handler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
@@ -207,6 +208,7 @@ public sealed partial class ConsoleClient : IDisposable
         if (acceptAnyCertificate) handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
         _http = new HttpClient(handler) { BaseAddress = baseUri };
         if (forwardedFor is not null) _http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        if (forwardedProto is not null) _http.DefaultRequestHeaders.Add("X-Forwarded-Proto", forwardedProto);
     }
 
     public CookieContainer Cookies { get; }
