@@ -131,8 +131,9 @@ internal sealed class WebListener(
         builder.Services.AddRateLimiter(limiter => SignInRateLimit.Configure(limiter, settings));
         var forwarded = settings.TrustedProxies.Count > 0;
         // ASPNETCORE_FORWARDEDHEADERS_ENABLED=true (set by some container platforms) makes the framework register its own
-        // forwarded-headers setup, trusting every caller, before the configuration is cleared above: the options in its
-        // container believe nothing, and the listener's own middleware below has options of its own.
+        // forwarded-headers setup, options that trust every caller, before the configuration is cleared above. Its
+        // start-up filter reads the cleared configuration and so stays out (ASP.NET Core 10); should that change, the
+        // options in the container believe nothing anyway, and the listener's own middleware below has options of its own.
         builder.Services.Configure<ForwardedHeadersOptions>(TrustedProxies.BelieveNothing);
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(ReadyPolicy())

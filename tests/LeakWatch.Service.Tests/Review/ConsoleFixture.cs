@@ -139,7 +139,6 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    /// <summary>Starts `leakwatch run` in process; returns once every hosted service (the web listener too) has started.</summary>
     /// <summary>
     /// `key init`, one analyst (analyst.one, <see cref="Password"/>), <paramref name="signInAttempts"/> sign-in forms per
     /// client address that do not refill while a test runs, then `leakwatch run` in process.
@@ -157,6 +156,7 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
         return (run, services, services.GetRequiredService<LeakWatch.Service.Hosting.WebListener>().Addresses[0]);
     }
 
+    /// <summary>Starts `leakwatch run` in process; returns once every hosted service (the web listener too) has started.</summary>
     internal static async Task<(Task<CliResult> Run, IServiceProvider Services)> StartRunAsync(CliHarness cli, Action<IServiceCollection>? services = null)
     {
         var started = new TaskCompletionSource<IServiceProvider>(TaskCreationOptions.RunContinuationsAsynchronously);
