@@ -5,6 +5,7 @@ using LeakWatch.Core.Extraction;
 using LeakWatch.Core.Fingerprinting;
 using LeakWatch.Core.Matching;
 using LeakWatch.Service.Canaries;
+using LeakWatch.Service.CommandLine;
 using LeakWatch.Service.Keys;
 using LeakWatch.Service.Storage;
 using Microsoft.Extensions.Logging;
@@ -206,7 +207,7 @@ internal sealed class DocumentScanner : IDocumentScanner, IDisposable
             Log.EnrollmentChangedWhileLoading(_logger, canaries.EnrollmentId, enrollmentId, attempt);
             if (attempt == MaxLoadAttempts)
             {
-                throw new InvalidOperationException($"The active enrollment changed {MaxLoadAttempts} times while the index was being loaded; scan again once enrollments have stopped.");
+                throw new LeakWatchException($"The active enrollment changed {MaxLoadAttempts} times while the index was being loaded; scan again once enrollments have stopped.", ExitCodes.BadConfiguration);
             }
         }
     }

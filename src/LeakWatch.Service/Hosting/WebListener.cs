@@ -73,7 +73,7 @@ internal sealed class WebListener(
         if (settings.TrustedProxies.Count > 0)
         {
             var proxies = string.Join(", ", settings.TrustedProxies);
-            WebListenerLog.TrustedProxies(_logger, proxies);
+            WebListenerLog.TrustedProxies(_logger, proxies, settings.ForwardedHops);
         }
     }
 
@@ -130,11 +130,17 @@ internal sealed class WebListener(
         builder.Services.AddTransient(sp => ActivatorUtilities.CreateInstance<SessionAuthenticationHandler>(new FallbackServiceProvider(sp, services)));
         builder.Services.AddRateLimiter(limiter => SignInRateLimit.Configure(limiter, settings));
         var forwarded = settings.TrustedProxies.Count > 0;
-        if (forwarded) builder.Services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Configure(o, settings.TrustedProxies));
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED=true (set by some container platforms) makes the framework register its own
+        // forwarded-headers setup, options that trust every caller, before the configuration is cleared above. Its
+        // start-up filter reads the cleared configuration and so stays out (ASP.NET Core 10); should that change, the
+        // options in the container believe nothing anyway, and the listener's own middleware below has options of its own.
+        builder.Services.Configure<ForwardedHeadersOptions>(TrustedProxies.BelieveNothing);
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(ReadyPolicy())
             .AddPolicy(WebPolicies.SignedIn, p => p.RequireAuthenticatedUser());
-        if (certificate is not null)
+        // HSTS on HTTPS answers: the listener's own, or a trusted proxy's (X-Forwarded-Proto).
+        var hsts = certificate is not null || forwarded;
+        if (hsts)
         {
             builder.Services.AddHsts(o =>
             {
@@ -145,10 +151,10 @@ internal sealed class WebListener(
         }
 
         var app = builder.Build();
-        // First of all: the client address that everything after it sees (rate limit, audit) is the forwarded one,
-        // believed only from the trusted proxies. Without any, the middleware is left out: the framework's own
-        // defaults would trust loopback.
-        if (forwarded) app.UseForwardedHeaders();
+        // First of all: the client address and scheme that everything after it sees (rate limit, audit, Secure cookies,
+        // HSTS) are the forwarded ones, believed only from the trusted proxies and only as many hops as set. Without
+        // any, the middleware is left out: the framework's own defaults would trust loopback.
+        if (forwarded) app.UseForwardedHeaders(TrustedProxies.Options(settings.TrustedProxies, settings.ForwardedHops));
         app.Use((context, next) =>
         {
             context.RequestServices = new FallbackServiceProvider(context.RequestServices, services);
@@ -163,7 +169,7 @@ internal sealed class WebListener(
         app.UseStatusCodePages(context => context.HttpContext.Response.HasStarted || context.HttpContext.Response.ContentLength > 0
             ? Task.CompletedTask
             : ConsolePage.WriteStatusAsync(context.HttpContext));
-        if (certificate is not null) app.UseHsts();
+        if (hsts) app.UseHsts();
         app.UseRouting();
         app.UseRateLimiter(); // before authentication: a refused sign-in costs no database work
         app.UseAuthentication();
@@ -259,6 +265,6 @@ internal static partial class WebListenerLog
     [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "Web listener on {Addresses} ({Features} features)")]
     public static partial void Listening(ILogger logger, string addresses, int features);
 
-    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Web listener believes X-Forwarded-For from {Proxies} only")]
-    public static partial void TrustedProxies(ILogger logger, string proxies);
+    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Web listener believes X-Forwarded-For and X-Forwarded-Proto from {Proxies} only, {Hops} hop(s) back")]
+    public static partial void TrustedProxies(ILogger logger, string proxies, int hops);
 }

@@ -24,10 +24,15 @@ internal sealed class ConsoleOptions
     public string? CertificatePasswordFile { get; set; }
 
     /// <summary>
-    /// Reverse proxies in front of the listener (addresses or CIDR networks): their <c>X-Forwarded-For</c> gives the
-    /// client address that the sign-in rate limit and the audit log use. None by default: the header is ignored.
+    /// Reverse proxies in front of the listener (addresses or CIDR networks of proxies only): their <c>X-Forwarded-For</c>
+    /// gives the client address that the sign-in rate limit and the audit log use, their <c>X-Forwarded-Proto</c> whether
+    /// the browser used HTTPS (Secure cookies, HSTS). None by default: both headers are ignored.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>How many <c>X-Forwarded-For</c> entries are read back from the right: 1 (one proxy); 2 to 5 for a chain of proxies, each listed.</summary>
+    [Range(1, 5, ErrorMessage = "LeakWatch:Console:ForwardedHops must be between 1 and 5 (1: one reverse proxy in front).")]
+    public int ForwardedHops { get; set; } = 1;
 
     /// <summary>A session unused this long ends.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);

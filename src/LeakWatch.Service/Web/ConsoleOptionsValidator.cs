@@ -36,10 +36,7 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         }
         foreach (var entry in options.TrustedProxies)
         {
-            if (!TrustedProxies.TryParse(entry ?? "", out _))
-            {
-                failures.Add($"LeakWatch:Console:TrustedProxies '{entry}' is not an address or a CIDR network (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8).");
-            }
+            if (TrustedProxies.Check(entry, out _) is { } problem) failures.Add(problem);
         }
         if (options.IdleTimeout <= TimeSpan.Zero) failures.Add("LeakWatch:Console:IdleTimeout must be positive.");
         if (options.AbsoluteTimeout < options.IdleTimeout) failures.Add("LeakWatch:Console:AbsoluteTimeout must be at least LeakWatch:Console:IdleTimeout.");

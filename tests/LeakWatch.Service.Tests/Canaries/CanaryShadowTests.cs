@@ -112,6 +112,23 @@ public sealed class CanaryShadowTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_EnrollmentCommittedAtEveryLoadAttempt_StopsWithAClearUsageError()
+    {
+        var (_, _, dump) = await ArrangeAsync();
+        using var host = BuildHost();
+        var scanner = host.Services.GetRequiredService<DocumentScanner>();
+        var calls = 0;
+        // Every attempt, another enrollment (one more patient each time) commits between the canaries and the index.
+        scanner.BetweenCanariesAndIndex = async _ => await EnrollAsync([.. _patients, .. Enumerable.Range(0, ++calls).Select(i => SyntheticPopulation.Create(10_000 + i, seed: 5))]);
+
+        var refused = await Assert.ThrowsAsync<LeakWatchException>(() => ScanAsync(scanner, dump));
+
+        Assert.Equal(ExitCodes.BadConfiguration, refused.ExitCode);
+        Assert.Contains("The active enrollment changed 5 times while the index was being loaded", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(5, calls);
+    }
+
+    [Fact]
     public async Task CanaryStore_ShadowFlagsWritten_ChangeTheVersionTheScannerReloadsOn()
     {
         await ArrangeAsync();

@@ -139,7 +139,6 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    /// <summary>Starts `leakwatch run` in process; returns once every hosted service (the web listener too) has started.</summary>
     /// <summary>
     /// `key init`, one analyst (analyst.one, <see cref="Password"/>), <paramref name="signInAttempts"/> sign-in forms per
     /// client address that do not refill while a test runs, then `leakwatch run` in process.
@@ -157,6 +156,7 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
         return (run, services, services.GetRequiredService<LeakWatch.Service.Hosting.WebListener>().Addresses[0]);
     }
 
+    /// <summary>Starts `leakwatch run` in process; returns once every hosted service (the web listener too) has started.</summary>
     internal static async Task<(Task<CliResult> Run, IServiceProvider Services)> StartRunAsync(CliHarness cli, Action<IServiceCollection>? services = null)
     {
         var started = new TaskCompletionSource<IServiceProvider>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -199,7 +199,8 @@ public sealed partial class ConsoleClient : IDisposable
     private readonly HttpClient _http;
 
     /// <param name="forwardedFor">An X-Forwarded-For header on every request, as a reverse proxy in front would add.</param>
-    public ConsoleClient(Uri baseUri, bool acceptAnyCertificate = false, string? forwardedFor = null)
+    /// <param name="forwardedProto">An X-Forwarded-Proto header on every request (https: a TLS proxy in front).</param>
+    public ConsoleClient(Uri baseUri, bool acceptAnyCertificate = false, string? forwardedFor = null, string? forwardedProto = null)
     {
         Cookies = new CookieContainer();
         var handler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
@@ -207,6 +208,7 @@ public sealed partial class ConsoleClient : IDisposable
         if (acceptAnyCertificate) handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
         _http = new HttpClient(handler) { BaseAddress = baseUri };
         if (forwardedFor is not null) _http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        if (forwardedProto is not null) _http.DefaultRequestHeaders.Add("X-Forwarded-Proto", forwardedProto);
     }
 
     public CookieContainer Cookies { get; }
