@@ -35,7 +35,11 @@ internal static class Migrator
     public static Task ApplyAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ApplyAsync(connection, DatabaseProvider.Sqlite, cancellationToken);
 
-    public static async Task ApplyAsync(DbConnection connection, DatabaseProvider provider, CancellationToken cancellationToken)
+    public static Task ApplyAsync(DbConnection connection, DatabaseProvider provider, CancellationToken cancellationToken) =>
+        ApplyAsync(connection, provider, afterListRead: null, cancellationToken);
+
+    /// <param name="afterListRead">Tests: runs once the applied versions are read, before anything is applied.</param>
+    internal static async Task ApplyAsync(DbConnection connection, DatabaseProvider provider, Func<Task>? afterListRead, CancellationToken cancellationToken)
     {
         var postgres = provider == DatabaseProvider.Postgres;
         // Up to date, nothing is written: a database on a full or read-only disk still opens for reading.
@@ -45,10 +49,19 @@ internal static class Migrator
                 : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", cancellationToken: cancellationToken));
         if (exists == 0) await connection.ExecuteAsync(new CommandDefinition(CreateTable, cancellationToken: cancellationToken));
         var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();
+        if (afterListRead is not null) await afterListRead();
         foreach (var (version, name, sql) in For(provider))
         {
             if (applied.Contains(version)) continue;
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await using var tx = await Database.BeginWriteAsync(connection, cancellationToken);
+            // Two processes starting together both saw it missing: the one that got the write lock second finds it done.
+            var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT count(*) FROM schema_migrations WHERE version = @version", new { version }, tx, cancellationToken: cancellationToken));
+            if (done > 0)
+            {
+                await tx.CommitAsync(cancellationToken);
+                continue;
+            }
             await connection.ExecuteAsync(new CommandDefinition(sql, transaction: tx, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 postgres

@@ -19,10 +19,9 @@ public sealed class ContentHashingTests : IDisposable
 
     public void Dispose() => _fixture.Dispose();
 
-    [Fact]
+    [LinuxFact("the database is made unwritable with chattr +i, which root obeys too")]
     public async Task GetForRecording_DatabaseNotWritableWithBareHashesLeft_RefusesUntilItIsThenRekeys()
     {
-        if (!OperatingSystem.IsLinux()) return; // the database is made unwritable with chattr +i, which root obeys too
         await _fixture.Keys.GetOrCreateKeysAsync(CancellationToken.None);
         var digest = SHA256.HashData("a leaked line"u8);
         await using (var connection = await _fixture.Database.OpenAsync(CancellationToken.None))

@@ -76,10 +76,9 @@ public sealed class FingerprintIndexFilesTests : IDisposable
     /// The MAC check reads the whole file through the mapping; afterwards the process gives back the pages a scan reads
     /// only for a match (they stay in the page cache). Linux: read from /proc/self/smaps.
     /// </summary>
-    [Fact]
+    [LinuxFact("the release is madvise's; elsewhere it does nothing")]
     public async Task OpenActive_AfterTheCheck_FilePagesAreNotResidentUntilLookupsReadThem()
     {
-        if (!OperatingSystem.IsLinux()) return; // the release is madvise's; elsewhere it does nothing
         await _fixture.Keys.GetOrCreateKeysAsync(CancellationToken.None);
         var (id, _, linked, _) = await EnrollAsync(20_000, seed: 8);
         await _files.BuildActiveAsync(await _fixture.Keys.GetKeysAsync(CancellationToken.None), CancellationToken.None);
